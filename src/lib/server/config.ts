@@ -1,0 +1,45 @@
+// Every setting the server reads, validated once at start-up. A missing or malformed variable
+// stops the studio with a message naming it; .env.example documents each one.
+import { z } from 'zod';
+
+const optionalUrl = (protocols: string[]) =>
+	z
+		.string()
+		.trim()
+		.optional()
+		.transform((value) => (value ? value : undefined))
+		.refine((value) => !value || protocols.some((p) => value.startsWith(p)), {
+			message: `must start with ${protocols.join(' or ')}`
+		});
+
+const schema = z.object({
+	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+	DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
+	DATA_DIR: z.string().trim().min(1).default('./data'),
+	REDIS_URL: optionalUrl(['redis://', 'rediss://']),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	/** Prefix for Redis keys, so several studios (or test runs) can share one Redis. */
+	REDIS_PREFIX: z.string().trim().min(1).max(40).default('cts'),
+	SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+	SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10000).default(20),
+	SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(900)
+});
+
+export type Config = z.infer<typeof schema>;
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+	const parsed = schema.safeParse(env);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+		throw new Error(`Invalid configuration (see .env.example):\n${lines.join('\n')}`);
+	}
+	return parsed.data;
+}
+
+let cached: Config | undefined;
+
+/** The studio's configuration, read from the environment the first time it is asked for. */
+export function config(): Config {
+	cached ??= parseConfig(process.env);
+	return cached;
+}

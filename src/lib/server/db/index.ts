@@ -1,0 +1,53 @@
+// The studio's one database handle. Opened lazily (a build must never touch a database), migrated
+// before first use, and kept on globalThis so that every module graph in the process (Vite may load
+// server code twice in dev) shares it: two PGlite instances on one folder would corrupt it.
+import { resolve } from 'node:path';
+import { config } from '../config';
+import { logger } from '../logger';
+import { describeTarget, openDatabase, type Database, type DatabaseTarget } from './connect';
+import { applyMigrations } from './migrate';
+
+export type { Database, DatabaseTarget } from './connect';
+export type { PrismaClient } from './generated/client';
+
+const HANDLE = Symbol.for('codetunestudio.database');
+const globals = globalThis as Record<symbol, Promise<Database> | undefined>;
+
+export function configuredTarget(): DatabaseTarget {
+	const { DATABASE_URL, DATA_DIR } = config();
+	return DATABASE_URL
+		? { kind: 'postgres', url: DATABASE_URL }
+		: { kind: 'embedded', dataDir: resolve(DATA_DIR, 'pglite') };
+}
+
+async function openAndMigrate(target: DatabaseTarget): Promise<Database> {
+	const db = await openDatabase(target);
+	const applied = await applyMigrations(db);
+	logger.info({ database: describeTarget(target), applied }, 'database ready');
+	return db;
+}
+
+/** The database, opened and migrated on first call. */
+export function database(): Promise<Database> {
+	let handle = globals[HANDLE];
+	if (!handle) {
+		handle = openAndMigrate(configuredTarget());
+		// A failed open must not be cached: the next request tries again.
+		handle.catch(() => {
+			if (globals[HANDLE] === handle) globals[HANDLE] = undefined;
+		});
+		globals[HANDLE] = handle;
+	}
+	return handle;
+}
+
+/** Shorthand for services: the Prisma client of the one database. */
+export async function prisma() {
+	return (await database()).prisma;
+}
+
+export async function closeDatabase(): Promise<void> {
+	const handle = globals[HANDLE];
+	globals[HANDLE] = undefined;
+	if (handle) await (await handle).close();
+}
