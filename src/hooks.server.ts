@@ -1,0 +1,37 @@
+// Request dispatch: open the database and mount realtime/ once, put the session's user on locals
+// for every request, and turn unexpected errors into one log line and a calm message with an id.
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { attachRealtime, registeredHttpServer } from '$realtime/index';
+import { SESSION_COOKIE, deleteSessionTokenCookie, setSessionTokenCookie, validateSessionToken } from '$lib/server/auth';
+import { database } from '$lib/server/db';
+import { logger } from '$lib/server/logger';
+
+export const init: ServerInit = async () => {
+	await database();
+	const server = registeredHttpServer();
+	if (server) attachRealtime(server);
+};
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const token = event.cookies.get(SESSION_COOKIE);
+	event.locals.user = null;
+	event.locals.session = null;
+	if (token) {
+		const result = await validateSessionToken(token);
+		if (result.session) {
+			event.locals.user = result.user;
+			event.locals.session = result.session;
+			if (result.renewed) setSessionTokenCookie(event.cookies, event.url, token, result.session.expiresAt);
+		} else {
+			deleteSessionTokenCookie(event.cookies, event.url);
+		}
+	}
+	return resolve(event);
+};
+
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	if (status === 404) return { message: 'Not found.' };
+	const errorId = crypto.randomUUID();
+	logger.error({ err: error, errorId, method: event.request.method, path: event.url.pathname, status }, message);
+	return { message: 'Something went wrong on our side. We logged it.', errorId };
+};

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { usernameSchema } from './account';
+
+export const ROLES = ['owner', 'editor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const workspaceNameSchema = z
+	.string({ error: 'Enter a name.' })
+	.trim()
+	.min(1, 'Enter a name.')
+	.max(64, 'Use at most 64 characters.');
+
+export const createWorkspaceSchema = z.object({ name: workspaceNameSchema });
+export const renameWorkspaceSchema = z.object({ name: workspaceNameSchema });
+
+export const roleSchema = z.enum(ROLES, { error: 'Choose owner, editor or viewer.' });
+
+export const addMemberSchema = z.object({ username: usernameSchema, role: roleSchema });
+export const changeRoleSchema = z.object({ userId: z.uuid('Unknown member.'), role: roleSchema });
+export const removeMemberSchema = z.object({ userId: z.uuid('Unknown member.') });

@@ -1,0 +1,51 @@
+// Signing up and signing in. Usernames are unique case-insensitively (a lower-cased key column);
+// a failed sign-in never says whether the username or the password was wrong.
+import { prisma } from '../db';
+import { isUniqueViolation } from '../db/errors';
+import { ServiceError, conflict } from '../errors';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
+import { checkSigninAllowed, recordSigninFailure, recordSigninSuccess } from './signin-limiter';
+import type { SessionUser } from './session';
+
+export const usernameKey = (username: string) => username.trim().toLowerCase();
+
+const WRONG_CREDENTIALS = 'That username and password do not match an account.';
+
+
+export async function signUp(username: string, password: string): Promise<SessionUser> {
+	const db = await prisma();
+	const key = usernameKey(username);
+	const taken = await db.user.findUnique({ where: { usernameKey: key }, select: { id: true } });
+	if (taken) throw conflict('That username is taken.', 'username');
+	const passwordHash = await hashPassword(password);
+	try {
+		const user = await db.user.create({ data: { username: username.trim(), usernameKey: key, passwordHash } });
+		return { id: user.id, username: user.username, isSiteAdmin: user.isSiteAdmin };
+	} catch (error) {
+		// Two sign-ups racing for one name: the unique index decides.
+		if (isUniqueViolation(error)) throw conflict('That username is taken.', 'username');
+		throw error;
+	}
+}
+
+export async function signIn(username: string, password: string, address: string): Promise<SessionUser> {
+	const key = usernameKey(username);
+	const gate = await checkSigninAllowed(key, address);
+	if (!gate.allowed) {
+		throw new ServiceError(
+			429,
+			`Too many failed sign-ins. Try again in ${Math.ceil(gate.retryAfterSeconds / 60)} minute(s).`,
+			undefined,
+			gate.retryAfterSeconds
+		);
+	}
+	const db = await prisma();
+	const user = await db.user.findUnique({ where: { usernameKey: key } });
+	const matches = user ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
+	if (!user || !matches) {
+		await recordSigninFailure(key, address);
+		throw new ServiceError(400, WRONG_CREDENTIALS);
+	}
+	await recordSigninSuccess(key);
+	return { id: user.id, username: user.username, isSiteAdmin: user.isSiteAdmin };
+}

@@ -1,0 +1,15 @@
+// Accounts and sessions: the public surface that hooks, routes and realtime/ use.
+export { signIn, signUp, usernameKey } from './accounts';
+export {
+	SESSION_COOKIE,
+	createSession,
+	deleteSessionTokenCookie,
+	generateSessionToken,
+	invalidateSession,
+	invalidateUserSessions,
+	setSessionTokenCookie,
+	validateSessionToken,
+	type AuthSession,
+	type SessionUser
+} from './session';
+export { requireUser } from './guards';

@@ -1,0 +1,89 @@
+// Sessions the way Lucia's current guidance for SvelteKit does them: the cookie holds a random
+// token, the database holds only its SHA-256, and expiry slides forward while the user is active.
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import type { Cookies } from '@sveltejs/kit';
+import { prisma } from '../db';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const SESSION_TTL_MS = 30 * DAY_MS;
+/** A session used within this long of its expiry is extended by a full TTL. */
+const RENEW_WITHIN_MS = 15 * DAY_MS;
+export const SESSION_COOKIE = 'auth-session';
+
+export interface SessionUser {
+	id: string;
+	username: string;
+	isSiteAdmin: boolean;
+}
+
+export interface AuthSession {
+	id: string;
+	userId: string;
+	expiresAt: Date;
+}
+
+export type SessionValidation =
+	| { session: AuthSession; user: SessionUser; renewed: boolean }
+	| { session: null; user: null; renewed: false };
+
+export function generateSessionToken(): string {
+	const bytes = crypto.getRandomValues(new Uint8Array(20));
+	return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+export function sessionIdFromToken(token: string): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+export async function createSession(token: string, userId: string): Promise<AuthSession> {
+	const db = await prisma();
+	const session = { id: sessionIdFromToken(token), userId, expiresAt: new Date(Date.now() + SESSION_TTL_MS) };
+	await db.session.create({ data: session });
+	return session;
+}
+
+export async function validateSessionToken(token: string): Promise<SessionValidation> {
+	const db = await prisma();
+	const id = sessionIdFromToken(token);
+	const row = await db.session.findUnique({
+		where: { id },
+		include: { user: { select: { id: true, username: true, isSiteAdmin: true } } }
+	});
+	if (!row) return { session: null, user: null, renewed: false };
+	const now = Date.now();
+	if (now >= row.expiresAt.getTime()) {
+		await db.session.deleteMany({ where: { id } });
+		return { session: null, user: null, renewed: false };
+	}
+	let expiresAt = row.expiresAt;
+	const renewed = now >= expiresAt.getTime() - RENEW_WITHIN_MS;
+	if (renewed) {
+		expiresAt = new Date(now + SESSION_TTL_MS);
+		await db.session.update({ where: { id }, data: { expiresAt } });
+	}
+	return { session: { id, userId: row.userId, expiresAt }, user: row.user, renewed };
+}
+
+export async function invalidateSession(sessionId: string): Promise<void> {
+	await (await prisma()).session.deleteMany({ where: { id: sessionId } });
+}
+
+export async function invalidateUserSessions(userId: string): Promise<void> {
+	await (await prisma()).session.deleteMany({ where: { userId } });
+}
+
+/** httpOnly, SameSite=Lax, and Secure whenever the studio is served over HTTPS. */
+export function setSessionTokenCookie(cookies: Cookies, url: URL, token: string, expiresAt: Date): void {
+	cookies.set(SESSION_COOKIE, token, {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: url.protocol === 'https:',
+		expires: expiresAt
+	});
+}
+
+export function deleteSessionTokenCookie(cookies: Cookies, url: URL): void {
+	cookies.delete(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:' });
+}

@@ -1,0 +1,11 @@
+// Prompts in a workspace: the public surface for routes.
+export {
+	createPrompt,
+	deletePrompt,
+	getPrompt,
+	listPrompts,
+	promptFacets,
+	updatePromptMeta,
+	type PromptDetail,
+	type PromptSummary
+} from './prompts';

@@ -1,0 +1,189 @@
+// Prompts in a workspace: create, list with filters, read, edit the descriptive fields, delete.
+// Visibility inside the workspace: `private` prompts are seen by their author and the owners only.
+import type { PromptFilters, PromptMetaInput, Visibility } from '$lib/schemas/prompt';
+import { slugify } from '$lib/schemas/prompt';
+import { prisma } from '../db';
+import { isUniqueViolation } from '../db/errors';
+import type { Prisma } from '../db/generated/client';
+import { conflict, forbidden, notFound } from '../errors';
+import { roleAtLeast, type Member } from '../workspaces/access';
+
+export interface PromptSummary {
+	id: string;
+	slug: string;
+	name: string;
+	description: string;
+	category: string;
+	tags: string[];
+	visibility: Visibility;
+	updatedAt: string;
+	createdBy: string | null;
+}
+
+export interface PromptDetail extends PromptSummary {
+	useCase: string;
+	systemPrompt: string;
+	userPromptTemplate: string;
+	modelType: string;
+	temperature: number;
+	maxTokens: number;
+	createdAt: string;
+}
+
+const summarySelect = {
+	id: true,
+	slug: true,
+	name: true,
+	description: true,
+	category: true,
+	tags: true,
+	visibility: true,
+	updatedAt: true,
+	createdBy: { select: { username: true } }
+} satisfies Prisma.PromptSelect;
+
+type SummaryRow = Prisma.PromptGetPayload<{ select: typeof summarySelect }>;
+
+function toSummary(row: SummaryRow): PromptSummary {
+	return {
+		id: row.id,
+		slug: row.slug,
+		name: row.name,
+		description: row.description,
+		category: row.category,
+		tags: row.tags,
+		visibility: row.visibility,
+		updatedAt: row.updatedAt.toISOString(),
+		createdBy: row.createdBy?.username ?? null
+	};
+}
+
+/** The prompts this member may see: everything but other people's private prompts (owners see all). */
+function visibleTo(member: Member): Prisma.PromptWhereInput {
+	const base: Prisma.PromptWhereInput = { workspaceId: member.workspace.id };
+	if (member.role === 'owner') return base;
+	return { ...base, OR: [{ visibility: { not: 'private' } }, { createdById: member.user.id }] };
+}
+
+export async function listPrompts(member: Member, filters: PromptFilters): Promise<PromptSummary[]> {
+	const db = await prisma();
+	const and: Prisma.PromptWhereInput[] = [visibleTo(member)];
+	if (filters.q) {
+		and.push({
+			OR: [
+				{ name: { contains: filters.q, mode: 'insensitive' } },
+				{ description: { contains: filters.q, mode: 'insensitive' } },
+				{ slug: { contains: filters.q.toLowerCase() } }
+			]
+		});
+	}
+	if (filters.category) and.push({ category: filters.category });
+	if (filters.tag) and.push({ tags: { has: filters.tag.toLowerCase() } });
+	if (filters.visibility) and.push({ visibility: filters.visibility });
+	const rows = await db.prompt.findMany({ where: { AND: and }, orderBy: { updatedAt: 'desc' }, take: 200, select: summarySelect });
+	return rows.map(toSummary);
+}
+
+/** Categories and tags in use in the workspace, for the filter controls. */
+export async function promptFacets(member: Member): Promise<{ categories: string[]; tags: string[] }> {
+	const db = await prisma();
+	const rows = await db.prompt.findMany({ where: visibleTo(member), select: { category: true, tags: true }, take: 2000 });
+	const categories = new Set<string>();
+	const tags = new Set<string>();
+	for (const row of rows) {
+		if (row.category) categories.add(row.category);
+		for (const tag of row.tags) tags.add(tag);
+	}
+	return { categories: [...categories].sort(), tags: [...tags].sort() };
+}
+
+export async function getPrompt(member: Member, slug: string): Promise<PromptDetail> {
+	const db = await prisma();
+	const row = await db.prompt.findFirst({
+		where: { AND: [visibleTo(member), { slug }] },
+		select: {
+			...summarySelect,
+			useCase: true,
+			systemPrompt: true,
+			userPromptTemplate: true,
+			modelType: true,
+			temperature: true,
+			maxTokens: true,
+			createdAt: true
+		}
+	});
+	if (!row) throw notFound('That prompt');
+	return {
+		...toSummary(row),
+		useCase: row.useCase,
+		systemPrompt: row.systemPrompt,
+		userPromptTemplate: row.userPromptTemplate,
+		modelType: row.modelType,
+		temperature: row.temperature,
+		maxTokens: row.maxTokens,
+		createdAt: row.createdAt.toISOString()
+	};
+}
+
+function requireEditor(member: Member): void {
+	if (!roleAtLeast(member.role, 'editor')) throw forbidden('Viewers cannot change prompts.');
+}
+
+
+const SLUG_TAKEN = 'Another prompt in this workspace already uses that slug.';
+
+export async function createPrompt(member: Member, input: PromptMetaInput): Promise<{ slug: string }> {
+	requireEditor(member);
+	const db = await prisma();
+	const slug = input.slug || slugify(input.name);
+	try {
+		const row = await db.prompt.create({
+			data: {
+				workspaceId: member.workspace.id,
+				createdById: member.user.id,
+				slug,
+				name: input.name,
+				description: input.description,
+				category: input.category,
+				useCase: input.useCase,
+				tags: input.tags,
+				visibility: input.visibility
+			},
+			select: { slug: true }
+		});
+		return row;
+	} catch (error) {
+		if (isUniqueViolation(error)) throw conflict(SLUG_TAKEN, 'slug');
+		throw error;
+	}
+}
+
+export async function updatePromptMeta(member: Member, slug: string, input: PromptMetaInput): Promise<{ slug: string }> {
+	requireEditor(member);
+	const current = await getPrompt(member, slug);
+	const db = await prisma();
+	try {
+		return await db.prompt.update({
+			where: { id: current.id },
+			data: {
+				slug: input.slug || current.slug,
+				name: input.name,
+				description: input.description,
+				category: input.category,
+				useCase: input.useCase,
+				tags: input.tags,
+				visibility: input.visibility
+			},
+			select: { slug: true }
+		});
+	} catch (error) {
+		if (isUniqueViolation(error)) throw conflict(SLUG_TAKEN, 'slug');
+		throw error;
+	}
+}
+
+export async function deletePrompt(member: Member, slug: string): Promise<void> {
+	requireEditor(member);
+	const current = await getPrompt(member, slug);
+	await (await prisma()).prompt.delete({ where: { id: current.id } });
+}

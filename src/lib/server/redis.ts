@@ -1,0 +1,34 @@
+// The shared Redis connection, when REDIS_URL is set (several instances share rate limits,
+// socket.io rooms and Yjs updates through it). One embedded instance needs no Redis.
+import { Redis } from 'ioredis';
+import { config } from './config';
+import { logger } from './logger';
+
+const CLIENT = Symbol.for('codetunestudio.redis');
+const globals = globalThis as Record<symbol, Redis | null | undefined>;
+
+/** The Redis client, or null when the studio runs without Redis. */
+export function redis(): Redis | null {
+	if (globals[CLIENT] === undefined) {
+		const url = config().REDIS_URL;
+		if (!url) {
+			globals[CLIENT] = null;
+		} else {
+			const client = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: false });
+			client.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+			globals[CLIENT] = client;
+		}
+	}
+	return globals[CLIENT] ?? null;
+}
+
+/** Keys are namespaced so several studios (or test runs) can share one Redis. */
+export function redisKey(...parts: string[]): string {
+	return [config().REDIS_PREFIX, ...parts].join(':');
+}
+
+export async function closeRedis(): Promise<void> {
+	const client = globals[CLIENT];
+	globals[CLIENT] = undefined;
+	if (client) await client.quit().catch(() => client.disconnect());
+}

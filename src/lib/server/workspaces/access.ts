@@ -1,0 +1,53 @@
+// Who may do what in a workspace. Every load and action asks these, on the server, each time:
+// a layout's check alone would not re-run between child pages.
+import { error } from '@sveltejs/kit';
+import type { Role } from '$lib/schemas/workspace';
+import { prisma } from '../db';
+import { requireUser } from '../auth/guards';
+import type { SessionUser } from '../auth/session';
+
+const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };
+
+export function roleAtLeast(role: Role, needed: Role): boolean {
+	return RANK[role] >= RANK[needed];
+}
+
+export interface WorkspaceRef {
+	id: string;
+	slug: string;
+	name: string;
+}
+
+export interface Member {
+	user: SessionUser;
+	workspace: WorkspaceRef;
+	role: Role;
+}
+
+/** The member's view of a workspace; null when it does not exist or the user is not a member. */
+export async function findMembership(userId: string, workspaceSlug: string): Promise<Omit<Member, 'user'> | null> {
+	const db = await prisma();
+	const row = await db.membership.findFirst({
+		where: { userId, workspace: { slug: workspaceSlug } },
+		select: { role: true, workspace: { select: { id: true, slug: true, name: true } } }
+	});
+	return row ? { role: row.role, workspace: row.workspace } : null;
+}
+
+/**
+ * The signed-in member of the workspace in the URL. A non-member gets 404, as if the workspace did
+ * not exist, so that workspace names do not leak.
+ */
+export async function requireMember(locals: App.Locals, url: URL, workspaceSlug: string): Promise<Member> {
+	const user = requireUser(locals, url);
+	const membership = await findMembership(user.id, workspaceSlug);
+	if (!membership) error(404, 'Workspace not found.');
+	return { user, ...membership };
+}
+
+/** 403 unless the member's role is at least `needed`. */
+export function requireRole(member: Member, needed: Role): void {
+	if (!roleAtLeast(member.role, needed)) {
+		error(403, needed === 'owner' ? 'Only workspace owners can do that.' : 'Viewers cannot change this workspace.');
+	}
+}

@@ -1,0 +1,15 @@
+// Workspaces, members and roles: the public surface for routes and realtime/.
+export { findMembership, requireMember, requireRole, roleAtLeast, type Member, type WorkspaceRef } from './access';
+export {
+	addMember,
+	canManageMembers,
+	changeRole,
+	createWorkspace,
+	leaveWorkspace,
+	listMembers,
+	listWorkspaces,
+	removeMember,
+	renameWorkspace,
+	type MemberRow,
+	type WorkspaceSummary
+} from './workspaces';

@@ -1,0 +1,8 @@
+import { requireMember } from '$lib/server/workspaces';
+import type { LayoutServerLoad } from './$types';
+
+// Navigation data only: every page and action below checks membership and role again itself.
+export const load: LayoutServerLoad = async ({ locals, url, params }) => {
+	const member = await requireMember(locals, url, params.workspace);
+	return { workspace: member.workspace, role: member.role };
+};
