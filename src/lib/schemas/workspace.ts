@@ -4,6 +4,13 @@ import { usernameSchema } from './account';
 export const ROLES = ['owner', 'editor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
+const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };
+
+/** Owners may do all an editor may; editors all a viewer may. */
+export function roleAtLeast(role: Role, needed: Role): boolean {
+	return RANK[role] >= RANK[needed];
+}
+
 export const workspaceNameSchema = z
 	.string({ error: 'Enter a name.' })
 	.trim()

@@ -6,7 +6,8 @@ import { prisma } from '../db';
 import { isUniqueViolation } from '../db/errors';
 import type { Prisma } from '../db/generated/client';
 import { conflict, forbidden, notFound } from '../errors';
-import { roleAtLeast, type Member } from '../workspaces/access';
+import { roleAtLeast } from '$lib/schemas/workspace';
+import type { Member } from '../workspaces/access';
 
 export interface PromptSummary {
 	id: string;

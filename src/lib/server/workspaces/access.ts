@@ -1,16 +1,10 @@
 // Who may do what in a workspace. Every load and action asks these, on the server, each time:
 // a layout's check alone would not re-run between child pages.
 import { error } from '@sveltejs/kit';
-import type { Role } from '$lib/schemas/workspace';
+import { roleAtLeast, type Role } from '$lib/schemas/workspace';
 import { prisma } from '../db';
 import { requireUser } from '../auth/guards';
 import type { SessionUser } from '../auth/session';
-
-const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };
-
-export function roleAtLeast(role: Role, needed: Role): boolean {
-	return RANK[role] >= RANK[needed];
-}
 
 export interface WorkspaceRef {
 	id: string;

@@ -1,5 +1,6 @@
 // Workspaces, members and roles: the public surface for routes and realtime/.
-export { findMembership, requireMember, requireRole, roleAtLeast, type Member, type WorkspaceRef } from './access';
+export { roleAtLeast } from '$lib/schemas/workspace';
+export { findMembership, requireMember, requireRole, type Member, type WorkspaceRef } from './access';
 export {
 	addMember,
 	canManageMembers,

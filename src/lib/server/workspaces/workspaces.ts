@@ -7,7 +7,8 @@ import { prisma } from '../db';
 import type { Prisma } from '../db/generated/client';
 import { conflict, forbidden, invalid, notFound } from '../errors';
 import { usernameKey } from '../auth/accounts';
-import { roleAtLeast, type Member } from './access';
+import { roleAtLeast } from '$lib/schemas/workspace';
+import type { Member } from './access';
 
 export interface WorkspaceSummary {
 	id: string;
