@@ -14,11 +14,20 @@ server.listen(port, host, () => {
 	console.log(`CodeTuneStudio listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);
 });
 
-function shutdown(signal) {
+// The app registers what must be closed cleanly (the embedded database flushes on close).
+const SHUTDOWN = Symbol.for('codetunestudio.shutdown');
+
+async function shutdown(signal) {
 	console.log(`${signal}: closing`);
-	server.close(() => process.exit(0));
+	setTimeout(() => process.exit(1), 10_000).unref();
+	server.close();
 	server.closeAllConnections();
-	setTimeout(() => process.exit(0), 5000).unref();
+	try {
+		await globalThis[SHUTDOWN]?.();
+	} catch (error) {
+		console.error('shutdown failed', error);
+	}
+	process.exit(0);
 }
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -3,10 +3,17 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { attachRealtime, registeredHttpServer } from '$realtime/index';
 import { SESSION_COOKIE, deleteSessionTokenCookie, setSessionTokenCookie, validateSessionToken } from '$lib/server/auth';
-import { database } from '$lib/server/db';
+import { closeDatabase, database } from '$lib/server/db';
+import { closeRedis } from '$lib/server/redis';
 import { logger } from '$lib/server/logger';
 
+/** server.js calls this on SIGTERM/SIGINT, after it stops taking requests. */
+async function shutdown() {
+	await Promise.allSettled([closeDatabase(), closeRedis()]);
+}
+
 export const init: ServerInit = async () => {
+	(globalThis as Record<symbol, unknown>)[Symbol.for('codetunestudio.shutdown')] = shutdown;
 	await database();
 	const server = registeredHttpServer();
 	if (server) attachRealtime(server);
