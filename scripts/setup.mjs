@@ -19,7 +19,15 @@ const lockHash = hash(readFileSync(join(root, 'package-lock.json')));
 const stamp = join(root, 'node_modules', '.codetunestudio-lock');
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash || !existsSync(bin('node'))) {
 	console.log('setup: installing dependencies (npm ci)');
-	run('npm', ['ci', '--no-audit', '--no-fund']);
+	try {
+		run('npm', ['ci', '--no-audit', '--no-fund']);
+	} catch {
+		// npm ci also wants lock entries for other platforms' optional packages (rollup's, tailwind's
+		// oxide for darwin/win32…); a registry mirror that lacks them makes it refuse a lock file that
+		// `npm install` reproduces exactly. Install from the lock file then, without rewriting it.
+		console.log('setup: npm ci refused the lock file; installing from it with npm install --no-save');
+		run('npm', ['install', '--no-audit', '--no-fund', '--no-save']);
+	}
 	writeFileSync(stamp, lockHash);
 }
 
