@@ -49,6 +49,15 @@ function expectShown(response: { status: number; html: string }, status: number,
 	else expect(text).toMatch(message);
 }
 
+describe('one server', () => {
+	it('serves the pages and mounts realtime/ on the same port', async () => {
+		const health = await fetch(`${app.url}/api/health`).then((r) => r.json());
+		expect(health.ok).toBe(true);
+		expect(health.realtime.mounted).toBe(true);
+		expect((await new FormClient(app.url).get('/signin')).status).toBe(200);
+	});
+});
+
 describe('sign-up and sign-in forms', () => {
 	it('shows each field’s problem and keeps the username, never the password', async () => {
 		const client = new FormClient(app.url);
