@@ -1,0 +1,74 @@
+// Browser tests in Debian's chromium (Playwright's own browser downloads are not reachable here).
+// The studio under test is the production build started the way the README starts it, `npm start`
+// (scripts/setup.mjs --build, then `node server.js`), on a free port and on the EMBEDDED database in
+// a fresh data folder: the fresh-machine path. `npm test` builds once before this runs, so the
+// start finds the build current; run alone, `npm start` builds whatever is stale first.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+// Playwright evaluates this file in its runner and again in every worker: the port and the data
+// folder are chosen once, in the runner, and reach the workers through the environment.
+if (!process.env.E2E_PORT) {
+	const script = `const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})`;
+	process.env.E2E_PORT = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
+}
+if (!process.env.E2E_DATA_DIR) {
+	const dataDir = mkdtempSync(join(tmpdir(), 'cts-e2e-data-'));
+	process.env.E2E_DATA_DIR = dataDir;
+	// The runner exits after the web server is stopped: nothing writes to the folder any more.
+	process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+}
+
+const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+const jsonReport = process.env.E2E_JSON_REPORT;
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	outputDir: 'test-results/e2e',
+	fullyParallel: false,
+	workers: 1,
+	forbidOnly: !!process.env.CI,
+	retries: 0,
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	reporter: jsonReport ? [['list'], ['json', { outputFile: jsonReport }]] : [['list']],
+	use: {
+		baseURL,
+		browserName: 'chromium',
+		headless: true,
+		launchOptions: {
+			executablePath: '/usr/bin/chromium',
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--no-first-run',
+				'--disable-sync',
+				'--disable-quic'
+			]
+		},
+		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure'
+	},
+	webServer: {
+		// Exactly the README's start, with nothing of the developer's or the test run's database or
+		// Redis settings: a fresh machine has none, so the studio must come up on its embedded database.
+		command: 'env -u DATABASE_URL -u REDIS_URL -u REDIS_PREFIX npm start',
+		url: `${baseURL}/api/health`,
+		env: {
+			PORT: process.env.E2E_PORT!,
+			HOST: '127.0.0.1',
+			DATA_DIR: process.env.E2E_DATA_DIR!,
+			LOG_LEVEL: process.env.LOG_LEVEL || 'warn'
+		},
+		reuseExistingServer: false,
+		timeout: 300_000,
+		stdout: 'pipe',
+		stderr: 'pipe',
+		gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 }
+	}
+});
