@@ -20,12 +20,14 @@ const stamp = join(root, 'node_modules', '.codetunestudio-lock');
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash || !existsSync(bin('node'))) {
 	console.log('setup: installing dependencies (npm ci)');
 	try {
-		run('npm', ['ci', '--no-audit', '--no-fund']);
-	} catch {
+		execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: ['inherit', 'inherit', 'pipe'] });
+	} catch (error) {
 		// npm ci also wants lock entries for other platforms' optional packages (rollup's, tailwind's
 		// oxide for darwin/win32…); a registry mirror that lacks them makes it refuse a lock file that
 		// `npm install` reproduces exactly. Install from the lock file then, without rewriting it.
-		console.log('setup: npm ci refused the lock file; installing from it with npm install --no-save');
+		const reason = String(error.stderr ?? '').split('\n').find((line) => /npm error (?!code)\S/.test(line));
+		console.log(`setup: npm ci refused (${reason?.replace(/^npm error\s*/, '') ?? `exit ${error.status}`})`);
+		console.log('setup: installing from the lock file with npm install --no-save');
 		run('npm', ['install', '--no-audit', '--no-fund', '--no-save']);
 	}
 	writeFileSync(stamp, lockHash);
