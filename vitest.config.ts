@@ -2,7 +2,8 @@
 // through vite.config.ts, so the SvelteKit plugin resolves `$lib`, `$env` and `$app` as the app does.
 // Which database integration tests get is decided here, once: a database of their own on the
 // PostgreSQL server when one answers, else the embedded engine (PGlite), which is single-process, so
-// its tests then run one file after another in one worker.
+// its tests then run one file after another in one worker. CTS_TEST_DATABASE=embedded forces the
+// embedded engine even where a server answers.
 import { defineConfig, mergeConfig } from 'vitest/config';
 import viteConfig from './vite.config.ts';
 import { adminUrl, probePostgres } from './tests/setup/services.ts';

@@ -110,7 +110,9 @@ export default async function setup(project: TestProject) {
 		await migrate({ kind: 'embedded', dataDir: join(dataDir, 'pglite') });
 		env.DATA_DIR = dataDir;
 		loud([
-			`NO POSTGRESQL SERVER answered at ${redact(admin)} (${why ?? 'it answered only after the config had chosen'}).`,
+			why
+				? `NO POSTGRESQL SERVER answered at ${redact(admin)} (${why}).`
+				: `CTS_TEST_DATABASE=embedded: PostgreSQL at ${redact(admin)} is NOT used.`,
 			'The integration suite runs on the EMBEDDED engine (PGlite) instead, one file at a time,',
 			`with DATA_DIR=${dataDir}. Tests that need a PostgreSQL server are skipped and counted.`,
 			'Start PostgreSQL (or set TEST_DATABASE_URL) to run them against the real server.'
