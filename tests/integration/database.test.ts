@@ -123,7 +123,7 @@ describe('embedded database (PGlite) in memory', () => {
 				exitCode: null,
 				filters: NO_FILTER
 			});
-			expect(stdout.trim()).toBe('-- This is an empty migration.');
+			expect(stdout?.trim()).toBe('-- This is an empty migration.');
 		} finally {
 			engine.free();
 		}
