@@ -5,8 +5,19 @@ import { createServer } from 'node:http';
 const server = createServer();
 globalThis[Symbol.for('codetunestudio.httpServer')] = server;
 
+// adapter-node takes every request for https unless told otherwise (ORIGIN, PROTOCOL_HEADER), and
+// then refuses the browser's own form posts from http://… as cross-site. This server is plain HTTP:
+// where nobody configured a proxy, it says so on each request through a header of its own (set
+// here, so a client cannot forge it).
+const SCHEME_HEADER = 'x-codetunestudio-scheme';
+const tellScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+if (tellScheme) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
+
 const { handler } = await import('./build/handler.js');
-server.on('request', handler);
+server.on('request', (request, response) => {
+	if (tellScheme) request.headers[SCHEME_HEADER] = 'http';
+	handler(request, response);
+});
 
 const host = process.env.HOST ?? '0.0.0.0';
 const port = Number(process.env.PORT ?? 3000);

@@ -14,7 +14,7 @@ if (!name) {
 }
 
 const db = await openDatabase({ kind: 'embedded', dataDir: null });
-const engine = await openEngineFor(db);
+const { engine, close } = await openEngineFor(db);
 try {
 	const migrations = await readMigrations();
 	const { stdout } = await engine.diff({
@@ -39,6 +39,6 @@ try {
 		console.log(`wrote ${folder}/migration.sql`);
 	}
 } finally {
-	engine.free();
+	await close();
 	await db.close();
 }

@@ -114,7 +114,7 @@ describe('embedded database (PGlite) in memory', () => {
 
 	it('has no drift: the migrations, replayed from zero, give exactly prisma/schema.prisma', async () => {
 		const db = await openTracked({ kind: 'embedded', dataDir: null });
-		const engine = await openEngineFor(db);
+		const { engine, close } = await openEngineFor(db);
 		try {
 			const { stdout } = await engine.diff({
 				from: { tag: 'migrations', ...(await readMigrations()) },
@@ -125,7 +125,7 @@ describe('embedded database (PGlite) in memory', () => {
 			});
 			expect(stdout?.trim()).toBe('-- This is an empty migration.');
 		} finally {
-			engine.free();
+			await close();
 		}
 	});
 });

@@ -4,6 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.ts';
@@ -13,10 +14,20 @@ export type DatabaseTarget =
 	/** `dataDir: null` keeps the embedded database in memory (tests). */
 	| { kind: 'embedded'; dataDir: string | null };
 
+export interface MigrationConnection {
+	adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+	release(): Promise<void>;
+}
+
 export interface Database {
 	prisma: PrismaClient;
 	target: DatabaseTarget;
-	adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+	/**
+	 * A connection for the schema engine. On PostgreSQL it is a pool of its own, closed afterwards:
+	 * the engine takes Prisma's session-level advisory lock and never unlocks it, so on a shared pool
+	 * the lock would outlive the migration on an idle connection and stall the next migrator.
+	 */
+	openMigrationConnection(): MigrationConnection;
 	close(): Promise<void>;
 }
 
@@ -29,9 +40,16 @@ export function describeTarget(target: DatabaseTarget): string {
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 	if (target.kind === 'postgres') {
-		const adapterFactory = new PrismaPg({ connectionString: target.url });
-		const prisma = new PrismaClient({ adapter: adapterFactory });
-		return { prisma, target, adapterFactory, close: () => prisma.$disconnect() };
+		const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) });
+		return {
+			prisma,
+			target,
+			openMigrationConnection() {
+				const pool = new pg.Pool({ connectionString: target.url, max: 1 });
+				return { adapterFactory: new PrismaPg(pool), release: () => pool.end() };
+			},
+			close: () => prisma.$disconnect()
+		};
 	}
 	if (target.dataDir) await mkdir(target.dataDir, { recursive: true });
 	const pglite = new PGlite(target.dataDir ?? undefined);
@@ -41,7 +59,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 	return {
 		prisma,
 		target,
-		adapterFactory,
+		// PGlite is one connection in this process; closing the database is what releases it.
+		openMigrationConnection: () => ({ adapterFactory, release: async () => {} }),
 		async close() {
 			await prisma.$disconnect();
 			await pglite.close();

@@ -36,14 +36,28 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationLis
 
 export const NO_FILTER = { externalTables: [], externalEnums: [] };
 
+/** A schema engine on its own connection to `db`; call `close` when done. */
 export async function openEngineFor(db: Database, onLog?: (line: string) => void) {
-	const schemaText = await readFile(SCHEMA_PATH, 'utf8');
-	return openSchemaEngine(SCHEMA_PATH, schemaText, db.adapterFactory, onLog);
+	const connection = db.openMigrationConnection();
+	try {
+		const schemaText = await readFile(SCHEMA_PATH, 'utf8');
+		const engine = await openSchemaEngine(SCHEMA_PATH, schemaText, connection.adapterFactory, onLog);
+		return {
+			engine,
+			async close() {
+				engine.free();
+				await connection.release();
+			}
+		};
+	} catch (error) {
+		await connection.release();
+		throw error;
+	}
 }
 
 /** Applies every migration not yet recorded; returns the names it applied (empty when current). */
 export async function applyMigrations(db: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
-	const engine = await openEngineFor(db);
+	const { engine, close } = await openEngineFor(db);
 	try {
 		const { appliedMigrationNames } = await engine.applyMigrations({
 			migrationsList: await readMigrations(dir),
@@ -51,6 +65,6 @@ export async function applyMigrations(db: Database, dir = MIGRATIONS_DIR): Promi
 		});
 		return appliedMigrationNames;
 	} finally {
-		engine.free();
+		await close();
 	}
 }
