@@ -1,18 +1,10 @@
 // Builds the people and workspaces a test needs, with names no other test (or earlier run) uses.
 import { signUp, type SessionUser } from '$lib/server/auth';
 import { createWorkspace, findMembership, type Member } from '$lib/server/workspaces';
-
-let counter = 0;
-
-/** A username that is unique across tests and runs (3–32 characters, as the form allows). */
-export function uniqueName(base: string): string {
-	return `${base.slice(0, 12)}_${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`.slice(0, 32);
-}
-
-export const TEST_PASSWORD = 'correct horse battery';
+import { TEST_PASSWORD, uniqueUsername, uniqueWorkspaceName } from './unique';
 
 export function newUser(base = 'user'): Promise<SessionUser> {
-	return signUp(uniqueName(base), TEST_PASSWORD);
+	return signUp(uniqueUsername(base), TEST_PASSWORD);
 }
 
 /** The user's membership of a workspace, as requireMember would hand it to an action. */
@@ -25,6 +17,6 @@ export async function memberOf(user: SessionUser, workspaceSlug: string): Promis
 /** A workspace owned by a new user, plus that owner's membership. */
 export async function newWorkspace(base = 'ws'): Promise<{ owner: Member; slug: string }> {
 	const user = await newUser(`${base}owner`);
-	const { slug } = await createWorkspace(user.id, uniqueName(base));
+	const { slug } = await createWorkspace(user.id, uniqueWorkspaceName(base));
 	return { owner: await memberOf(user, slug), slug };
 }

@@ -4,7 +4,7 @@ import { sessionIdFromToken, SESSION_TTL_MS } from '$lib/server/auth/session';
 import { config } from '$lib/server/config';
 import { prisma } from '$lib/server/db';
 import { redis, redisKey } from '$lib/server/redis';
-import { uniqueName } from '../helpers/people';
+import { uniqueUsername as uniqueName } from '../helpers/unique';
 import { refusal } from '../helpers/refusal';
 
 const PASSWORD = 'correct horse battery';

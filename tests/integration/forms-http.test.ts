@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../helpers/app-server';
 import { FormClient, visibleText } from '../helpers/form-client';
-import { TEST_PASSWORD, uniqueName } from '../helpers/people';
+import { TEST_PASSWORD, uniqueUsername, uniqueWorkspaceName } from '../helpers/unique';
 
 let app: AppServer;
 
@@ -17,7 +17,7 @@ afterAll(async () => {
 
 async function signedUp(base: string): Promise<{ client: FormClient; username: string }> {
 	const client = new FormClient(app.url);
-	const username = uniqueName(base);
+	const username = uniqueUsername(base);
 	const response = await client.post('/signup', { username, password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD });
 	expect(response.status, visibleText(response.html).slice(0, 300)).toBe(303);
 	expect(client.signedIn).toBe(true);
@@ -27,7 +27,7 @@ async function signedUp(base: string): Promise<{ client: FormClient; username: s
 /** An owner with a workspace and a prompt, an editor and a viewer in it, and an outsider. */
 async function team() {
 	const owner = await signedUp('own');
-	const created = await owner.client.post('/workspaces?/create', { name: uniqueName('Team') });
+	const created = await owner.client.post('/workspaces?/create', { name: uniqueWorkspaceName('Team') });
 	expect(created.status).toBe(303);
 	const ws = created.location!; // /w/<slug>
 	const editor = await signedUp('edt');
@@ -84,7 +84,7 @@ describe('sign-up and sign-in forms', () => {
 		const client = new FormClient(app.url);
 		expectShown(await client.post('/signin', { username: '', password: '' }), 400, 'Enter your username.');
 		const wrong = await client.post('/signin', { username, password: 'wrong password' });
-		const unknown = await client.post('/signin', { username: uniqueName('ghost'), password: TEST_PASSWORD });
+		const unknown = await client.post('/signin', { username: uniqueUsername('ghost'), password: TEST_PASSWORD });
 		expectShown(wrong, 400, 'That username and password do not match an account.');
 		expectShown(unknown, 400, 'That username and password do not match an account.');
 		const ok = await client.post('/signin', { username, password: TEST_PASSWORD, redirectTo: '//evil.example/' });
@@ -140,7 +140,7 @@ describe('workspace forms', () => {
 	it('validates every member form and keeps the last owner', async () => {
 		const { ws, owner, viewer } = await team();
 		const settings = `${ws}/settings`;
-		expectShown(await owner.client.post(`${settings}?/addMember`, { username: uniqueName('nobody'), role: 'viewer' }), 400, 'No account has that username.');
+		expectShown(await owner.client.post(`${settings}?/addMember`, { username: uniqueUsername('nobody'), role: 'viewer' }), 400, 'No account has that username.');
 		expectShown(await owner.client.post(`${settings}?/addMember`, { username: viewer.username, role: 'viewer' }), 409, 'is already a member.');
 		expectShown(await owner.client.post(`${settings}?/addMember`, { username: 'someone', role: 'admin' }), 400, 'Choose owner, editor or viewer.');
 		expectShown(await owner.client.post(`${settings}?/changeRole`, { userId: 'not-a-uuid', role: 'viewer' }), 400, 'Please correct the highlighted fields.');

@@ -131,56 +131,48 @@ function requireEditor(member: Member): void {
 }
 
 
-const SLUG_TAKEN = 'Another prompt in this workspace already uses that slug.';
+/** Writes the descriptive fields; a slug clash becomes a 409 on the slug field. */
+async function writeMeta<T>(write: () => Promise<T>): Promise<T> {
+	try {
+		return await write();
+	} catch (error) {
+		if (isUniqueViolation(error)) throw conflict('Another prompt in this workspace already uses that slug.', 'slug');
+		throw error;
+	}
+}
+
+function metaColumns(input: PromptMetaInput) {
+	const { name, description, category, useCase, tags, visibility } = input;
+	return { name, description, category, useCase, tags, visibility };
+}
 
 export async function createPrompt(member: Member, input: PromptMetaInput): Promise<{ slug: string }> {
 	requireEditor(member);
 	const db = await prisma();
-	const slug = input.slug || slugify(input.name);
-	try {
-		const row = await db.prompt.create({
+	return writeMeta(() =>
+		db.prompt.create({
 			data: {
+				...metaColumns(input),
 				workspaceId: member.workspace.id,
 				createdById: member.user.id,
-				slug,
-				name: input.name,
-				description: input.description,
-				category: input.category,
-				useCase: input.useCase,
-				tags: input.tags,
-				visibility: input.visibility
+				slug: input.slug || slugify(input.name)
 			},
 			select: { slug: true }
-		});
-		return row;
-	} catch (error) {
-		if (isUniqueViolation(error)) throw conflict(SLUG_TAKEN, 'slug');
-		throw error;
-	}
+		})
+	);
 }
 
 export async function updatePromptMeta(member: Member, slug: string, input: PromptMetaInput): Promise<{ slug: string }> {
 	requireEditor(member);
 	const current = await getPrompt(member, slug);
 	const db = await prisma();
-	try {
-		return await db.prompt.update({
+	return writeMeta(() =>
+		db.prompt.update({
 			where: { id: current.id },
-			data: {
-				slug: input.slug || current.slug,
-				name: input.name,
-				description: input.description,
-				category: input.category,
-				useCase: input.useCase,
-				tags: input.tags,
-				visibility: input.visibility
-			},
+			data: { ...metaColumns(input), slug: input.slug || current.slug },
 			select: { slug: true }
-		});
-	} catch (error) {
-		if (isUniqueViolation(error)) throw conflict(SLUG_TAKEN, 'slug');
-		throw error;
-	}
+		})
+	);
 }
 
 export async function deletePrompt(member: Member, slug: string): Promise<void> {

@@ -10,9 +10,11 @@ import {
 	removeMember,
 	renameWorkspace,
 	requireMember,
-	requireRole
+	requireRole,
+	type Member
 } from '$lib/server/workspaces';
-import type { Actions, PageServerLoad } from './$types';
+import type { z } from 'zod';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const member = await requireMember(locals, url, params.workspace);
@@ -26,51 +28,41 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	};
 };
 
+/**
+ * An owner-only member action: checks the role, parses the form, runs the change, and answers
+ * with a success message or the rule's refusal.
+ */
+function ownerAction<S extends z.ZodType>(schema: S, change: (member: Member, data: z.infer<S>) => Promise<string>) {
+	return async ({ locals, url, params, request }: RequestEvent) => {
+		const member = await requireMember(locals, url, params.workspace);
+		requireRole(member, 'owner');
+		const form = await parseForm(request, schema);
+		if (!form.ok) return form.failure;
+		try {
+			return { success: true, message: await change(member, form.data) };
+		} catch (error) {
+			return toFailure(error, form.values);
+		}
+	};
+}
+
 export const actions: Actions = {
-	rename: async ({ locals, url, params, request }) => {
-		const member = await requireMember(locals, url, params.workspace);
-		requireRole(member, 'owner');
-		const form = await parseForm(request, renameWorkspaceSchema);
-		if (!form.ok) return form.failure;
-		await renameWorkspace(member, form.data.name);
-		return { success: true, message: 'Workspace renamed.' };
-	},
-	addMember: async ({ locals, url, params, request }) => {
-		const member = await requireMember(locals, url, params.workspace);
-		requireRole(member, 'owner');
-		const form = await parseForm(request, addMemberSchema);
-		if (!form.ok) return form.failure;
-		try {
-			const added = await addMember(member, form.data.username, form.data.role);
-			return { success: true, message: `${added.username} joined as ${added.role}.` };
-		} catch (error) {
-			return toFailure(error, form.values);
-		}
-	},
-	changeRole: async ({ locals, url, params, request }) => {
-		const member = await requireMember(locals, url, params.workspace);
-		requireRole(member, 'owner');
-		const form = await parseForm(request, changeRoleSchema);
-		if (!form.ok) return form.failure;
-		try {
-			await changeRole(member, form.data.userId, form.data.role);
-			return { success: true, message: 'Role changed.' };
-		} catch (error) {
-			return toFailure(error, form.values);
-		}
-	},
-	removeMember: async ({ locals, url, params, request }) => {
-		const member = await requireMember(locals, url, params.workspace);
-		requireRole(member, 'owner');
-		const form = await parseForm(request, removeMemberSchema);
-		if (!form.ok) return form.failure;
-		try {
-			await removeMember(member, form.data.userId);
-			return { success: true, message: 'Member removed.' };
-		} catch (error) {
-			return toFailure(error, form.values);
-		}
-	},
+	rename: ownerAction(renameWorkspaceSchema, async (member, { name }) => {
+		await renameWorkspace(member, name);
+		return 'Workspace renamed.';
+	}),
+	addMember: ownerAction(addMemberSchema, async (member, { username, role }) => {
+		const added = await addMember(member, username, role);
+		return `${added.username} joined as ${added.role}.`;
+	}),
+	changeRole: ownerAction(changeRoleSchema, async (member, { userId, role }) => {
+		await changeRole(member, userId, role);
+		return 'Role changed.';
+	}),
+	removeMember: ownerAction(removeMemberSchema, async (member, { userId }) => {
+		await removeMember(member, userId);
+		return 'Member removed.';
+	}),
 	leave: async ({ locals, url, params }) => {
 		const member = await requireMember(locals, url, params.workspace);
 		try {
