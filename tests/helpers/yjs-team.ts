@@ -1,0 +1,58 @@
+// A workspace with a prompt and the people around it (owner, editor, viewer, outsider), each with a
+// session cookie, for tests of the live draft and its sockets.
+import { promptMetaSchema } from '$lib/schemas/prompt';
+import { SESSION_COOKIE, createSession, generateSessionToken, type SessionUser } from '$lib/server/auth';
+import { createPrompt, getPrompt } from '$lib/server/prompts';
+import { addMember, type Member } from '$lib/server/workspaces';
+import { memberOf, newUser, newWorkspace } from './people';
+import { uniquePromptName } from './unique';
+
+export interface Person {
+	user: SessionUser;
+	/** `auth-session=<token>`, as a browser would send it on the upgrade request. */
+	cookie: string;
+}
+
+export async function cookieFor(user: SessionUser): Promise<string> {
+	const token = generateSessionToken();
+	await createSession(token, user.id);
+	return `${SESSION_COOKIE}=${token}`;
+}
+
+async function person(user: SessionUser): Promise<Person> {
+	return { user, cookie: await cookieFor(user) };
+}
+
+export interface PromptTeam {
+	promptId: string;
+	workspaceId: string;
+	slug: string;
+	owner: Person & { member: Member };
+	editor: Person & { member: Member };
+	viewer: Person & { member: Member };
+	outsider: Person;
+}
+
+export async function newPromptTeam(options: { visibility?: 'private' | 'workspace' | 'public'; createdBy?: 'owner' | 'editor' } = {}): Promise<PromptTeam> {
+	const { owner, slug } = await newWorkspace('yjs');
+	const editorUser = await newUser('yed');
+	const viewerUser = await newUser('yvw');
+	const outsiderUser = await newUser('yout');
+	await addMember(owner, editorUser.username, 'editor');
+	await addMember(owner, viewerUser.username, 'viewer');
+	const editor = await memberOf(editorUser, slug);
+	const viewer = await memberOf(viewerUser, slug);
+	const author = options.createdBy === 'editor' ? editor : owner;
+	const input = promptMetaSchema.parse({ name: uniquePromptName('Live'), visibility: options.visibility ?? 'workspace' });
+	const created = await createPrompt(author, input);
+	const prompt = await getPrompt(author, created.slug);
+	return {
+		promptId: prompt.id,
+		workspaceId: owner.workspace.id,
+		slug,
+		owner: { ...(await person(owner.user)), member: owner },
+		editor: { ...(await person(editorUser)), member: editor },
+		viewer: { ...(await person(viewerUser)), member: viewer },
+		outsider: await person(outsiderUser)
+	};
+}
