@@ -1,0 +1,52 @@
+// The versions domain's one door to the live draft: the server's authoritative copy, read and
+// changed only through the drafts module (never from what a client sends).
+import type * as Y from 'yjs';
+import { readDraft, readMeta, type DraftContent, type DraftMeta } from '$lib/prompt-doc';
+
+export interface DraftStore {
+	readDraftContent(promptId: string): Promise<DraftContent>;
+	updateDraft(promptId: string, change: (doc: Y.Doc) => void): Promise<void>;
+}
+
+let store: DraftStore | null = null;
+
+/** Until the drafts module lands, tests plug a store in here. */
+export function useDraftStore(next: DraftStore | null): void {
+	store = next;
+}
+
+function current(): DraftStore {
+	if (!store) throw new Error('No draft store: the drafts module is not wired in.');
+	return store;
+}
+
+export function readDraftContent(promptId: string): Promise<DraftContent> {
+	return current().readDraftContent(promptId);
+}
+
+export function updateDraft(promptId: string, change: (doc: Y.Doc) => void): Promise<void> {
+	return current().updateDraft(promptId, change);
+}
+
+/**
+ * The draft's meta (latest version, pending restore). Read inside a transaction that changes
+ * nothing: Yjs emits no update for it, so nothing is stored or broadcast.
+ */
+export async function readDraftMeta(promptId: string): Promise<DraftMeta> {
+	let meta: DraftMeta = { latestVersion: null, restoredFrom: null };
+	await updateDraft(promptId, (doc) => {
+		meta = readMeta(doc);
+	});
+	return meta;
+}
+
+/** Runs `change` on the authoritative draft and hands back its content right after, from the same transaction. */
+export async function changeDraft(promptId: string, change: (doc: Y.Doc) => void): Promise<DraftContent> {
+	let after: DraftContent | null = null;
+	await updateDraft(promptId, (doc) => {
+		change(doc);
+		after = readDraft(doc);
+	});
+	if (!after) throw new Error('The draft was not changed.');
+	return after;
+}
