@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { commitDraft, getVersion, listVersions, restoreVersion } from '$lib/server/versions';
 import { canonicalJson } from '$lib/server/versions/content';
 import { prisma } from '../helpers/db';
 import { refusal } from '../helpers/refusal';
-import { draftMeta, readDraftContent, sample, setDraft, versionTeam } from './versions-fixtures';
+import { readDraft, readMeta } from '$lib/prompt-doc';
+import { draftMeta, openEditor, readDraftContent, sample, setDraft, versionTeam } from './versions-fixtures';
 
 describe('committing the live draft', () => {
 	it('snapshots the server’s draft as v1 with author, message, variables and a SHA-256 of its canonical JSON', async () => {
@@ -52,6 +54,26 @@ describe('committing the live draft', () => {
 		await setDraft(t.promptId, sample());
 		await commitDraft(t.author, t.prompt, 'v1');
 		expect(await draftMeta(t.promptId)).toEqual({ latestVersion: 1, restoredFrom: null });
+	});
+
+	it('shows the new version and a rollback at once in an open editor, whose cursor survives the rollback', async () => {
+		const t = await versionTeam();
+		await setDraft(t.promptId, sample({ systemPrompt: 'Keep this sentence. Old ending.' }));
+		await commitDraft(t.author, t.prompt, 'v1');
+		await setDraft(t.promptId, sample({ systemPrompt: 'Keep this sentence. New ending.' }));
+		const editor = await openEditor(t.promptId);
+		try {
+			await commitDraft(t.author, t.prompt, 'v2');
+			expect(readMeta(editor.doc).latestVersion).toBe(2);
+			const system = editor.doc.getText('system');
+			const cursor = Y.createRelativePositionFromTypeIndex(system, 5); // inside "this"
+			await restoreVersion(t.reviewer, t.prompt, 1);
+			expect(readDraft(editor.doc).systemPrompt).toBe('Keep this sentence. Old ending.');
+			expect(readMeta(editor.doc)).toEqual({ latestVersion: 2, restoredFrom: 1 });
+			expect(Y.createAbsolutePositionFromRelativePosition(cursor, editor.doc)?.index).toBe(5);
+		} finally {
+			editor.close();
+		}
 	});
 
 	it('says nothing changed instead of copying the latest version', async () => {

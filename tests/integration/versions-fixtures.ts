@@ -1,23 +1,14 @@
 // What the versions tests build on: a workspace with an owner, two editors (an author and a
-// reviewer) and a viewer, one prompt, and its live draft changed only through the drafts API
-// (readDraftContent / updateDraft), as the editor's edits and the versions service change it.
+// reviewer) and a viewer, one prompt, and its live draft changed only through the real drafts
+// module (readDraftContent / updateDraft), the same door the versions service uses.
 import * as Y from 'yjs';
-import { readDraft, readMeta, writeDraft, type DraftContent } from '$lib/prompt-doc';
+import { readMeta, writeDraft, type DraftContent } from '$lib/prompt-doc';
 import { promptMetaSchema } from '$lib/schemas/prompt';
 import { createPrompt, getPrompt } from '$lib/server/prompts';
-import { useDraftStore } from '$lib/server/versions';
-import * as draftApi from '$lib/server/versions/draft';
+import * as draftApi from '$lib/server/drafts';
 import { addMember } from '$lib/server/workspaces';
 import { memberOf, newUser, newWorkspace } from '../helpers/people';
 import { uniquePromptName } from '../helpers/unique';
-
-// Until the drafts module lands: an in-memory authoritative document per prompt.
-const docs = new Map<string, Y.Doc>();
-const docOf = (promptId: string) => docs.get(promptId) ?? docs.set(promptId, new Y.Doc()).get(promptId)!;
-useDraftStore({
-	readDraftContent: async (promptId) => readDraft(docOf(promptId)),
-	updateDraft: async (promptId, change) => docOf(promptId).transact(() => change(docOf(promptId)), 'server')
-});
 
 export function sample(over: Partial<DraftContent> = {}): DraftContent {
 	return {
@@ -53,3 +44,12 @@ export async function draftMeta(promptId: string) {
 }
 
 export const readDraftContent = (promptId: string) => draftApi.readDraftContent(promptId);
+
+/** An open editor: a replica of the draft that receives every stored update, as a Yjs room would. */
+export async function openEditor(promptId: string) {
+	const replica = new Y.Doc();
+	const listener = { stored: (update: Uint8Array) => Y.applyUpdate(replica, update), gone: () => {} };
+	const draft = await draftApi.acquireDraft(promptId, listener);
+	Y.applyUpdate(replica, Y.encodeStateAsUpdate(draft.doc));
+	return { doc: replica, close: () => draft.release(listener) };
+}

@@ -5,6 +5,7 @@
 // Yjs transaction; history is never rewritten.
 import { readMeta, writeDraft, writeMeta, type DraftContent } from '$lib/prompt-doc';
 import { prisma } from '../db';
+import { ServiceError, invalid } from '../errors';
 import type { Prisma } from '../db/generated/client';
 import { logger } from '../logger';
 import type { Member } from '../workspaces/access';
@@ -89,7 +90,11 @@ async function announce(promptId: string, number: number): Promise<void> {
 export async function commitDraft(member: Member, slug: string, message: string): Promise<CommitResult> {
 	requireVersionEditor(member, 'Viewers cannot commit versions.');
 	const prompt = await promptOf(member, slug);
-	const snapshot = await readDraftContent(prompt.id);
+	const snapshot = await readDraftContent(prompt.id).catch((error: unknown) => {
+		// The drafts module refuses a draft past its limits; say what that means here.
+		if (error instanceof ServiceError && error.status === 400) throw invalid(`The draft cannot be committed: ${error.message}`);
+		throw error;
+	});
 	const { restoredFrom } = await readDraftMeta(prompt.id);
 	return commitSnapshot(member, prompt, snapshot, message, restoredFrom);
 }

@@ -2,31 +2,9 @@
 // changed only through the drafts module (never from what a client sends).
 import type * as Y from 'yjs';
 import { readDraft, readMeta, type DraftContent, type DraftMeta } from '$lib/prompt-doc';
+import { readDraftContent, updateDraft } from '../drafts';
 
-export interface DraftStore {
-	readDraftContent(promptId: string): Promise<DraftContent>;
-	updateDraft(promptId: string, change: (doc: Y.Doc) => void): Promise<void>;
-}
-
-let store: DraftStore | null = null;
-
-/** Until the drafts module lands, tests plug a store in here. */
-export function useDraftStore(next: DraftStore | null): void {
-	store = next;
-}
-
-function current(): DraftStore {
-	if (!store) throw new Error('No draft store: the drafts module is not wired in.');
-	return store;
-}
-
-export function readDraftContent(promptId: string): Promise<DraftContent> {
-	return current().readDraftContent(promptId);
-}
-
-export function updateDraft(promptId: string, change: (doc: Y.Doc) => void): Promise<void> {
-	return current().updateDraft(promptId, change);
-}
+export { readDraftContent, updateDraft };
 
 /**
  * The draft's meta (latest version, pending restore). Read inside a transaction that changes

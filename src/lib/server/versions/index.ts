@@ -20,7 +20,6 @@ export {
 	type Segment,
 	type SplitRow
 } from './diff';
-export { useDraftStore, type DraftStore } from './draft';
 export { getVersion, listVersions, type VersionDetail, type VersionSummary } from './history';
 export {
 	isProductionProtected,
