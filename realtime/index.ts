@@ -1,7 +1,11 @@
-// The live transports, mounted on the app's own HTTP server (one port for everything).
-// The foundation only mounts and reports health; the Yjs sync and the socket.io hub plug in here.
+// The live transports, mounted on the app's own HTTP server (one port for everything): the Yjs
+// sync of prompt drafts at /yjs/<promptId>; the socket.io hub plugs in here next.
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { YJS_PATH_PREFIX } from '$lib/realtime/yjs-protocol';
+import { YjsServer, type YjsMetrics } from './yjs/server';
+
+export { YjsServer, type YjsMetrics, type YjsServerOptions } from './yjs/server';
 
 export interface RealtimeStatus {
 	mounted: boolean;
@@ -11,30 +15,44 @@ export interface RealtimeStatus {
 }
 
 const STATE = Symbol.for('codetunestudio.realtime');
-type State = { status: RealtimeStatus; server: HttpServer };
+type State = { status: RealtimeStatus; server: HttpServer; yjs: YjsServer; onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void };
 const globals = globalThis as Record<symbol, State | undefined>;
 
 /** The upgrade paths realtime/ owns; every other upgrade (Vite's HMR socket, say) is left alone. */
-const OWNED_PATHS: string[] = [];
-
-function onUpgrade(request: IncomingMessage, socket: Duplex) {
-	const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-	if (!OWNED_PATHS.some((prefix) => path.startsWith(prefix))) return;
-	socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
-}
+const OWNED_PATHS: string[] = [YJS_PATH_PREFIX];
 
 /** Idempotent: dev may load this module through more than one module graph. */
 export function attachRealtime(server: HttpServer): RealtimeStatus {
 	const existing = globals[STATE];
 	if (existing?.server === server) return existing.status;
+	const yjs = new YjsServer();
+	const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+		const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+		if (path.startsWith(YJS_PATH_PREFIX)) return yjs.handleUpgrade(request, socket, head);
+		if (OWNED_PATHS.some((prefix) => path.startsWith(prefix))) socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+	};
 	server.on('upgrade', onUpgrade);
 	const status: RealtimeStatus = { mounted: true, mountedAt: new Date().toISOString(), paths: [...OWNED_PATHS] };
-	globals[STATE] = { status, server };
+	globals[STATE] = { status, server, yjs, onUpgrade };
 	return status;
+}
+
+/** Closes every live socket (clients reconnect elsewhere) and stores pending draft updates. */
+export async function closeRealtime(): Promise<void> {
+	const state = globals[STATE];
+	if (!state) return;
+	state.server.off('upgrade', state.onUpgrade);
+	globals[STATE] = undefined;
+	await state.yjs.close();
 }
 
 export function realtimeStatus(): RealtimeStatus {
 	return globals[STATE]?.status ?? { mounted: false, mountedAt: null, paths: [] };
+}
+
+/** Live figures of the Yjs sync (connections, rooms, dropped viewer updates, closes by code). */
+export function yjsMetrics(): YjsMetrics | null {
+	return globals[STATE]?.yjs.metrics() ?? null;
 }
 
 /** The HTTP server that server.js (production) or the Vite plugin (dev) registered, if any. */

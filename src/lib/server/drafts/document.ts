@@ -129,6 +129,11 @@ export class DraftDocument {
 		return new Promise((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
 	}
 
+	/** The server's state vector (sync step 1). */
+	stateVector(): Uint8Array {
+		return Y.encodeStateVector(this.doc);
+	}
+
 	/** What a peer with this state vector lacks, from stored state only (answer to sync step 1). */
 	async missingFrom(stateVector: Uint8Array): Promise<Uint8Array> {
 		await this.stored();

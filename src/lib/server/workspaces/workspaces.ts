@@ -7,6 +7,7 @@ import { prisma } from '../db';
 import type { Prisma } from '../db/generated/client';
 import { conflict, forbidden, invalid, notFound } from '../errors';
 import { usernameKey } from '../auth/accounts';
+import { emitEvent } from '../events';
 import { roleAtLeast } from '$lib/schemas/workspace';
 import type { Member } from './access';
 
@@ -125,6 +126,8 @@ async function changeMembership(
 			await tx.membership.update({ where: { workspaceId_userId: { workspaceId, userId: targetUserId } }, data: { role: nextRole } });
 		}
 	});
+	// Open sockets (live drafts) take the new role, or close, at once.
+	emitEvent('membership.changed', { workspaceId, userId: targetUserId, role: nextRole });
 }
 
 export async function changeRole(member: Member, targetUserId: string, role: Role): Promise<void> {

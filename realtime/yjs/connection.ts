@@ -1,0 +1,224 @@
+// One draft socket. It is accepted at once; every message that arrives while the session and the
+// role are being checked is queued and handled afterwards, in order (y-websocket's known failure
+// is a sync step 1 lost behind asynchronous auth). Then: sync and awareness for everyone, document
+// updates only from editors (a viewer's are dropped and counted), and a clear close code for
+// anything malformed or too large, which harms no other socket.
+import type { IncomingMessage } from 'node:http';
+import * as decoding from 'lib0/decoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import type { WebSocket } from 'ws';
+import { roleAtLeast, type Role } from '$lib/schemas/workspace';
+import { YJS_CLOSE, YJS_MESSAGE } from '$lib/realtime/yjs-protocol';
+import { isEmptyUpdate } from '$lib/server/drafts';
+import { logger } from '$lib/server/logger';
+import type { Authorise } from './auth';
+import { awarenessFrame, syncStep1Frame, syncStep2Frame } from './messages';
+import type { Room, RoomMember } from './room';
+
+/** What a connection needs of its server. */
+export interface ConnectionHost {
+	authorise: Authorise;
+	join(connection: YjsConnection): Promise<Room>;
+	leave(connection: YjsConnection): void;
+	count(what: 'droppedViewerUpdates' | 'resyncRequests'): void;
+	closed(code: number): void;
+	maxMessageBytes: number;
+}
+
+/** Messages held while authorising, at most (a client sends two or three). */
+const MAX_QUEUED = 64;
+/** Consecutive updates that build on content the server lacks before we give up on resyncing. */
+const MAX_RESYNCS = 5;
+const CLOSE_REASON_BYTES = 123;
+
+class Malformed extends Error {}
+
+export class YjsConnection implements RoomMember {
+	state: 'authorising' | 'open' | 'closed' = 'authorising';
+	userId: string | null = null;
+	workspaceId: string | null = null;
+	role: Role | null = null;
+	/** Document updates this socket sent as a viewer: dropped, never applied. */
+	droppedUpdates = 0;
+	alive = true;
+	private room: Room | null = null;
+	private queued = 0;
+	private resyncs = 0;
+	private work: Promise<void>;
+
+	constructor(
+		readonly socket: WebSocket,
+		readonly promptId: string,
+		request: IncomingMessage,
+		private readonly host: ConnectionHost
+	) {
+		socket.on('message', (data, isBinary) => this.receive(data as Buffer | ArrayBuffer | Buffer[], isBinary));
+		socket.on('close', () => this.dispose());
+		socket.on('error', (error) => logger.warn({ err: error, promptId }, 'draft socket error'));
+		socket.on('pong', () => (this.alive = true));
+		this.work = this.authorise(request);
+	}
+
+	/** A method, not a field read: TypeScript would keep a narrowing of `state` across awaits. */
+	isClosed(): boolean {
+		return this.state === 'closed';
+	}
+
+	get canWrite(): boolean {
+		return this.role !== null && roleAtLeast(this.role, 'editor');
+	}
+
+	/** A role change from the workspace: takes effect from the next message on. */
+	setRole(role: Role): void {
+		this.role = role;
+	}
+
+	send(frame: Uint8Array): void {
+		if (this.state !== 'open' || this.socket.readyState !== this.socket.OPEN) return;
+		this.socket.send(frame, (error) => {
+			if (error) this.close(YJS_CLOSE.goingAway, 'send failed');
+		});
+	}
+
+	close(code: number, reason: string): void {
+		if (this.state === 'closed') return;
+		this.state = 'closed';
+		this.host.closed(code);
+		if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+			this.socket.close(code, truncate(reason));
+		}
+		this.dispose();
+	}
+
+	private dispose(): void {
+		this.state = 'closed';
+		if (this.room) {
+			this.room = null;
+			this.host.leave(this);
+		}
+	}
+
+	private receive(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+		if (this.state === 'closed') return;
+		const bytes = toBytes(data);
+		if (!isBinary) return this.close(YJS_CLOSE.malformed, 'Text frames are not part of the Yjs protocol.');
+		if (bytes.length > this.host.maxMessageBytes) {
+			return this.close(YJS_CLOSE.tooLarge, `Messages may be at most ${this.host.maxMessageBytes} bytes.`);
+		}
+		if (this.state === 'authorising' && ++this.queued > MAX_QUEUED) {
+			return this.close(YJS_CLOSE.tooManyMessages, 'Too many messages before the connection was authorised.');
+		}
+		this.work = this.work.then(() => this.handle(bytes));
+	}
+
+	private async authorise(request: IncomingMessage): Promise<void> {
+		try {
+			const result = await this.host.authorise(request, this.promptId);
+			if (this.isClosed()) return;
+			if (!result.ok) return this.close(result.code, result.reason);
+			this.userId = result.userId;
+			this.workspaceId = result.access.workspaceId;
+			this.role = result.access.role;
+			const room = await this.host.join(this);
+			this.room = room;
+			if (this.isClosed()) return this.dispose();
+			this.state = 'open';
+			this.send(syncStep1Frame(room.draft!.stateVector()));
+			const present = [...room.awareness.getStates().keys()];
+			if (present.length) this.send(awarenessFrame(room.awareness, present));
+		} catch (error) {
+			logger.error({ err: error, promptId: this.promptId }, 'opening a draft socket failed');
+			this.close(YJS_CLOSE.serverError, 'The draft could not be opened. Try again.');
+		}
+	}
+
+	private async handle(bytes: Uint8Array): Promise<void> {
+		if (this.state !== 'open' || !this.room) return;
+		try {
+			await this.dispatch(bytes, this.room);
+		} catch (error) {
+			if (error instanceof Malformed) return this.close(YJS_CLOSE.malformed, error.message);
+			logger.error({ err: error, promptId: this.promptId }, 'handling a draft message failed');
+			this.close(YJS_CLOSE.serverError, 'The server could not handle that message.');
+		}
+	}
+
+	private async dispatch(bytes: Uint8Array, room: Room): Promise<void> {
+		const decoder = decoding.createDecoder(bytes);
+		const type = read(() => decoding.readVarUint(decoder));
+		switch (type) {
+			case YJS_MESSAGE.sync: {
+				const step = read(() => decoding.readVarUint(decoder));
+				const payload = read(() => decoding.readVarUint8Array(decoder));
+				if (step === syncProtocol.messageYjsSyncStep1) {
+					const missing = await room.draft!.missingFrom(payload).catch((error: Error) => {
+						throw this.state === 'open' ? new Malformed(`Not a state vector (${error.message}).`) : error;
+					});
+					this.send(syncStep2Frame(missing));
+				} else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
+					this.receiveUpdate(payload, room);
+				} else {
+					throw new Malformed(`Unknown sync message ${step}.`);
+				}
+				return;
+			}
+			case YJS_MESSAGE.awareness: {
+				const update = read(() => decoding.readVarUint8Array(decoder));
+				read(() => awarenessProtocol.applyAwarenessUpdate(room.awareness, update, this));
+				return;
+			}
+			case YJS_MESSAGE.queryAwareness:
+				this.send(awarenessFrame(room.awareness, [...room.awareness.getStates().keys()]));
+				return;
+			default:
+				throw new Malformed(`Unknown message type ${type}.`);
+		}
+	}
+
+	private receiveUpdate(update: Uint8Array, room: Room): void {
+		if (!this.canWrite) {
+			if (!isEmptyUpdate(update)) {
+				this.droppedUpdates++;
+				this.host.count('droppedViewerUpdates');
+			}
+			return;
+		}
+		const outcome = room.draft!.applyClientUpdate(update, this);
+		if (outcome.ok) {
+			this.resyncs = 0;
+			return;
+		}
+		switch (outcome.problem) {
+			case 'too-large':
+				return this.close(YJS_CLOSE.tooLarge, `Refused: ${outcome.reason}.`);
+			case 'missing-dependencies':
+				// Ask for the client's whole difference: its answer to our step 1 holds what we lack.
+				if (++this.resyncs > MAX_RESYNCS) return this.close(YJS_CLOSE.malformed, `Refused: ${outcome.reason}.`);
+				this.host.count('resyncRequests');
+				return this.send(syncStep1Frame(room.draft!.stateVector()));
+			default:
+				return this.close(YJS_CLOSE.malformed, `Refused: ${outcome.reason}.`);
+		}
+	}
+}
+
+function read<T>(decode: () => T): T {
+	try {
+		return decode();
+	} catch (error) {
+		throw new Malformed(`The message cannot be decoded (${(error as Error).message || 'truncated'}).`);
+	}
+}
+
+function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+	if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+	return data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** A close reason is at most 123 bytes of UTF-8. */
+function truncate(reason: string): string {
+	let out = reason;
+	while (Buffer.byteLength(out) > CLOSE_REASON_BYTES) out = out.slice(0, -2) + '…';
+	return out;
+}

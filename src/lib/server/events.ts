@@ -1,0 +1,44 @@
+// In-process domain events: a service says what happened, whoever cares (realtime/) reacts. One bus
+// per process on globalThis: Vite may load server code twice in dev, and an event emitted by one
+// copy must reach listeners registered through the other. A listener's failure is logged, never
+// thrown back into the service that emitted.
+import type { Role } from '$lib/schemas/workspace';
+import { logger } from './logger';
+
+export interface DomainEvents {
+	/** A member's role changed, or (role null) they were removed or left. Emitted after the change commits. */
+	'membership.changed': { workspaceId: string; userId: string; role: Role | null };
+}
+
+export type DomainEventName = keyof DomainEvents;
+type Listener<K extends DomainEventName> = (payload: DomainEvents[K]) => void;
+/** Typed at onEvent/emitEvent; stored by name. */
+type Listeners = Map<DomainEventName, Set<(payload: unknown) => void>>;
+
+const BUS = Symbol.for('codetunestudio.events');
+const globals = globalThis as Record<symbol, Listeners | undefined>;
+
+function listenersOf(name: DomainEventName): Set<(payload: unknown) => void> {
+	const all = (globals[BUS] ??= new Map());
+	let set = all.get(name);
+	if (!set) all.set(name, (set = new Set()));
+	return set;
+}
+
+/** Subscribes; the returned function unsubscribes. */
+export function onEvent<K extends DomainEventName>(name: K, listener: Listener<K>): () => void {
+	const set = listenersOf(name);
+	const stored = listener as (payload: unknown) => void;
+	set.add(stored);
+	return () => set.delete(stored);
+}
+
+export function emitEvent<K extends DomainEventName>(name: K, payload: DomainEvents[K]): void {
+	for (const listener of [...listenersOf(name)]) {
+		try {
+			listener(payload);
+		} catch (error) {
+			logger.error({ err: error, event: name }, 'an event listener failed');
+		}
+	}
+}
