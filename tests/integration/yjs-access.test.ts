@@ -1,0 +1,143 @@
+// Who may open a draft socket and what they may do there: the session cookie decides who, the
+// workspace role decides read or write, and a role change or removal reaches an open socket.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { YJS_CLOSE } from '$lib/realtime/yjs-protocol';
+import { prismaDraftStore } from '$lib/server/drafts';
+import { changeRole, removeMember, leaveWorkspace } from '$lib/server/workspaces';
+import { connectClient, eventually, startYjsServer, type TestClient, type TestYjsServer } from '../helpers/yjs-client';
+import { newPromptTeam } from '../helpers/yjs-team';
+
+let server: TestYjsServer;
+let clients: TestClient[] = [];
+
+beforeAll(async () => {
+	server = await startYjsServer();
+});
+afterAll(async () => {
+	await server?.close();
+});
+afterEach(() => {
+	for (const client of clients) client.destroy();
+	clients = [];
+});
+
+function client(promptId: string, cookie: string | null): TestClient {
+	const created = connectClient(server.url, promptId, cookie);
+	clients.push(created);
+	return created;
+}
+
+/** Whether any stored byte of the draft (snapshot or log) holds `text`. */
+async function storedAnywhere(promptId: string, text: string): Promise<boolean> {
+	const stored = await prismaDraftStore.load(promptId);
+	const needle = Buffer.from(text);
+	return [stored!.snapshot, ...stored!.updates.map((row) => row.update)].some((bytes) => Buffer.from(bytes).includes(needle));
+}
+
+describe('opening a draft socket', () => {
+	it('refuses a signed-out client with 4401 and does not retry', async () => {
+		const team = await newPromptTeam();
+		const anonymous = client(team.promptId, null);
+		expect(await anonymous.closed()).toEqual({ code: YJS_CLOSE.unauthorized, reason: 'Sign in to edit this prompt.' });
+		const forged = client(team.promptId, 'auth-session=not-a-real-token');
+		expect((await forged.closed()).code).toBe(YJS_CLOSE.unauthorized);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(anonymous.closes).toHaveLength(1); // 44xx is final: the provider stops reconnecting
+		expect(anonymous.text()).toBe('');
+	});
+
+	it('refuses a non-member with 4403', async () => {
+		const team = await newPromptTeam();
+		const outsider = client(team.promptId, team.outsider.cookie);
+		expect(await outsider.closed()).toEqual({ code: YJS_CLOSE.forbidden, reason: 'You do not have access to this prompt.' });
+	});
+
+	it('keeps a private prompt to its author and the owners', async () => {
+		const team = await newPromptTeam({ visibility: 'private', createdBy: 'owner' });
+		expect((await client(team.promptId, team.editor.cookie).closed()).code).toBe(YJS_CLOSE.forbidden);
+		await client(team.promptId, team.owner.cookie).synced();
+	});
+
+	it('refuses a page from another site', async () => {
+		const team = await newPromptTeam();
+		const { WebSocket } = await import('ws');
+		const socket = new WebSocket(`${server.url}/${team.promptId}`, { headers: { cookie: team.editor.cookie, origin: 'https://evil.example' } });
+		const [code] = await new Promise<[number, Buffer]>((resolve) => socket.once('close', (...args) => resolve(args)));
+		expect(code).toBe(YJS_CLOSE.forbidden);
+	});
+});
+
+describe('a viewer on a draft', () => {
+	it('receives everyone’s edits, and every update it sends is dropped, counted and never stored', async () => {
+		const team = await newPromptTeam();
+		const editor = client(team.promptId, team.editor.cookie);
+		const viewer = client(team.promptId, team.viewer.cookie);
+		await Promise.all([editor.synced(), viewer.synced()]);
+		const droppedBefore = server.yjs.metrics().droppedViewerUpdates;
+
+		viewer.type('viewer-wrote-this');
+		viewer.doc.getMap('params').set('temperature', 2);
+		await expect.poll(() => server.yjs.metrics().droppedViewerUpdates).toBe(droppedBefore + 2);
+
+		editor.type('editor-wrote-this');
+		await eventually(() => viewer.text(), (t) => t.includes('editor-wrote-this'));
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(editor.text()).toBe('editor-wrote-this');
+		expect(editor.doc.getMap('params').get('temperature')).toBe(0.7);
+		expect(await storedAnywhere(team.promptId, 'editor-wrote-this')).toBe(true);
+		expect(await storedAnywhere(team.promptId, 'viewer-wrote-this')).toBe(false);
+	});
+
+	it('may share its presence', async () => {
+		const team = await newPromptTeam();
+		const editor = client(team.promptId, team.editor.cookie);
+		const viewer = client(team.promptId, team.viewer.cookie);
+		await Promise.all([editor.synced(), viewer.synced()]);
+		viewer.provider.awareness.setLocalStateField('user', { name: 'Vera the viewer' });
+		await eventually(
+			() => [...editor.provider.awareness.getStates().values()].map((state) => state.user?.name),
+			(names) => names.includes('Vera the viewer')
+		);
+	});
+});
+
+describe('role changes on an open socket', () => {
+	it('drops an editor’s writes from the moment they become a viewer, and applies them again once an editor', async () => {
+		const team = await newPromptTeam();
+		const owner = client(team.promptId, team.owner.cookie);
+		const editor = client(team.promptId, team.editor.cookie);
+		await Promise.all([owner.synced(), editor.synced()]);
+		editor.type('before ');
+		await eventually(() => owner.text(), (t) => t === 'before ');
+
+		await changeRole(team.owner.member, team.editor.user.id, 'viewer');
+		const dropped = server.yjs.metrics().droppedViewerUpdates;
+		editor.type('while-viewer ');
+		await expect.poll(() => server.yjs.metrics().droppedViewerUpdates).toBe(dropped + 1);
+		expect(owner.text()).toBe('before ');
+		expect(await storedAnywhere(team.promptId, 'while-viewer')).toBe(false);
+
+		// Once an editor again, the client's document syncs whole: Yjs cannot take its later edits
+		// without the earlier ones (the editor page is read-only for viewers, so there are none).
+		await changeRole(team.owner.member, team.editor.user.id, 'editor');
+		editor.doc.getText('system').insert(0, 'editor again');
+		await eventually(() => owner.text('system'), (t) => t === 'editor again');
+	});
+
+	it('closes the socket of a member who is removed, or who leaves, with 4403', async () => {
+		const team = await newPromptTeam();
+		const editor = client(team.promptId, team.editor.cookie);
+		const viewer = client(team.promptId, team.viewer.cookie);
+		const owner = client(team.promptId, team.owner.cookie);
+		await Promise.all([editor.synced(), viewer.synced(), owner.synced()]);
+
+		await removeMember(team.owner.member, team.editor.user.id);
+		expect(await editor.closed()).toEqual({ code: YJS_CLOSE.forbidden, reason: 'You were removed from this workspace.' });
+		await leaveWorkspace(team.viewer.member);
+		expect((await viewer.closed()).code).toBe(YJS_CLOSE.forbidden);
+
+		owner.type('still here');
+		await expect.poll(() => storedAnywhere(team.promptId, 'still here')).toBe(true);
+		expect(owner.closes).toEqual([]);
+	});
+});
