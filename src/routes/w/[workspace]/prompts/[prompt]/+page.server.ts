@@ -1,13 +1,25 @@
 import { redirect } from '@sveltejs/kit';
+import { userColor } from '$lib/components/editor/user-color';
 import { orHttpError } from '$lib/server/errors';
 import { deletePrompt, getPrompt } from '$lib/server/prompts';
 import { requireMember, requireRole, roleAtLeast } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 
+// The live editor: the prompt, the caller's role, and what the browser needs to join the draft
+// (the realtime server checks the session cookie and the role itself on every connection).
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const member = await requireMember(locals, url, params.workspace);
 	const prompt = await orHttpError(getPrompt(member, params.prompt));
-	return { workspace: member.workspace, role: member.role, prompt, canEdit: roleAtLeast(member.role, 'editor') };
+	return {
+		workspace: member.workspace,
+		role: member.role,
+		prompt,
+		canEdit: roleAtLeast(member.role, 'editor'),
+		live: {
+			promptId: prompt.id,
+			user: { id: member.user.id, name: member.user.username, ...userColor(member.user.id) }
+		}
+	};
 };
 
 export const actions: Actions = {
