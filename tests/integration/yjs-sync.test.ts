@@ -9,7 +9,7 @@ import * as decoding from 'lib0/decoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { readDraft, ROOTS } from '$lib/prompt-doc';
 import { YJS_MESSAGE } from '$lib/realtime/yjs-protocol';
-import { configureDrafts, loadedDraftIds, prismaDraftStore, updateDraft } from '$lib/server/drafts';
+import { configureDrafts, loadedDraftIds, prismaDraftStore, updateDraft, type DraftStore } from '$lib/server/drafts';
 import { authoriseBySession } from '$realtime/yjs/auth';
 import { prisma } from '../helpers/db';
 import { connectClient, eventually, rawSocket, startYjsServer, type TestClient, type TestYjsServer } from '../helpers/yjs-client';
@@ -85,6 +85,24 @@ describe('co-editing a draft', () => {
 		);
 		expect(merged[0]!.startsWith('shared ')).toBe(true);
 		await expect.poll(() => storedTemplate(team.promptId)).toBe(merged[0]);
+	});
+
+	it('sends an edit to the others only once it is stored', async () => {
+		let release!: () => void;
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		const gated: DraftStore = { ...prismaDraftStore, append: async (id, updates) => (await gate, prismaDraftStore.append(id, updates)) };
+		configureDrafts({ store: gated });
+		const team = await newPromptTeam();
+		const alice = client(team.promptId, team.owner.cookie);
+		const bob = client(team.promptId, team.editor.cookie);
+		await Promise.all([alice.synced(), bob.synced()]);
+		alice.type('held until stored');
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(bob.text()).toBe('');
+		expect(await (await prisma()).promptDraftUpdate.count({ where: { promptId: team.promptId } })).toBe(0);
+		release();
+		await eventually(() => bob.text(), (t) => t === 'held until stored');
+		expect(await storedTemplate(team.promptId)).toBe('held until stored');
 	});
 
 	it('answers a sync step 1 sent before the socket is authorised', async () => {
