@@ -1,6 +1,7 @@
 // Comparing contents: any two versions, or a version and the live draft (the server's own copy).
 import { draftContentSchema, type DraftContent } from '$lib/prompt-doc';
 import type { DiffSide } from '$lib/schemas/versions';
+import { ServiceError } from '../errors';
 import type { Member } from '../workspaces/access';
 import { promptOf, type PromptRef } from './access';
 import { canonicalJson, contentHash } from './content';
@@ -47,13 +48,22 @@ export interface DraftStatus {
 	changed: boolean;
 	/** The version last restored into the draft and not committed since. */
 	restoredFrom: number | null;
+	/** Why the draft cannot be committed as it is (past a limit), if it cannot. */
+	problem: string | null;
 }
 
 export async function draftStatus(promptId: string): Promise<DraftStatus> {
-	const [content, meta, latest] = await Promise.all([readDraftContent(promptId), readDraftMeta(promptId), latestVersion(promptId)]);
+	const [meta, latest] = await Promise.all([readDraftMeta(promptId), latestVersion(promptId)]);
+	let content: DraftContent;
+	try {
+		content = await readDraftContent(promptId);
+	} catch (error) {
+		if (!(error instanceof ServiceError) || error.status !== 400) throw error;
+		return { latest: latest?.number ?? null, changed: true, restoredFrom: meta.restoredFrom, problem: error.message };
+	}
 	const empty: DraftContent = { ...content, systemPrompt: '', userPromptTemplate: '', fewShotExamples: [] };
 	const parsed = draftContentSchema.safeParse(content);
 	const hash = parsed.success ? contentHash(parsed.data) : null;
 	const changed = latest ? hash !== latest.contentHash : canonicalJson(content) !== canonicalJson(empty);
-	return { latest: latest?.number ?? null, changed, restoredFrom: meta.restoredFrom };
+	return { latest: latest?.number ?? null, changed, restoredFrom: meta.restoredFrom, problem: null };
 }

@@ -21,6 +21,18 @@ export {
 	type SplitRow
 } from './diff';
 export { getVersion, listVersions, type VersionDetail, type VersionSummary } from './history';
+export { versionsOverview, type VersionsOverview } from './overview';
+export {
+	closeAction,
+	commitAction,
+	mergeAction,
+	moveLabelAction,
+	proposeAction,
+	restoreAction,
+	reviewCommentAction,
+	verdictAction,
+	versionCommentAction
+} from './actions';
 export {
 	isProductionProtected,
 	listLabelMoves,
