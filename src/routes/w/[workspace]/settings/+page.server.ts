@@ -1,6 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { addMemberSchema, changeRoleSchema, removeMemberSchema, renameWorkspaceSchema } from '$lib/schemas/workspace';
+import { protectProductionSchema } from '$lib/schemas/versions';
 import { parseForm, toFailure } from '$lib/server/forms';
+import { isProductionProtected, setProductionProtection } from '$lib/server/versions';
 import {
 	addMember,
 	canManageMembers,
@@ -18,8 +20,9 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const member = await requireMember(locals, url, params.workspace);
-	const members = await listMembers(member.workspace.id);
+	const [members, protectProduction] = await Promise.all([listMembers(member.workspace.id), isProductionProtected(member.workspace.id)]);
 	return {
+		protectProduction,
 		workspace: member.workspace,
 		role: member.role,
 		canManage: canManageMembers(member),
@@ -58,6 +61,10 @@ export const actions: Actions = {
 	changeRole: ownerAction(changeRoleSchema, async (member, { userId, role }) => {
 		await changeRole(member, userId, role);
 		return 'Role changed.';
+	}),
+	protectProduction: ownerAction(protectProductionSchema, async (member, { protectProduction }) => {
+		await setProductionProtection(member, protectProduction);
+		return protectProduction ? 'production is protected: it moves only to approved versions.' : 'production is no longer protected.';
 	}),
 	removeMember: ownerAction(removeMemberSchema, async (member, { userId }) => {
 		await removeMember(member, userId);
