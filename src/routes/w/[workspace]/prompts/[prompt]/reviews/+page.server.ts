@@ -1,0 +1,22 @@
+// A prompt's reviews (open ones first), and proposing a version for a label.
+import { orHttpError } from '$lib/server/errors';
+import { canChangeVersions, listLabels, listReviews, listVersions, proposeAction } from '$lib/server/versions';
+import { requireMember } from '$lib/server/workspaces';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url, params }) => {
+	const member = await requireMember(locals, url, params.workspace);
+	const { prompt, reviews } = await orHttpError(listReviews(member, params.prompt));
+	const [{ versions }, labels] = await Promise.all([listVersions(member, params.prompt), listLabels(prompt.id)]);
+	return {
+		workspace: member.workspace,
+		role: member.role,
+		prompt,
+		reviews,
+		versions: versions.map((v) => ({ number: v.number, message: v.message })),
+		labels,
+		canEdit: canChangeVersions(member)
+	};
+};
+
+export const actions: Actions = { propose: proposeAction };

@@ -1,0 +1,18 @@
+// A prompt's history: versions, labels and their moves. Its actions are also what the editor page
+// posts to: ?/commit (message) and ?/restore (version, commit=on).
+import { orHttpError } from '$lib/server/errors';
+import { commitAction, moveLabelAction, restoreAction, versionsOverview } from '$lib/server/versions';
+import { requireMember } from '$lib/server/workspaces';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url, params }) => {
+	const member = await requireMember(locals, url, params.workspace);
+	const overview = await orHttpError(versionsOverview(member, params.prompt));
+	return { workspace: member.workspace, role: member.role, ...overview };
+};
+
+export const actions: Actions = {
+	commit: commitAction,
+	restore: restoreAction,
+	moveLabel: moveLabelAction
+};

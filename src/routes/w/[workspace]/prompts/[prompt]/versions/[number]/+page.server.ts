@@ -1,0 +1,32 @@
+// One version: its full content, variables and parameters, labels, comments; restore it, comment on
+// it (or on one of its lines), move a label to it, or propose it for a label in a review.
+import { error } from '@sveltejs/kit';
+import { orHttpError } from '$lib/server/errors';
+import {
+	canChangeVersions,
+	getVersion,
+	listLabels,
+	moveLabelAction,
+	proposeAction,
+	restoreAction,
+	versionComments,
+	versionCommentAction
+} from '$lib/server/versions';
+import { requireMember } from '$lib/server/workspaces';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url, params }) => {
+	const member = await requireMember(locals, url, params.workspace);
+	const number = Number(params.number);
+	if (!/^[1-9]\d{0,9}$/.test(params.number) || !Number.isSafeInteger(number)) error(404, 'Not found.');
+	const { prompt, version } = await orHttpError(getVersion(member, params.prompt, number));
+	const [comments, labels] = await Promise.all([versionComments(version.id), listLabels(prompt.id)]);
+	return { workspace: member.workspace, role: member.role, prompt, version, comments, labels, canEdit: canChangeVersions(member) };
+};
+
+export const actions: Actions = {
+	restore: restoreAction,
+	comment: versionCommentAction,
+	moveLabel: moveLabelAction,
+	propose: proposeAction
+};
