@@ -64,6 +64,9 @@ export const verdictSchema = z.object({
 	verdict: z.enum(['approve', 'request_changes'], { error: 'Choose approve or request changes.' })
 });
 
+/** Actions whose button is the whole form (merge, close). */
+export const emptyFormSchema = z.object({});
+
 export const protectProductionSchema = z.object({ protectProduction: checkbox });
 
 /** The diff page's query: a version number or "draft" on each side, the view, and how much context. */

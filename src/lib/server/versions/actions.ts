@@ -4,7 +4,7 @@
 import { error, redirect, type ActionFailure } from '@sveltejs/kit';
 import type { z } from 'zod';
 import type { FormFailure } from '$lib/forms';
-import { commentSchema, commitSchema, moveLabelSchema, proposeReviewSchema, restoreSchema, verdictSchema } from '$lib/schemas/versions';
+import { commentSchema, commitSchema, emptyFormSchema, moveLabelSchema, proposeReviewSchema, restoreSchema, verdictSchema } from '$lib/schemas/versions';
 import { ServiceError } from '../errors';
 import { parseForm, toFailure } from '../forms';
 import { requireMember, requireRole, type Member } from '../workspaces/access';
@@ -92,12 +92,12 @@ export const verdictAction = editorAction(verdictSchema, async (member, { verdic
 	return { success: true, message: status === 'approved' ? `${said} It can merge now.` : said };
 });
 
-export const mergeAction = editorAction(verdictSchema.pick({}), async (member, _data, event) => {
+export const mergeAction = editorAction(emptyFormSchema, async (member, _data, event) => {
 	const { label, version, from } = await mergeReview(member, event.params.prompt, reviewId(event));
 	return { success: true, message: `Merged: ${label} ${from === null ? 'now points at' : `moved from v${from} to`} v${version}.` };
 });
 
-export const closeAction = editorAction(verdictSchema.pick({}), async (member, _data, event) => {
+export const closeAction = editorAction(emptyFormSchema, async (member, _data, event) => {
 	await closeReview(member, event.params.prompt, reviewId(event));
 	return { success: true, message: 'Review closed.' };
 });
