@@ -91,8 +91,8 @@ export function replaceText(text: Y.Text, next: string): void {
 	}
 }
 
-function exampleMap(example: FewShotExample): Y.Map<Y.Text> {
-	const map = new Y.Map<Y.Text>();
+function exampleMap(example: FewShotExample): Y.Map<unknown> {
+	const map = new Y.Map<unknown>();
 	map.set('input', new Y.Text(example.input));
 	map.set('output', new Y.Text(example.output));
 	return map;
