@@ -11,6 +11,7 @@ import type { WebSocket } from 'ws';
 import { roleAtLeast, type Role } from '$lib/schemas/workspace';
 import { YJS_CLOSE, YJS_MESSAGE } from '$lib/realtime/yjs-protocol';
 import { isEmptyUpdate } from '$lib/server/drafts';
+import { ServiceError } from '$lib/server/errors';
 import { logger } from '$lib/server/logger';
 import type { Authorise } from './auth';
 import { awarenessFrame, syncStep1Frame, syncStep2Frame } from './messages';
@@ -128,6 +129,7 @@ export class YjsConnection implements RoomMember {
 			const present = [...room.awareness.getStates().keys()];
 			if (present.length) this.send(awarenessFrame(room.awareness, present));
 		} catch (error) {
+			if (error instanceof ServiceError && error.status === 404) return this.close(YJS_CLOSE.notFound, 'This prompt was deleted.');
 			logger.error({ err: error, promptId: this.promptId }, 'opening a draft socket failed');
 			this.close(YJS_CLOSE.serverError, 'The draft could not be opened. Try again.');
 		}

@@ -51,7 +51,13 @@ export class YjsServer implements ConnectionHost {
 		// ws itself refuses (1009) only frames that could never be a valid draft; between our
 		// message limit and that, we close with 4413 and a reason the editor can show.
 		this.wss = new WebSocketServer({ noServer: true, maxPayload: YJS_LIMITS.maxDocumentBytes + 64 * 1024 });
-		this.stopListening = onEvent('membership.changed', (event) => this.membershipChanged(event));
+		const unsubscribe = [
+			onEvent('membership.changed', (event) => this.membershipChanged(event)),
+			onEvent('prompt.access.changed', ({ promptId }) => {
+				for (const connection of this.connections) if (connection.promptId === promptId) this.recheck(connection);
+			})
+		];
+		this.stopListening = () => unsubscribe.forEach((stop) => stop());
 		this.pinger = setInterval(() => this.ping(), options.pingIntervalMs ?? 30_000);
 		this.pinger.unref();
 	}
@@ -123,14 +129,21 @@ export class YjsServer implements ConnectionHost {
 			}
 			connection.setRole(role);
 			// A private prompt may be out of sight for the new role (an owner who became an editor).
-			draftAccess(userId, connection.promptId).then(
-				(access) => {
-					if (!access) connection.close(YJS_CLOSE.forbidden, 'You no longer have access to this prompt.');
-					else connection.setRole(access.role);
-				},
-				(error: Error) => logger.error({ err: error, userId, promptId: connection.promptId }, 'rechecking draft access failed')
-			);
+			this.recheck(connection);
 		}
+	}
+
+	/** Asks the app's rule again for an open socket: it keeps its place with the current role, or closes. */
+	private recheck(connection: YjsConnection): void {
+		const { userId, promptId } = connection;
+		if (!userId) return;
+		draftAccess(userId, promptId).then(
+			(access) => {
+				if (!access) connection.close(YJS_CLOSE.forbidden, 'You no longer have access to this prompt.');
+				else connection.setRole(access.role);
+			},
+			(error: Error) => logger.error({ err: error, userId, promptId }, 'rechecking draft access failed')
+		);
 	}
 
 	private ping(): void {

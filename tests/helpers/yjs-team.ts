@@ -26,7 +26,9 @@ async function person(user: SessionUser): Promise<Person> {
 export interface PromptTeam {
 	promptId: string;
 	workspaceId: string;
-	slug: string;
+	workspaceSlug: string;
+	promptSlug: string;
+	promptName: string;
 	owner: Person & { member: Member };
 	editor: Person & { member: Member };
 	viewer: Person & { member: Member };
@@ -49,7 +51,9 @@ export async function newPromptTeam(options: { visibility?: 'private' | 'workspa
 	return {
 		promptId: prompt.id,
 		workspaceId: owner.workspace.id,
-		slug,
+		workspaceSlug: slug,
+		promptSlug: prompt.slug,
+		promptName: prompt.name,
 		owner: { ...(await person(owner.user)), member: owner },
 		editor: { ...(await person(editorUser)), member: editor },
 		viewer: { ...(await person(viewerUser)), member: viewer },

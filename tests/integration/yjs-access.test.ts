@@ -3,6 +3,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { YJS_CLOSE } from '$lib/realtime/yjs-protocol';
 import { prismaDraftStore } from '$lib/server/drafts';
+import { emitEvent } from '$lib/server/events';
+import { deletePrompt, updatePromptMeta } from '$lib/server/prompts';
+import { promptMetaSchema } from '$lib/schemas/prompt';
 import { changeRole, removeMember, leaveWorkspace } from '$lib/server/workspaces';
 import { connectClient, eventually, startYjsServer, type TestClient, type TestYjsServer } from '../helpers/yjs-client';
 import { newPromptTeam } from '../helpers/yjs-team';
@@ -139,5 +142,40 @@ describe('role changes on an open socket', () => {
 		owner.type('still here');
 		await expect.poll(() => storedAnywhere(team.promptId, 'still here')).toBe(true);
 		expect(owner.closes).toEqual([]);
+	});
+});
+
+describe('prompt changes on open sockets', () => {
+	it('closes everyone’s socket with 4404 when the prompt is deleted', async () => {
+		const team = await newPromptTeam();
+		const owner = client(team.promptId, team.owner.cookie);
+		const editor = client(team.promptId, team.editor.cookie);
+		await Promise.all([owner.synced(), editor.synced()]);
+		await deletePrompt(team.owner.member, team.promptSlug);
+		emitEvent('prompt.deleted', { promptId: team.promptId });
+		expect(await owner.closed()).toEqual({ code: YJS_CLOSE.notFound, reason: 'This prompt was deleted.' });
+		expect((await editor.closed()).code).toBe(YJS_CLOSE.notFound);
+	});
+
+	it('closes the sockets with 4404 on the next edit when nobody announced the deletion', async () => {
+		const team = await newPromptTeam();
+		const owner = client(team.promptId, team.owner.cookie);
+		await owner.synced();
+		await deletePrompt(team.owner.member, team.promptSlug);
+		owner.type('into the void'); // the append fails (no prompt), the draft finds the prompt gone
+		expect((await owner.closed()).code).toBe(YJS_CLOSE.notFound);
+	});
+
+	it('closes the sockets of people who can no longer see a prompt made private', async () => {
+		const team = await newPromptTeam();
+		const owner = client(team.promptId, team.owner.cookie);
+		const viewer = client(team.promptId, team.viewer.cookie);
+		await Promise.all([owner.synced(), viewer.synced()]);
+		const privately = promptMetaSchema.parse({ name: team.promptName, slug: team.promptSlug, visibility: 'private' });
+		await updatePromptMeta(team.owner.member, team.promptSlug, privately);
+		emitEvent('prompt.access.changed', { promptId: team.promptId });
+		expect((await viewer.closed()).code).toBe(YJS_CLOSE.forbidden);
+		owner.type('owner still edits');
+		await expect.poll(() => storedAnywhere(team.promptId, 'owner still edits')).toBe(true);
 	});
 });

@@ -97,6 +97,11 @@ describe('limits and malformed messages', () => {
 		inventor.doc.getText('evil').insert(0, 'x');
 		expect((await inventor.closed()).reason).toContain('"evil"');
 
+		const eraser = client(team.promptId, team.editor.cookie);
+		await eraser.synced();
+		eraser.doc.getMap(ROOTS.meta).delete('latestVersion'); // an update that only deletes
+		expect((await eraser.closed()).reason).toContain('"meta"');
+
 		expect(await withDraft(team.promptId, (draft) => readMeta(draft.doc).latestVersion)).toBe(1);
 		expect(others[0].doc.getMap(ROOTS.meta).get('latestVersion')).toBe(1);
 		await stillEditing(others, 'after-forgery');

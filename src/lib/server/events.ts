@@ -8,6 +8,10 @@ import { logger } from './logger';
 export interface DomainEvents {
 	/** A member's role changed, or (role null) they were removed or left. Emitted after the change commits. */
 	'membership.changed': { workspaceId: string; userId: string; role: Role | null };
+	/** A prompt was deleted (its draft goes with it). */
+	'prompt.deleted': { promptId: string };
+	/** Who may see a prompt changed (its visibility): open draft sockets are checked again. */
+	'prompt.access.changed': { promptId: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -41,6 +41,11 @@ interface Pending {
 
 const MAX_RETRY_MS = 5000;
 
+/** Prisma's P2003: a foreign key refused the write. */
+function isForeignKeyViolation(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2003';
+}
+
 export class DraftDocument {
 	readonly doc: Y.Doc;
 	private readonly listeners = new Set<DraftListener>();
@@ -184,20 +189,25 @@ export class DraftDocument {
 		} catch (error) {
 			// Keep the updates (in order, before anything applied since) and try again.
 			this.pending = batch.concat(this.pending);
-			this.retryMs = Math.min(this.retryMs ? this.retryMs * 2 : 100, MAX_RETRY_MS);
-			logger.error(
-				{ err: error, promptId: this.promptId, updates: this.pending.length, retryInMs: this.retryMs },
-				'storing draft updates failed; keeping them in memory and retrying'
-			);
-			this.retryTimer = setTimeout(() => {
-				this.retryTimer = null;
-				void this.checkStillThere().then(() => this.scheduleFlush());
-			}, this.retryMs);
+			this.scheduleRetry(); // which first checks that the prompt still exists
+			const context = { err: error, promptId: this.promptId, updates: this.pending.length, retryInMs: this.retryMs };
+			// A foreign key refusal most likely means the prompt was just deleted: expected, not alarming.
+			if (isForeignKeyViolation(error)) logger.warn(context, 'storing draft updates was refused; checking the prompt still exists');
+			else logger.error(context, 'storing draft updates failed; keeping them in memory and retrying');
 		} finally {
 			this.flushing = false;
 		}
 		if (this.pending.length && !this.retryTimer) this.scheduleFlush();
-		if (this.appendedSinceCompaction >= this.settings.compactEvery) void this.compact();
+		if (!this.compacting && this.appendedSinceCompaction >= this.settings.compactEvery) void this.compact();
+	}
+
+	private scheduleRetry(): void {
+		if (this.state === 'gone' || this.retryTimer) return;
+		this.retryMs = Math.min(this.retryMs ? this.retryMs * 2 : 100, MAX_RETRY_MS);
+		this.retryTimer = setTimeout(() => {
+			this.retryTimer = null;
+			void this.checkStillThere().then(() => this.scheduleFlush());
+		}, this.retryMs);
 	}
 
 	private broadcast(batch: Pending[]): void {
@@ -229,9 +239,11 @@ export class DraftDocument {
 		if (!exists) this.close('The prompt was deleted.');
 	}
 
-	/** Folds the log into the snapshot (in the background; a failure only delays it). */
-	compact(): Promise<void> {
-		this.compacting ??= this.runCompaction().finally(() => {
+	/** Folds everything appended so far into the snapshot (a failure is logged and only delays it). */
+	async compact(): Promise<void> {
+		while (this.compacting) await this.compacting; // one at a time; then fold what came since
+		if (this.appendedSinceCompaction === 0) return;
+		this.compacting = this.runCompaction().finally(() => {
 			this.compacting = null;
 		});
 		return this.compacting;

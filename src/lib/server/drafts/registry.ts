@@ -5,6 +5,7 @@ import { writeDraft } from '$lib/prompt-doc';
 import { YJS_LIMITS } from '$lib/realtime/yjs-protocol';
 import { logger } from '../logger';
 import { notFound } from '../errors';
+import { onEvent } from '../events';
 import { DraftDocument, type DraftListener, type DraftSettings } from './document';
 import { applyStoredDraft, prismaDraftStore, type StoredDraft } from './store';
 
@@ -25,7 +26,12 @@ const DEFAULT_SETTINGS: DraftSettings = {
 };
 
 function registry(): Registry {
-	globals[REGISTRY] ??= { settings: { ...DEFAULT_SETTINGS }, loaded: new Map(), loading: new Map() };
+	if (!globals[REGISTRY]) {
+		const created: Registry = { settings: { ...DEFAULT_SETTINGS }, loaded: new Map(), loading: new Map() };
+		globals[REGISTRY] = created;
+		// A deleted prompt's draft is dropped at once; its open sockets are told (4404).
+		onEvent('prompt.deleted', ({ promptId }) => created.loaded.get(promptId)?.close('This prompt was deleted.'));
+	}
 	return globals[REGISTRY];
 }
 
