@@ -126,6 +126,30 @@ describe('the live draft on the server', () => {
 		}
 	});
 
+	it('folds the log rows it found on load (a crash left them) at the next compaction', async () => {
+		const { promptId } = await newPromptTeam();
+		await readDraftContent(promptId); // seeded
+		await unloadIdleDrafts();
+		// What a process that crashed before compacting leaves: rows in the log past the snapshot.
+		const writer = new Y.Doc();
+		Y.applyUpdate(writer, (await prismaDraftStore.load(promptId))!.snapshot);
+		const rows: Uint8Array[] = [];
+		writer.on('update', (update: Uint8Array) => rows.push(update));
+		writer.getText(ROOTS.template).insert(0, 'crash ');
+		writer.getText(ROOTS.template).insert(0, 'after a ');
+		await prismaDraftStore.append(promptId, rows);
+		expect(await logRows(promptId)).toBe(2);
+		const draft = await acquireDraft(promptId);
+		try {
+			expect(readDraft(draft.doc).userPromptTemplate.startsWith('after a crash ')).toBe(true);
+			await draft.compact();
+			expect(await logRows(promptId)).toBe(0);
+			expect(readDraft(await storedDoc(promptId))).toEqual(readDraft(draft.doc));
+		} finally {
+			draft.release();
+		}
+	});
+
 	it('unloads a draft nobody holds after the grace period and reloads it from the database', async () => {
 		const { promptId } = await newPromptTeam();
 		configureDrafts({ unloadGraceMs: 50 });

@@ -69,13 +69,15 @@ export class DraftDocument {
 	constructor(
 		readonly promptId: string,
 		doc: Y.Doc,
-		compactedThrough: bigint,
+		/** Highest log id already stored (the snapshot's, or the last loaded row's). */
+		lastLogId: bigint,
+		/** Log rows stored but not yet folded into the snapshot. */
 		pendingLogRows: number,
 		private readonly settings: DraftSettings,
 		private readonly onUnloaded: (draft: DraftDocument) => void
 	) {
 		this.doc = doc;
-		this.lastAppendedId = compactedThrough;
+		this.lastAppendedId = lastLogId;
 		this.appendedSinceCompaction = pendingLogRows;
 		this.sizeBound = Y.encodeStateAsUpdate(doc).length;
 		doc.on('update', (update: Uint8Array, origin: unknown) => this.applied(update, origin));
@@ -132,6 +134,12 @@ export class DraftDocument {
 		const seq = this.appliedSeq;
 		if (this.storedSeq >= seq) return Promise.resolve();
 		return new Promise((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
+	}
+
+	/** Resolves once everything applied so far is stored and no compaction is running (shutdown). */
+	async settled(): Promise<void> {
+		await this.stored();
+		while (this.compacting) await this.compacting;
 	}
 
 	/** The server's state vector (sync step 1). */

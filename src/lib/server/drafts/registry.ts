@@ -63,7 +63,9 @@ async function load(promptId: string): Promise<DraftDocument> {
 	const stored = await loadOrSeed(promptId, settings);
 	const doc = new Y.Doc();
 	applyStoredDraft(doc, stored, 'load');
-	const draft = new DraftDocument(promptId, doc, stored.compactedThrough, stored.updates.length, settings, (gone) => {
+	// The log rows loaded past the snapshot count as appended: the next compaction folds them too.
+	const lastLogId = stored.updates.at(-1)?.id ?? stored.compactedThrough;
+	const draft = new DraftDocument(promptId, doc, lastLogId, stored.updates.length, settings, (gone) => {
 		if (reg.loaded.get(promptId) === gone) reg.loaded.delete(promptId);
 		logger.debug({ promptId }, 'draft unloaded');
 	});
@@ -112,9 +114,9 @@ export function loadedDraftIds(): string[] {
 	return [...registry().loaded.keys()];
 }
 
-/** Stores everything pending in every loaded draft (shutdown). */
+/** Stores everything pending in every loaded draft and lets running compactions end (shutdown). */
 export async function flushDrafts(): Promise<void> {
-	await Promise.allSettled([...registry().loaded.values()].map((draft) => draft.stored()));
+	await Promise.allSettled([...registry().loaded.values()].map((draft) => draft.settled()));
 }
 
 /** Unloads every draft nobody holds, now (tests: no waiting for the grace period). */
