@@ -1,19 +1,25 @@
 // Request dispatch: open the database and mount realtime/ once, put the session's user on locals
 // for every request, and turn unexpected errors into one log line and a calm message with an id.
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { attachRealtime, registeredHttpServer } from '$realtime/index';
+import { attachRealtime, closeRealtime, registeredHttpServer } from '$realtime/index';
 import { SESSION_COOKIE, deleteSessionTokenCookie, setSessionTokenCookie, validateSessionToken } from '$lib/server/auth';
+import { config } from '$lib/server/config';
 import { closeDatabase, database } from '$lib/server/db';
+import { configureDrafts } from '$lib/server/drafts';
 import { closeRedis } from '$lib/server/redis';
 import { logger } from '$lib/server/logger';
 
 /** server.js calls this on SIGTERM/SIGINT, after it stops taking requests. */
 async function shutdown() {
+	// Sockets first: closing them stores every pending draft update while the database is still open.
+	await closeRealtime().catch((error) => logger.error({ err: error }, 'closing realtime failed'));
 	await Promise.allSettled([closeDatabase(), closeRedis()]);
 }
 
 export const init: ServerInit = async () => {
 	(globalThis as Record<symbol, unknown>)[Symbol.for('codetunestudio.shutdown')] = shutdown;
+	const { DRAFT_UNLOAD_GRACE_MS, DRAFT_COMPACT_EVERY } = config();
+	configureDrafts({ unloadGraceMs: DRAFT_UNLOAD_GRACE_MS, compactEvery: DRAFT_COMPACT_EVERY });
 	await database();
 	const server = registeredHttpServer();
 	if (server) attachRealtime(server);

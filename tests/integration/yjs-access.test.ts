@@ -3,12 +3,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { YJS_CLOSE } from '$lib/realtime/yjs-protocol';
 import { prismaDraftStore } from '$lib/server/drafts';
-import { emitEvent } from '$lib/server/events';
 import { deletePrompt, updatePromptMeta } from '$lib/server/prompts';
 import { promptMetaSchema } from '$lib/schemas/prompt';
 import { changeRole, removeMember, leaveWorkspace } from '$lib/server/workspaces';
 import { connectClient, eventually, startYjsServer, type TestClient, type TestYjsServer } from '../helpers/yjs-client';
 import { newPromptTeam } from '../helpers/yjs-team';
+import { prisma } from '../helpers/db';
 
 let server: TestYjsServer;
 let clients: TestClient[] = [];
@@ -151,8 +151,7 @@ describe('prompt changes on open sockets', () => {
 		const owner = client(team.promptId, team.owner.cookie);
 		const editor = client(team.promptId, team.editor.cookie);
 		await Promise.all([owner.synced(), editor.synced()]);
-		await deletePrompt(team.owner.member, team.promptSlug);
-		emitEvent('prompt.deleted', { promptId: team.promptId });
+		await deletePrompt(team.owner.member, team.promptSlug); // announces the deletion itself
 		expect(await owner.closed()).toEqual({ code: YJS_CLOSE.notFound, reason: 'This prompt was deleted.' });
 		expect((await editor.closed()).code).toBe(YJS_CLOSE.notFound);
 	});
@@ -161,7 +160,8 @@ describe('prompt changes on open sockets', () => {
 		const team = await newPromptTeam();
 		const owner = client(team.promptId, team.owner.cookie);
 		await owner.synced();
-		await deletePrompt(team.owner.member, team.promptSlug);
+		// Another instance deleted it: this process hears of it only through a failed append.
+		await (await prisma()).prompt.delete({ where: { id: team.promptId } });
 		owner.type('into the void'); // the append fails (no prompt), the draft finds the prompt gone
 		expect((await owner.closed()).code).toBe(YJS_CLOSE.notFound);
 	});
@@ -172,8 +172,7 @@ describe('prompt changes on open sockets', () => {
 		const viewer = client(team.promptId, team.viewer.cookie);
 		await Promise.all([owner.synced(), viewer.synced()]);
 		const privately = promptMetaSchema.parse({ name: team.promptName, slug: team.promptSlug, visibility: 'private' });
-		await updatePromptMeta(team.owner.member, team.promptSlug, privately);
-		emitEvent('prompt.access.changed', { promptId: team.promptId });
+		await updatePromptMeta(team.owner.member, team.promptSlug, privately); // announces the change itself
 		expect((await viewer.closed()).code).toBe(YJS_CLOSE.forbidden);
 		owner.type('owner still edits');
 		await expect.poll(() => storedAnywhere(team.promptId, 'owner still edits')).toBe(true);

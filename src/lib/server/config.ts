@@ -22,7 +22,11 @@ const schema = z.object({
 	REDIS_PREFIX: z.string().trim().min(1).max(40).default('cts'),
 	SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
 	SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10000).default(20),
-	SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(900)
+	SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
+	/** How long a draft nobody edits stays in memory before it is compacted and unloaded. */
+	DRAFT_UNLOAD_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+	/** Log rows appended before a draft's log is folded into its snapshot. */
+	DRAFT_COMPACT_EVERY: z.coerce.number().int().min(1).max(100_000).default(200)
 });
 
 export type Config = z.infer<typeof schema>;

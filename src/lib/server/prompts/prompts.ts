@@ -4,6 +4,7 @@ import type { PromptFilters, PromptMetaInput, Visibility } from '$lib/schemas/pr
 import { slugify } from '$lib/schemas/prompt';
 import { prisma } from '../db';
 import { isUniqueViolation } from '../db/errors';
+import { emitEvent } from '../events';
 import type { Prisma } from '../db/generated/client';
 import { conflict, forbidden, notFound } from '../errors';
 import { roleAtLeast } from '$lib/schemas/workspace';
@@ -166,17 +167,21 @@ export async function updatePromptMeta(member: Member, slug: string, input: Prom
 	requireEditor(member);
 	const current = await getPrompt(member, slug);
 	const db = await prisma();
-	return writeMeta(() =>
+	const updated = await writeMeta(() =>
 		db.prompt.update({
 			where: { id: current.id },
 			data: { ...metaColumns(input), slug: input.slug || current.slug },
 			select: { slug: true }
 		})
 	);
+	// Open editors lose a prompt that became private to its author and the owners.
+	if (input.visibility !== current.visibility) emitEvent('prompt.access.changed', { promptId: current.id });
+	return updated;
 }
 
 export async function deletePrompt(member: Member, slug: string): Promise<void> {
 	requireEditor(member);
 	const current = await getPrompt(member, slug);
 	await (await prisma()).prompt.delete({ where: { id: current.id } });
+	emitEvent('prompt.deleted', { promptId: current.id });
 }
