@@ -15,6 +15,7 @@ import { ServiceError } from '$lib/server/errors';
 import { logger } from '$lib/server/logger';
 import type { Authorise } from './auth';
 import { awarenessFrame, syncStep1Frame, syncStep2Frame } from './messages';
+import { vouchForPresence } from './presence';
 import type { Room, RoomMember } from './room';
 
 /** What a connection needs of its server. */
@@ -38,6 +39,7 @@ class Malformed extends Error {}
 export class YjsConnection implements RoomMember {
 	state: 'authorising' | 'open' | 'closed' = 'authorising';
 	userId: string | null = null;
+	username: string | null = null;
 	workspaceId: string | null = null;
 	role: Role | null = null;
 	/** Document updates this socket sent as a viewer: dropped, never applied. */
@@ -119,6 +121,7 @@ export class YjsConnection implements RoomMember {
 			if (this.isClosed()) return;
 			if (!result.ok) return this.close(result.code, result.reason);
 			this.userId = result.userId;
+			this.username = result.username;
 			this.workspaceId = result.access.workspaceId;
 			this.role = result.access.role;
 			const room = await this.host.join(this);
@@ -166,7 +169,8 @@ export class YjsConnection implements RoomMember {
 				return;
 			}
 			case YJS_MESSAGE.awareness: {
-				const update = read(() => decoding.readVarUint8Array(decoder));
+				const claimed = read(() => decoding.readVarUint8Array(decoder));
+				const update = read(() => vouchForPresence(claimed, (id) => room.mayClaim(this, id), this.username!));
 				read(() => awarenessProtocol.applyAwarenessUpdate(room.awareness, update, this));
 				return;
 			}

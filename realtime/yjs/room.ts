@@ -42,6 +42,12 @@ export class Room implements DraftListener {
 		return this.members.size === 0;
 	}
 
+	/** Whether `member` may speak for this awareness client id: it is not another socket's. */
+	mayClaim(member: RoomMember, clientId: number): boolean {
+		for (const [other, ids] of this.members) if (other !== member && ids.has(clientId)) return false;
+		return true;
+	}
+
 	/** The room is empty: let the draft go (it unloads after its grace period) and stop presence. */
 	dispose(): void {
 		this.awareness.off('update', this.awarenessChanged);

@@ -91,16 +91,61 @@ describe('a viewer on a draft', () => {
 		expect(await storedAnywhere(team.promptId, 'viewer-wrote-this')).toBe(false);
 	});
 
-	it('may share its presence', async () => {
+	it('may share its presence, under its own name whatever name it claims', async () => {
 		const team = await newPromptTeam();
 		const editor = client(team.promptId, team.editor.cookie);
 		const viewer = client(team.promptId, team.viewer.cookie);
 		await Promise.all([editor.synced(), viewer.synced()]);
-		viewer.provider.awareness.setLocalStateField('user', { name: 'Vera the viewer' });
-		await eventually(
-			() => [...editor.provider.awareness.getStates().values()].map((state) => state.user?.name),
-			(names) => names.includes('Vera the viewer')
+		viewer.provider.awareness.setLocalStateField('user', { name: team.owner.member.user.username, color: '#aa3377' });
+		const seen = await eventually(
+			() => editor.provider.awareness.getStates().get(viewer.doc.clientID)?.user,
+			(user) => user?.color === '#aa3377'
 		);
+		expect(seen).toEqual({ name: team.viewer.member.user.username, color: '#aa3377' });
+	});
+});
+
+describe('presence', () => {
+	it('lets no socket speak for another’s presence', async () => {
+		const team = await newPromptTeam();
+		const owner = client(team.promptId, team.owner.cookie);
+		const editor = client(team.promptId, team.editor.cookie);
+		await Promise.all([owner.synced(), editor.synced()]);
+		owner.provider.awareness.setLocalStateField('cursor', 'owner-here');
+		await eventually(
+			() => editor.provider.awareness.getStates().get(owner.doc.clientID)?.cursor,
+			(cursor) => cursor === 'owner-here'
+		);
+		// The editor forges an entry under the owner's awareness id, with a later clock.
+		const { encodeAwarenessUpdate, Awareness } = await import('y-protocols/awareness');
+		const forger = new Awareness(new (await import('yjs')).Doc());
+		forger.clientID = owner.doc.clientID;
+		forger.setLocalState({ cursor: 'forged', user: { name: 'someone else' } });
+		for (let i = 0; i < 5; i++) forger.setLocalState({ cursor: 'forged', user: { name: 'someone else' }, i });
+		editor.provider.ws!.send(
+			(() => {
+				const bytes = encodeAwarenessUpdate(forger, [owner.doc.clientID]);
+				const frame = new Uint8Array(bytes.length + 2);
+				frame[0] = 1; // awareness
+				frame[1] = bytes.length; // varUint length (< 128 here)
+				frame.set(bytes, 2);
+				return frame;
+			})()
+		);
+		editor.provider.awareness.setLocalStateField('cursor', 'editor-after'); // a marker sent after the forgery
+		await eventually(
+			() => owner.provider.awareness.getStates().get(editor.doc.clientID)?.cursor,
+			(cursor) => cursor === 'editor-after'
+		);
+		expect(owner.provider.awareness.getStates().get(owner.doc.clientID)?.cursor).toBe('owner-here');
+		const third = client(team.promptId, team.viewer.cookie);
+		await third.synced();
+		await eventually(
+			() => third.provider.awareness.getStates().get(owner.doc.clientID)?.cursor,
+			(cursor) => cursor !== undefined
+		);
+		expect(third.provider.awareness.getStates().get(owner.doc.clientID)?.cursor).toBe('owner-here');
+		forger.destroy();
 	});
 });
 
