@@ -1,11 +1,13 @@
 // Real y-websocket clients in Node for tests of the draft sockets: WebsocketProvider with a
 // WebSocket that sends the session cookie on the upgrade request, as a browser would.
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { YJS_PATH_PREFIX } from '$lib/realtime/yjs-protocol';
+import { configureDrafts } from '$lib/server/drafts';
 import { YjsServer, type YjsServerOptions } from '$realtime/index';
 
 // Each WebsocketProvider adds a process 'exit' listener; tests open dozens at once.
@@ -133,4 +135,33 @@ export function rawSocket(server: TestYjsServer, promptId: string, cookie: strin
 /** The first close of a raw socket. */
 export function rawClosed(socket: WebSocket): Promise<{ code: number; reason: string }> {
 	return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+}
+
+/**
+ * The fixture of a socket suite: one Yjs server for the file, clients destroyed after each test,
+ * and draft settings put back. `server()` is valid inside tests.
+ */
+export function useYjsServer(options: YjsServerOptions = {}) {
+	let server: TestYjsServer | undefined;
+	let clients: TestClient[] = [];
+	const defaults = configureDrafts({});
+	beforeAll(async () => {
+		server = await startYjsServer(options);
+	});
+	afterAll(async () => {
+		await server?.close();
+	});
+	afterEach(() => {
+		for (const created of clients) created.destroy();
+		clients = [];
+		configureDrafts(defaults);
+	});
+	return {
+		server: () => server!,
+		client(promptId: string, cookie: string | null): TestClient {
+			const created = connectClient(server!.url, promptId, cookie);
+			clients.push(created);
+			return created;
+		}
+	};
 }

@@ -1,34 +1,17 @@
 // Who may open a draft socket and what they may do there: the session cookie decides who, the
 // workspace role decides read or write, and a role change or removal reaches an open socket.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { YJS_CLOSE } from '$lib/realtime/yjs-protocol';
 import { prismaDraftStore } from '$lib/server/drafts';
 import { deletePrompt, updatePromptMeta } from '$lib/server/prompts';
 import { promptMetaSchema } from '$lib/schemas/prompt';
 import { changeRole, removeMember, leaveWorkspace } from '$lib/server/workspaces';
-import { connectClient, eventually, startYjsServer, type TestClient, type TestYjsServer } from '../helpers/yjs-client';
+import { eventually, useYjsServer } from '../helpers/yjs-client';
 import { newPromptTeam } from '../helpers/yjs-team';
 import { prisma } from '../helpers/db';
 
-let server: TestYjsServer;
-let clients: TestClient[] = [];
-
-beforeAll(async () => {
-	server = await startYjsServer();
-});
-afterAll(async () => {
-	await server?.close();
-});
-afterEach(() => {
-	for (const client of clients) client.destroy();
-	clients = [];
-});
-
-function client(promptId: string, cookie: string | null): TestClient {
-	const created = connectClient(server.url, promptId, cookie);
-	clients.push(created);
-	return created;
-}
+const yjs = useYjsServer();
+const client = yjs.client;
 
 /** Whether any stored byte of the draft (snapshot or log) holds `text`. */
 async function storedAnywhere(promptId: string, text: string): Promise<boolean> {
@@ -64,7 +47,7 @@ describe('opening a draft socket', () => {
 	it('refuses a page from another site', async () => {
 		const team = await newPromptTeam();
 		const { WebSocket } = await import('ws');
-		const socket = new WebSocket(`${server.url}/${team.promptId}`, { headers: { cookie: team.editor.cookie, origin: 'https://evil.example' } });
+		const socket = new WebSocket(`${yjs.server().url}/${team.promptId}`, { headers: { cookie: team.editor.cookie, origin: 'https://evil.example' } });
 		const [code] = await new Promise<[number, Buffer]>((resolve) => socket.once('close', (...args) => resolve(args)));
 		expect(code).toBe(YJS_CLOSE.forbidden);
 	});
@@ -76,11 +59,11 @@ describe('a viewer on a draft', () => {
 		const editor = client(team.promptId, team.editor.cookie);
 		const viewer = client(team.promptId, team.viewer.cookie);
 		await Promise.all([editor.synced(), viewer.synced()]);
-		const droppedBefore = server.yjs.metrics().droppedViewerUpdates;
+		const droppedBefore = yjs.server().yjs.metrics().droppedViewerUpdates;
 
 		viewer.type('viewer-wrote-this');
 		viewer.doc.getMap('params').set('temperature', 2);
-		await expect.poll(() => server.yjs.metrics().droppedViewerUpdates).toBe(droppedBefore + 2);
+		await expect.poll(() => yjs.server().yjs.metrics().droppedViewerUpdates).toBe(droppedBefore + 2);
 
 		editor.type('editor-wrote-this');
 		await eventually(() => viewer.text(), (t) => t.includes('editor-wrote-this'));
@@ -159,9 +142,9 @@ describe('role changes on an open socket', () => {
 		await eventually(() => owner.text(), (t) => t === 'before ');
 
 		await changeRole(team.owner.member, team.editor.user.id, 'viewer');
-		const dropped = server.yjs.metrics().droppedViewerUpdates;
+		const dropped = yjs.server().yjs.metrics().droppedViewerUpdates;
 		editor.type('while-viewer ');
-		await expect.poll(() => server.yjs.metrics().droppedViewerUpdates).toBe(dropped + 1);
+		await expect.poll(() => yjs.server().yjs.metrics().droppedViewerUpdates).toBe(dropped + 1);
 		expect(owner.text()).toBe('before ');
 		expect(await storedAnywhere(team.promptId, 'while-viewer')).toBe(false);
 

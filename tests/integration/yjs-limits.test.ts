@@ -1,35 +1,16 @@
 // What the draft socket refuses: messages too large, bytes that are not the protocol, updates to
 // the server's own parts of the draft, a draft grown past its size limit. Each closes only the
 // offending socket, with a code and a reason; everyone else keeps editing.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { readMeta, ROOTS, writeMeta } from '$lib/prompt-doc';
 import { YJS_CLOSE, YJS_LIMITS } from '$lib/realtime/yjs-protocol';
 import { configureDrafts, readDraftContent, updateDraft, withDraft } from '$lib/server/drafts';
-import { connectClient, eventually, rawClosed, rawSocket, startYjsServer, type TestClient, type TestYjsServer } from '../helpers/yjs-client';
+import { eventually, rawClosed, rawSocket, useYjsServer, type TestClient } from '../helpers/yjs-client';
 import { newPromptTeam, type PromptTeam } from '../helpers/yjs-team';
 
-let server: TestYjsServer;
-let clients: TestClient[] = [];
-const defaults = configureDrafts({});
-
-beforeAll(async () => {
-	server = await startYjsServer();
-});
-afterAll(async () => {
-	await server?.close();
-});
-afterEach(() => {
-	for (const client of clients) client.destroy();
-	clients = [];
-	configureDrafts(defaults);
-});
-
-function client(promptId: string, cookie: string | null): TestClient {
-	const created = connectClient(server.url, promptId, cookie);
-	clients.push(created);
-	return created;
-}
+const yjs = useYjsServer();
+const client = yjs.client;
 
 /** Two editors in sync: the bystanders who must not notice someone else's bad message. */
 async function bystanders(team: PromptTeam): Promise<[TestClient, TestClient]> {
@@ -54,7 +35,7 @@ describe('limits and malformed messages', () => {
 	it('closes a socket that sends a message over the size limit with 4413, and no other', async () => {
 		const team = await newPromptTeam();
 		const others = await bystanders(team);
-		const socket = await opened(rawSocket(server, team.promptId, team.editor.cookie));
+		const socket = await opened(rawSocket(yjs.server(), team.promptId, team.editor.cookie));
 		const closed = rawClosed(socket);
 		socket.send(new Uint8Array(YJS_LIMITS.maxMessageBytes + 1));
 		expect(await closed).toEqual({ code: YJS_CLOSE.tooLarge, reason: `Messages may be at most ${YJS_LIMITS.maxMessageBytes} bytes.` });
@@ -73,7 +54,7 @@ describe('limits and malformed messages', () => {
 			['a text frame', 'hello']
 		];
 		for (const [what, message] of garbage) {
-			const socket = await opened(rawSocket(server, team.promptId, team.editor.cookie));
+			const socket = await opened(rawSocket(yjs.server(), team.promptId, team.editor.cookie));
 			const closed = rawClosed(socket);
 			socket.send(message);
 			expect((await closed).code, what).toBe(YJS_CLOSE.malformed);
@@ -139,6 +120,6 @@ describe('limits and malformed messages', () => {
 
 	it('closes a socket whose path is not a prompt id', async () => {
 		const team = await newPromptTeam();
-		expect((await rawClosed(rawSocket(server, 'not-a-prompt', team.editor.cookie))).code).toBe(YJS_CLOSE.malformed);
+		expect((await rawClosed(rawSocket(yjs.server(), 'not-a-prompt', team.editor.cookie))).code).toBe(YJS_CLOSE.malformed);
 	});
 });

@@ -1,7 +1,7 @@
 // Live co-editing through the real Yjs sync server with real y-websocket clients: many clients
 // converge, a dropped socket's offline edits merge, a sync step 1 sent before authorisation ends is
 // answered, a draft nobody has open is unloaded and reloaded, compaction changes nothing visible.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
@@ -12,30 +12,11 @@ import { YJS_MESSAGE } from '$lib/realtime/yjs-protocol';
 import { configureDrafts, loadedDraftIds, prismaDraftStore, updateDraft, type DraftStore } from '$lib/server/drafts';
 import { authoriseBySession } from '$realtime/yjs/auth';
 import { prisma } from '../helpers/db';
-import { connectClient, eventually, rawSocket, startYjsServer, type TestClient, type TestYjsServer } from '../helpers/yjs-client';
+import { eventually, rawSocket, startYjsServer, useYjsServer } from '../helpers/yjs-client';
 import { newPromptTeam } from '../helpers/yjs-team';
 
-let server: TestYjsServer;
-let clients: TestClient[] = [];
-const defaults = configureDrafts({});
-
-beforeAll(async () => {
-	server = await startYjsServer();
-});
-afterAll(async () => {
-	await server?.close();
-});
-afterEach(() => {
-	for (const client of clients) client.destroy();
-	clients = [];
-	configureDrafts(defaults);
-});
-
-function client(promptId: string, cookie: string | null): TestClient {
-	const created = connectClient(server.url, promptId, cookie);
-	clients.push(created);
-	return created;
-}
+const yjs = useYjsServer();
+const client = yjs.client;
 
 async function storedTemplate(promptId: string): Promise<string> {
 	const stored = await prismaDraftStore.load(promptId);
