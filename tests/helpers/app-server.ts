@@ -1,20 +1,26 @@
 // Runs the studio as a separate process (Vite's dev server, the same realtime mount and hooks as
-// production) for tests that talk HTTP as a browser with JavaScript off would. It uses the run's
-// PostgreSQL database, or, on the embedded engine, a data folder of its own (PGlite is
-// single-process, so it cannot share the test process's folder).
+// production) for tests that talk to it over HTTP and WebSockets as a browser would, or that must
+// crash it. It uses the run's PostgreSQL database, or, on the embedded engine, a data folder of its
+// own (PGlite is single-process, so it cannot share the test process's folder).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { YJS_PATH_PREFIX } from '$lib/realtime/yjs-protocol';
 
 export interface AppServer {
 	url: string;
+	/** The y-websocket `serverUrl` of this process. */
+	yjsUrl: string;
+	/** SIGTERM, as a deployment stops it (the shutdown hook runs), then the data folder goes. */
 	stop(): Promise<void>;
+	/** SIGKILL, as a crash would: no shutdown hook runs, nothing pending is stored. */
+	crash(): Promise<void>;
 	output(): string;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
 	return new Promise((done, fail) => {
 		const server = createServer();
 		server.once('error', fail);
@@ -25,6 +31,10 @@ function freePort(): Promise<number> {
 	});
 }
 
+function exited(child: ChildProcess): boolean {
+	return child.exitCode !== null || child.signalCode !== null;
+}
+
 export async function startAppServer(extraEnv: Record<string, string> = {}): Promise<AppServer> {
 	const root = resolve(import.meta.dirname, '../..');
 	const port = await freePort();
@@ -32,7 +42,7 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
 	const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'development', ...extraEnv };
 	if (!process.env.DATABASE_URL) delete env.DATABASE_URL;
 	let log = '';
-	const child: ChildProcess = spawn(join(root, 'node_modules/.bin/vite'), ['dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
+	const child = spawn(join(root, 'node_modules/.bin/vite'), ['dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
 		cwd: root,
 		env,
 		stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,22 +51,31 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
 	child.stdout!.on('data', (chunk) => (log += chunk));
 	child.stderr!.on('data', (chunk) => (log += chunk));
 	const url = `http://127.0.0.1:${port}`;
-	const stop = async () => {
-		if (child.exitCode === null) {
-			const exited = new Promise((done) => child.once('exit', done));
-			process.kill(-child.pid!, 'SIGTERM');
-			await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
-			if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
-		}
-		await rm(dataDir, { recursive: true, force: true });
+	const kill = async (signal: NodeJS.Signals) => {
+		if (exited(child)) return;
+		const gone = new Promise((done) => child.once('exit', done));
+		process.kill(-child.pid!, signal);
+		await Promise.race([gone, new Promise((done) => setTimeout(done, 5000))]);
+		if (!exited(child)) process.kill(-child.pid!, 'SIGKILL');
+	};
+	const server: AppServer = {
+		url,
+		yjsUrl: `ws://127.0.0.1:${port}${YJS_PATH_PREFIX.slice(0, -1)}`,
+		async stop() {
+			await kill('SIGTERM');
+			await rm(dataDir, { recursive: true, force: true });
+		},
+		async crash() {
+			await kill('SIGKILL');
+		},
+		output: () => log
 	};
 	const deadline = Date.now() + 60_000;
 	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`the studio exited (${child.exitCode}):\n${log}`);
-		const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
-		if (ok) return { url, stop, output: () => log };
+		if (exited(child)) throw new Error(`the studio exited (${child.exitCode}):\n${log}`);
+		if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) return server;
 		await new Promise((done) => setTimeout(done, 250));
 	}
-	await stop();
+	await server.stop();
 	throw new Error(`the studio did not answer /api/health within 60 s:\n${log}`);
 }

@@ -4,17 +4,17 @@
 // update only after the update is in the database.
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectClient, eventually, type TestClient } from '../helpers/yjs-client';
-import { startCrashableApp, type CrashableApp } from '../helpers/yjs-app';
+import { startAppServer, type AppServer } from '../helpers/app-server';
 import { hasPostgres } from '../helpers/db';
 import { newPromptTeam } from '../helpers/yjs-team';
 
-let apps: CrashableApp[] = [];
+let apps: AppServer[] = [];
 let clients: TestClient[] = [];
 
 afterEach(async () => {
 	for (const client of clients) client.destroy();
 	clients = [];
-	for (const app of apps) await app.crash();
+	for (const app of apps) await app.stop();
 	apps = [];
 });
 
@@ -23,7 +23,7 @@ const markers = (text: string, who: string) => new Set(text.match(new RegExp(`<$
 describe('a server crash while people type', () => {
 	it.runIf(hasPostgres())('loses no edit the server had acknowledged; the new process serves it all', async () => {
 		const team = await newPromptTeam();
-		const first = await startCrashableApp();
+		const first = await startAppServer();
 		apps.push(first);
 		const alice = connectClient(first.yjsUrl, team.promptId, team.owner.cookie);
 		const bob = connectClient(first.yjsUrl, team.promptId, team.editor.cookie);
@@ -49,7 +49,7 @@ describe('a server crash while people type', () => {
 		alice.destroy();
 		bob.destroy(); // they must not hand their copies to the new server
 
-		const second = await startCrashableApp();
+		const second = await startAppServer();
 		apps.push(second);
 		const carol = connectClient(second.yjsUrl, team.promptId, team.owner.cookie);
 		clients.push(carol);
