@@ -26,7 +26,16 @@ const schema = z.object({
 	/** How long a draft nobody edits stays in memory before it is compacted and unloaded. */
 	DRAFT_UNLOAD_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 	/** Log rows appended before a draft's log is folded into its snapshot. */
-	DRAFT_COMPACT_EVERY: z.coerce.number().int().min(1).max(100_000).default(200)
+	DRAFT_COMPACT_EVERY: z.coerce.number().int().min(1).max(100_000).default(200),
+	/** Model endpoints (a TGI server, Space or Inference Endpoint). Unset: that model is not configured. */
+	WHITERABBITNEO_ENDPOINT_URL: optionalUrl(['http://', 'https://']),
+	CODET5P_ENDPOINT_URL: optionalUrl(['http://', 'https://']),
+	/** Sent as the bearer token to model endpoints (a Hugging Face token for a private Space or Endpoint). */
+	HF_TOKEN: z
+		.string()
+		.trim()
+		.optional()
+		.transform((value) => (value ? value : undefined))
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,0 +1,307 @@
+// The model gateway: every call to a model goes through @huggingface/inference, streaming, with an
+// abort signal. A run renders the prompt for the model (registry.ts), streams tokens from the
+// endpoint and ends with a finish reason, or fails with a typed error (errors.ts) that keeps the
+// partial output. What the library sends with an `endpointUrl` (checked against its source, 4.13):
+//   chat (chatCompletionStream):  POST <endpoint>/v1/chat/completions
+//     {messages, max_tokens, temperature, top_p?, seed?, stop?, stream: true, model}
+//   text (textGenerationStream):  POST <endpoint>/v1/completions (OpenAI's shape, not /generate_stream)
+//     {model, stream: true, max_tokens, temperature, top_p?, seed?, stop?, prompt}
+// and it yields each SSE event's JSON as it is (choices[0].delta.content / choices[0].text), stops
+// at `data: [DONE]`, throws on an event holding `error`. It retries a 503 forever unless told not to
+// (retry_on_error: false): the gateway retries loading itself, with backoff (streamWithRetry).
+import { chatCompletionStream, textGenerationStream, InferenceClientProviderApiError } from '@huggingface/inference';
+import type { DraftContent } from '$lib/prompt-doc';
+import { missingVariables, renderTemplate, TemplateError, type TemplateValues } from '$lib/template';
+import {
+	ModelCancelledError,
+	ModelInputError,
+	ModelLoadingError,
+	ModelNotConfiguredError,
+	ModelRequestError,
+	ModelStreamError,
+	ModelTimeoutError
+} from './errors';
+import {
+	formatPrompt,
+	getModel,
+	modelEndpoint,
+	normaliseParameters,
+	notConfiguredMessage,
+	type EndpointSettings,
+	type FormattedPrompt,
+	type GenerationParameters,
+	type ModelEndpoint,
+	type ModelId
+} from './registry';
+
+export * from './errors';
+export { isModelConfigured, notConfiguredMessage } from './registry';
+
+export interface Usage {
+	promptTokens?: number;
+	completionTokens?: number;
+}
+
+export type GenerationEvent =
+	| { type: 'token'; text: string }
+	| { type: 'done'; finishReason: string; usage?: Usage };
+
+export interface GenerationInput {
+	content: DraftContent;
+	variables: TemplateValues;
+}
+
+export interface GenerationOptions {
+	signal?: AbortSignal;
+	/** Milliseconds without any data from the endpoint before the run fails as timed out. Default 60 s. */
+	idleTimeoutMs?: number;
+	/** Where the endpoints are; the studio's configuration when left out. */
+	settings?: EndpointSettings;
+}
+
+export interface PreparedRequest {
+	model: ModelId;
+	endpoint: ModelEndpoint;
+	prompt: FormattedPrompt;
+	parameters: GenerationParameters;
+}
+
+/**
+ * Everything a run sends, checked before any request: the endpoint (or ModelNotConfiguredError) and
+ * the rendered prompt (or ModelInputError naming the missing variables).
+ */
+export function prepareRequest(model: ModelId, input: GenerationInput, settings?: EndpointSettings): PreparedRequest {
+	const endpoint = modelEndpoint(model, settings);
+	if (!endpoint) throw new ModelNotConfiguredError(notConfiguredMessage(model));
+	const { content, variables } = input;
+	let rendered: string;
+	try {
+		const missing = missingVariables(content.userPromptTemplate, variables);
+		if (missing.length > 0) {
+			throw new ModelInputError(
+				`Fill in ${missing.length === 1 ? 'the variable' : 'the variables'} ${missing.map((m) => `{{${m}}}`).join(', ')} before running.`,
+				missing
+			);
+		}
+		rendered = renderTemplate(content.userPromptTemplate, variables);
+	} catch (e) {
+		if (e instanceof TemplateError) throw new ModelInputError(e.message);
+		throw e;
+	}
+	return {
+		model,
+		endpoint,
+		prompt: formatPrompt(model, content, rendered),
+		parameters: normaliseParameters(model, content.parameters)
+	};
+}
+
+type Chunk = {
+	choices?: { text?: string; delta?: { content?: string | null }; finish_reason?: string | null }[];
+	token?: { text?: string; special?: boolean };
+	details?: { finish_reason?: string; generated_tokens?: number } | null;
+	usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+};
+
+function upstream(request: PreparedRequest, signal: AbortSignal): AsyncGenerator<Chunk> {
+	const { endpoint, prompt, parameters, model } = request;
+	const base = { endpointUrl: endpoint.url, model: getModel(model).hubModelId, accessToken: endpoint.token };
+	const options = { signal, retry_on_error: false };
+	if (prompt.format === 'chat') {
+		const { max_new_tokens, ...rest } = parameters;
+		return chatCompletionStream({ ...base, messages: prompt.messages, max_tokens: max_new_tokens, ...rest }, options) as AsyncGenerator<Chunk>;
+	}
+	return textGenerationStream({ ...base, inputs: prompt.text, parameters }, options) as unknown as AsyncGenerator<Chunk>;
+}
+
+function errorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const e = current as { code?: unknown; errors?: unknown[]; cause?: unknown };
+		if (typeof e.code === 'string') return e.code;
+		if (Array.isArray(e.errors)) {
+			const inner = e.errors.map(errorCode).find(Boolean);
+			if (inner) return inner;
+		}
+		current = e.cause;
+	}
+	return undefined;
+}
+
+function serverMessage(body: unknown, fallback: string): string {
+	if (body && typeof body === 'object') {
+		const b = body as { error?: unknown; message?: unknown; detail?: unknown };
+		if (typeof b.error === 'string') return b.error;
+		if (b.error && typeof b.error === 'object' && typeof (b.error as { message?: unknown }).message === 'string') {
+			return (b.error as { message: string }).message;
+		}
+		if (typeof b.message === 'string') return b.message;
+		if (typeof b.detail === 'string') return b.detail;
+	}
+	if (typeof body === 'string' && body) return body;
+	return fallback.replace(/^Failed to perform inference: /, '');
+}
+
+/** Maps whatever the library or fetch threw to a typed model error. */
+function classify(error: unknown, partial: string, displayName: string): Error {
+	if (error instanceof InferenceClientProviderApiError) {
+		const { status, body } = error.httpResponse;
+		if (status >= 400) {
+			const message = serverMessage(body, error.message);
+			if (status === 503) {
+				const estimated = (body as { estimated_time?: unknown } | undefined)?.estimated_time;
+				return new ModelLoadingError(`${displayName} is loading: ${message}`, typeof estimated === 'number' ? estimated : undefined);
+			}
+			return new ModelRequestError(status, `${displayName} refused the request (${status}): ${message}`);
+		}
+		// A 2xx whose stream carried an error event, or was not an event stream at all.
+		return new ModelStreamError(`${displayName} reported an error mid-stream: ${serverMessage(body, error.message)}`, partial);
+	}
+	if (error instanceof SyntaxError) {
+		return new ModelStreamError(`${displayName} sent a malformed stream event: ${error.message}`, partial);
+	}
+	const code = errorCode(error);
+	if (partial === '' && (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
+		if (code === 'ECONNREFUSED') return new ModelLoadingError(`${displayName} is not answering yet (connection refused).`);
+	}
+	const detail = error instanceof Error ? error.message + (code ? ` (${code})` : '') : String(error);
+	return new ModelStreamError(`The connection to ${displayName} broke: ${detail}`, partial);
+}
+
+/**
+ * Streams one run of `model`. Checks the endpoint and renders the prompt before any request; then
+ * yields tokens as they arrive and one final `done`. Failures are thrown as typed model errors
+ * (ModelLoadingError only before any token). Aborting `signal` aborts the upstream request.
+ */
+export async function* streamGeneration(
+	model: ModelId,
+	input: GenerationInput,
+	options: GenerationOptions = {}
+): AsyncGenerator<GenerationEvent, void, undefined> {
+	const request = prepareRequest(model, input, options.settings);
+	const { displayName } = getModel(model);
+	const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+	const controller = new AbortController();
+	let timedOut = false;
+	const onAbort = () => controller.abort(options.signal?.reason);
+	if (options.signal?.aborted) throw new ModelCancelledError('');
+	options.signal?.addEventListener('abort', onAbort, { once: true });
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const arm = () => {
+		clearTimeout(timer);
+		timer = setTimeout(() => {
+			timedOut = true;
+			controller.abort(new Error('timeout'));
+		}, idleTimeoutMs);
+	};
+
+	let partial = '';
+	let finishReason: string | undefined;
+	let usage: Usage | undefined;
+	const chunks = upstream(request, controller.signal);
+	try {
+		arm();
+		while (true) {
+			let next: IteratorResult<Chunk>;
+			try {
+				next = await chunks.next();
+			} catch (error) {
+				if (timedOut) throw new ModelTimeoutError(`${displayName} sent nothing for ${Math.round(idleTimeoutMs / 1000)} s.`, partial);
+				if (options.signal?.aborted) throw new ModelCancelledError(partial);
+				throw classify(error, partial, displayName);
+			}
+			if (next.done) break;
+			arm();
+			const chunk = next.value;
+			const choice = chunk.choices?.[0];
+			const text = choice ? (choice.delta?.content ?? choice.text ?? '') : chunk.token && !chunk.token.special ? (chunk.token.text ?? '') : '';
+			if (typeof text !== 'string') throw new ModelStreamError(`${displayName} sent a malformed stream event.`, partial);
+			if (text) {
+				partial += text;
+				yield { type: 'token', text };
+			}
+			const reason = choice?.finish_reason ?? chunk.details?.finish_reason;
+			if (reason) finishReason = reason;
+			if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+		}
+		if (!finishReason) {
+			throw new ModelStreamError(`The stream from ${displayName} ended before the model finished.`, partial);
+		}
+		yield { type: 'done', finishReason, ...(usage ? { usage } : {}) };
+	} finally {
+		clearTimeout(timer);
+		options.signal?.removeEventListener('abort', onAbort);
+		// Leaving early (the consumer stopped, or a failure) must not leave the request open.
+		if (!controller.signal.aborted) controller.abort();
+		await chunks.return?.(undefined)?.catch(() => {});
+	}
+}
+
+export interface WaitingInfo {
+	attempt: number;
+	/** Seconds until the next try. */
+	delaySeconds: number;
+	/** The server's own estimate, when it gave one. */
+	estimatedSeconds?: number;
+	message: string;
+}
+
+export interface RetryOptions extends GenerationOptions {
+	/** First delay before retrying a loading model, ms. Default 2000. */
+	initialDelayMs?: number;
+	/** Cap of one delay, ms. Default 30000. */
+	maxDelayMs?: number;
+	/** Tries in all (the first included) before giving up. Default 10. */
+	maxAttempts?: number;
+	onWaiting?: (info: WaitingInfo) => void;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+	return new Promise((resolve, reject) => {
+		if (signal?.aborted) return reject(new ModelCancelledError(''));
+		const onAbort = () => {
+			clearTimeout(timer);
+			reject(new ModelCancelledError(''));
+		};
+		const timer = setTimeout(() => {
+			signal?.removeEventListener('abort', onAbort);
+			resolve();
+		}, ms);
+		signal?.addEventListener('abort', onAbort, { once: true });
+	});
+}
+
+/**
+ * streamGeneration that waits out a sleeping model: a loading answer (503 or refused connection)
+ * before any token is retried with capped exponential backoff, reporting each wait through
+ * onWaiting ("waking the model, ~N s"). Never retries once a token has arrived.
+ */
+export async function* streamWithRetry(
+	model: ModelId,
+	input: GenerationInput,
+	options: RetryOptions = {}
+): AsyncGenerator<GenerationEvent, void, undefined> {
+	const { initialDelayMs = 2000, maxDelayMs = 30_000, maxAttempts = 10, onWaiting, ...generation } = options;
+	for (let attempt = 1; ; attempt++) {
+		let started = false;
+		try {
+			for await (const event of streamGeneration(model, input, generation)) {
+				started = true;
+				yield event;
+			}
+			return;
+		} catch (error) {
+			if (!(error instanceof ModelLoadingError) || started || attempt >= maxAttempts) throw error;
+			const delayMs = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
+			const delaySeconds = Math.max(1, Math.round(delayMs / 1000));
+			const estimate = error.estimatedTime !== undefined ? Math.max(1, Math.round(error.estimatedTime)) : delaySeconds;
+			onWaiting?.({
+				attempt,
+				delaySeconds,
+				...(error.estimatedTime !== undefined ? { estimatedSeconds: error.estimatedTime } : {}),
+				message: `Waking ${getModel(model).displayName}, ~${estimate} s`
+			});
+			await sleep(delayMs, generation.signal);
+		}
+	}
+}

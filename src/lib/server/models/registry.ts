@@ -1,0 +1,168 @@
+// The one registry of the studio's models (DESIGN.md "The two models"): for each, its id, display
+// name, Hub model id, where its endpoint is configured, how its prompt is formatted and the limits of
+// its parameters. Everything model-specific the gateway needs is read from here.
+import { z } from 'zod';
+import type { Config } from '../config';
+import { config } from '../config';
+import type { DraftContent, DraftParameters } from '$lib/prompt-doc';
+
+export const MODEL_IDS = ['whiterabbitneo', 'codet5p'] as const;
+export type ModelId = (typeof MODEL_IDS)[number];
+
+/** `chat`: system + few-shot user/assistant turns + user (chat completion). `text`: one plain prompt. */
+export type PromptFormat = 'chat' | 'text';
+
+export interface ParameterLimits {
+	maxNewTokens: number;
+	defaultMaxNewTokens: number;
+	maxTemperature: number;
+	maxStopSequences: number;
+}
+
+export interface ModelDefinition {
+	id: ModelId;
+	displayName: string;
+	hubModelId: string;
+	/** The variable that holds its endpoint URL. */
+	endpointVariable: 'WHITERABBITNEO_ENDPOINT_URL' | 'CODET5P_ENDPOINT_URL';
+	format: PromptFormat;
+	limits: ParameterLimits;
+}
+
+export const MODELS: Readonly<Record<ModelId, ModelDefinition>> = {
+	whiterabbitneo: {
+		id: 'whiterabbitneo',
+		displayName: 'WhiteRabbitNeo-33B',
+		hubModelId: 'WhiteRabbitNeo/WhiteRabbitNeo-33B-v1',
+		endpointVariable: 'WHITERABBITNEO_ENDPOINT_URL',
+		format: 'chat',
+		limits: { maxNewTokens: 4096, defaultMaxNewTokens: 1024, maxTemperature: 2, maxStopSequences: 4 }
+	},
+	codet5p: {
+		id: 'codet5p',
+		displayName: 'CodeT5+ 16B',
+		hubModelId: 'Salesforce/instructcodet5p-16b',
+		endpointVariable: 'CODET5P_ENDPOINT_URL',
+		format: 'text',
+		limits: { maxNewTokens: 1024, defaultMaxNewTokens: 512, maxTemperature: 2, maxStopSequences: 4 }
+	}
+};
+
+export function isModelId(value: unknown): value is ModelId {
+	return typeof value === 'string' && (MODEL_IDS as readonly string[]).includes(value);
+}
+
+export function getModel(id: ModelId): ModelDefinition {
+	const model = MODELS[id];
+	if (!model) throw new Error(`Unknown model: ${String(id)}`);
+	return model;
+}
+
+export type EndpointSettings = Pick<Config, 'WHITERABBITNEO_ENDPOINT_URL' | 'CODET5P_ENDPOINT_URL' | 'HF_TOKEN'>;
+
+export interface ModelEndpoint {
+	url: string;
+	token?: string;
+}
+
+/** The model's endpoint, or null when its variable is unset. */
+export function modelEndpoint(id: ModelId, settings: EndpointSettings = config()): ModelEndpoint | null {
+	const url = settings[getModel(id).endpointVariable];
+	if (!url) return null;
+	return { url, ...(settings.HF_TOKEN ? { token: settings.HF_TOKEN } : {}) };
+}
+
+export function isModelConfigured(id: ModelId, settings: EndpointSettings = config()): boolean {
+	return modelEndpoint(id, settings) !== null;
+}
+
+/** What a studio with no endpoint for the model says, plainly, with how to add one. */
+export function notConfiguredMessage(id: ModelId): string {
+	const model = getModel(id);
+	return (
+		`No model endpoint is configured for ${model.displayName}: set ${model.endpointVariable} to the URL of a ` +
+		`TGI server, Space or Inference Endpoint serving ${model.hubModelId} (and HF_TOKEN if it is private), then restart the studio.`
+	);
+}
+
+// ---- parameters -------------------------------------------------------------------------------
+
+/** Parameters as sent to the model, TGI's names, already within the model's limits. */
+export type GenerationParameters = {
+	max_new_tokens: number;
+	temperature: number;
+	top_p?: number;
+	stop?: string[];
+	seed?: number;
+};
+
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+
+/**
+ * The schema of a run's parameters for one model: numbers out of range are clamped to the model's
+ * limits, a top_p of 1 (no nucleus sampling) is dropped, stop sequences are deduplicated and capped;
+ * values of the wrong type are refused.
+ */
+export function parametersSchema(id: ModelId) {
+	const { limits } = getModel(id);
+	return z
+		.object({
+			maxTokens: z.number().finite().optional(),
+			temperature: z.number().finite().optional(),
+			topP: z.number().finite().optional(),
+			seed: z.number().finite().optional(),
+			stop: z.array(z.string()).optional()
+		})
+		.transform((p): GenerationParameters => {
+			const out: GenerationParameters = {
+				max_new_tokens: clamp(Math.round(p.maxTokens ?? limits.defaultMaxNewTokens), 1, limits.maxNewTokens),
+				temperature: clamp(p.temperature ?? 0.7, 0, limits.maxTemperature)
+			};
+			if (p.topP !== undefined) {
+				const topP = clamp(p.topP, 0.01, 1);
+				if (topP < 1) out.top_p = topP;
+			}
+			if (p.seed !== undefined) out.seed = clamp(Math.trunc(p.seed), 0, 2 ** 31 - 1);
+			const stop = [...new Set((p.stop ?? []).filter((s) => s.length > 0))].slice(0, limits.maxStopSequences);
+			if (stop.length > 0) out.stop = stop;
+			return out;
+		});
+}
+
+export function normaliseParameters(id: ModelId, parameters: Partial<DraftParameters>): GenerationParameters {
+	return parametersSchema(id).parse(parameters);
+}
+
+// ---- prompts ----------------------------------------------------------------------------------
+
+export type ChatMessage = {
+	role: 'system' | 'user' | 'assistant';
+	content: string;
+};
+
+export type FormattedPrompt = { format: 'chat'; messages: ChatMessage[] } | { format: 'text'; text: string };
+
+/**
+ * The prompt in the model's shape, from the version's parts with the user template already rendered.
+ * Chat: the system prompt (when not blank), each few-shot example as a user turn and an assistant turn,
+ * then the rendered user turn. Text: the same parts as one plain text, separated by blank lines.
+ */
+export function formatPrompt(
+	id: ModelId,
+	content: Pick<DraftContent, 'systemPrompt' | 'fewShotExamples'>,
+	renderedUser: string
+): FormattedPrompt {
+	const system = content.systemPrompt.trim();
+	const examples = content.fewShotExamples.filter((e) => e.input.trim() || e.output.trim());
+	if (getModel(id).format === 'chat') {
+		const messages: ChatMessage[] = [];
+		if (system) messages.push({ role: 'system', content: system });
+		for (const example of examples) {
+			messages.push({ role: 'user', content: example.input }, { role: 'assistant', content: example.output });
+		}
+		messages.push({ role: 'user', content: renderedUser });
+		return { format: 'chat', messages };
+	}
+	const parts = [system, ...examples.map((e) => `${e.input}\n${e.output}`), renderedUser].filter((p) => p.length > 0);
+	return { format: 'text', text: parts.join('\n\n') };
+}

@@ -1,0 +1,192 @@
+// A local server that speaks Text Generation Inference's wire protocol, for tests (and for running the
+// studio with no real model): the OpenAI-compatible streams TGI serves (POST /v1/chat/completions,
+// POST /v1/completions: `data: {chunk}` events ending with `data: [DONE]`) and TGI's native
+// POST /generate_stream (`data:{"token":…,"generated_text":null,…}` events, no [DONE], errors as
+// `data:{"error":…,"error_type":…}`). Each test scripts what it answers (tokens, delays, a sleeping
+// model's 503, a 4xx, an error event, a dropped connection, a malformed line) and reads back the
+// requests it received, body included, to check what the real client sent.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface TgiScript {
+	/** Tokens streamed, in order. Default ['Hello', ',', ' world', '!']. */
+	tokens?: string[];
+	/** Milliseconds between tokens. Default 0. */
+	delayMs?: number;
+	/** Milliseconds before the response headers. Default 0. */
+	headerDelayMs?: number;
+	finishReason?: string;
+	/** The first `loadingFor` requests get 503 {"error":"Model is currently loading","estimated_time":…}. */
+	loadingFor?: number;
+	estimatedTime?: number;
+	/** Every request (after loading) gets this status with {"error": message, "error_type": type}. */
+	httpError?: { status: number; message: string; type?: string };
+	/** After this many tokens, an error event {"error":…,"error_type":…} ends the stream. */
+	errorEventAfter?: number;
+	errorMessage?: string;
+	/** After this many tokens the socket is destroyed (the endpoint died). */
+	destroyAfter?: number;
+	/** After this many tokens a line that is not JSON is sent. */
+	malformedAfter?: number;
+	/** Close the stream cleanly without a finish reason or [DONE] after this many tokens. */
+	truncateAfter?: number;
+	/** Include usage in the final OpenAI chunk. Default true. */
+	usage?: boolean;
+}
+
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	headers: IncomingMessage['headers'];
+	body: unknown;
+	/** Tokens written before the response ended or the client went away. */
+	tokensSent: number;
+	/** The client closed the connection before the response was complete (an abort). */
+	clientClosed: boolean;
+	/** Resolves when the exchange is over, whichever way. */
+	finished: Promise<void>;
+}
+
+export interface TgiServer {
+	url: string;
+	requests: RecordedRequest[];
+	/** Replaces the script for the requests that follow (and resets the loading count). */
+	script(script: TgiScript): void;
+	close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startTgiServer(initial: TgiScript = {}): Promise<TgiServer> {
+	let current: TgiScript = initial;
+	let served = 0;
+	const requests: RecordedRequest[] = [];
+	const sockets = new Set<import('node:net').Socket>();
+
+	async function handle(req: IncomingMessage, res: ServerResponse) {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const raw = Buffer.concat(chunks).toString('utf8');
+		let body: unknown = raw;
+		try {
+			body = JSON.parse(raw);
+		} catch {
+			/* kept as text */
+		}
+		let resolveFinished!: () => void;
+		const record: RecordedRequest = {
+			method: req.method ?? '',
+			path: req.url ?? '',
+			headers: req.headers,
+			body,
+			tokensSent: 0,
+			clientClosed: false,
+			finished: new Promise((resolve) => (resolveFinished = resolve))
+		};
+		requests.push(record);
+		res.on('close', () => {
+			if (!res.writableFinished) record.clientClosed = true;
+			resolveFinished();
+		});
+
+		const script = current;
+		const index = served++;
+		const path = (req.url ?? '').split('?')[0];
+		const kind = path === '/v1/chat/completions' ? 'chat' : path === '/v1/completions' ? 'completions' : path === '/generate_stream' ? 'native' : null;
+		const json = (status: number, value: unknown) => {
+			res.writeHead(status, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(value));
+		};
+		if (req.method !== 'POST' || !kind) return json(404, { error: `Not found: ${req.method} ${path}`, error_type: 'not_found' });
+		if (script.headerDelayMs) await sleep(script.headerDelayMs);
+		if (index < (script.loadingFor ?? 0)) {
+			return json(503, { error: 'Model is currently loading', error_type: 'loading', estimated_time: script.estimatedTime ?? 20 });
+		}
+		if (script.httpError) {
+			const { status, message, type } = script.httpError;
+			return json(status, { error: message, error_type: type ?? 'validation' });
+		}
+		const stream = (body as { stream?: unknown })?.stream;
+		if (kind !== 'native' && stream !== true) return json(422, { error: 'This test server only streams', error_type: 'validation' });
+
+		res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+		const tokens = script.tokens ?? ['Hello', ',', ' world', '!'];
+		const finishReason = script.finishReason ?? (kind === 'native' ? 'eos_token' : 'stop');
+		const created = Math.floor(Date.now() / 1000);
+		const model = String((body as { model?: unknown })?.model ?? 'tgi');
+		const base = { id: '', created, model, system_fingerprint: '3.0.0-native' };
+		const send = (line: string) => !res.destroyed && res.write(line);
+		const openAiEvent = (text: string, finish: string | null, usage?: unknown) =>
+			`data: ${JSON.stringify(
+				kind === 'chat'
+					? { ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: text }, logprobs: null, finish_reason: finish }], usage: usage ?? null }
+					: { ...base, object: 'text_completion', choices: [{ index: 0, text, logprobs: null, finish_reason: finish }], ...(usage ? { usage } : {}) }
+			)}\n\n`;
+		const nativeEvent = (i: number, text: string, final: boolean) =>
+			`data:${JSON.stringify({
+				index: i + 1,
+				token: { id: 1000 + i, text, logprob: -0.25, special: false },
+				generated_text: final ? tokens.join('') : null,
+				details: final ? { finish_reason: finishReason === 'stop' ? 'eos_token' : finishReason, generated_tokens: tokens.length, seed: null } : null
+			})}\n\n`;
+		const errorEvent = () =>
+			kind === 'native'
+				? `data:${JSON.stringify({ error: script.errorMessage ?? 'Request failed during generation: Server error: CUDA out of memory', error_type: 'generation' })}\n\n`
+				: `data: ${JSON.stringify({ error: { message: script.errorMessage ?? 'Request failed during generation: Server error: CUDA out of memory', http_status_code: 422 } })}\n\n`;
+
+		for (let i = 0; i <= tokens.length; i++) {
+			if (res.destroyed) return;
+			if (i === script.errorEventAfter) {
+				send(errorEvent());
+				return res.end();
+			}
+			if (i === script.destroyAfter) {
+				// Let what was written reach the client first, as from a server that dies mid-generation.
+				await sleep(25);
+				return res.socket?.destroy();
+			}
+			if (i === script.malformedAfter) {
+				send('data: {"choices":[{"index":0,"delta":{"content":"oops"\n\n');
+				return res.end();
+			}
+			if (i === script.truncateAfter) return res.end();
+			if (i === tokens.length) break;
+			if (i > 0 && script.delayMs) await sleep(script.delayMs);
+			if (res.destroyed) return;
+			const last = i === tokens.length - 1;
+			send(kind === 'native' ? nativeEvent(i, tokens[i]!, last) : openAiEvent(tokens[i]!, null));
+			record.tokensSent = i + 1;
+		}
+		if (kind !== 'native') {
+			const usage = script.usage === false ? undefined : { prompt_tokens: 12, completion_tokens: tokens.length, total_tokens: 12 + tokens.length };
+			send(openAiEvent('', finishReason, usage));
+			send('data: [DONE]\n\n');
+		} else if (tokens.length === 0) {
+			send(nativeEvent(0, '', true));
+		}
+		res.end();
+	}
+
+	const server: Server = createServer((req, res) => {
+		handle(req, res).catch(() => res.destroy());
+	});
+	server.on('connection', (socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		requests,
+		script(next) {
+			current = next;
+			served = 0;
+			requests.length = 0;
+		},
+		close() {
+			for (const socket of sockets) socket.destroy();
+			return new Promise((resolve) => server.close(() => resolve()));
+		}
+	};
+}
