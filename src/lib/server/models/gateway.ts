@@ -161,8 +161,9 @@ function classify(error: unknown, partial: string, displayName: string): Error {
 		return new ModelStreamError(`${displayName} sent a malformed stream event: ${error.message}`, partial);
 	}
 	const code = errorCode(error);
-	if (partial === '' && (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
-		if (code === 'ECONNREFUSED') return new ModelLoadingError(`${displayName} is not answering yet (connection refused).`);
+	// A Space that sleeps refuses connections while it boots: the same state as a 503 "loading".
+	if (partial === '' && code === 'ECONNREFUSED') {
+		return new ModelLoadingError(`${displayName} is not answering yet (connection refused).`);
 	}
 	const detail = error instanceof Error ? error.message + (code ? ` (${code})` : '') : String(error);
 	return new ModelStreamError(`The connection to ${displayName} broke: ${detail}`, partial);
