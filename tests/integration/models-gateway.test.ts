@@ -215,6 +215,21 @@ describe('a sleeping model', () => {
 		expect(waits[0]!.message).toMatch(/^Waking WhiteRabbitNeo-33B, ~\d+ s$/);
 	});
 
+	it('cancelling while waiting for the model to wake stops the retries', async () => {
+		tgi.script({ loadingFor: 100 });
+		const controller = new AbortController();
+		const { error } = await failure(
+			streamWithRetry('whiterabbitneo', { content: content(), variables }, {
+				settings,
+				signal: controller.signal,
+				initialDelayMs: 10_000,
+				onWaiting: () => setTimeout(() => controller.abort(), 20)
+			})
+		);
+		expect(error).toBeInstanceOf(ModelCancelledError);
+		expect(tgi.requests).toHaveLength(1);
+	});
+
 	it('is never retried once tokens have arrived', async () => {
 		tgi.script({ tokens: ['a', 'b', 'c'], destroyAfter: 2 });
 		const { error, text } = await failure(
@@ -283,6 +298,29 @@ describe('failures end the run with a clear reason and keep the partial output',
 		expect(error.partialOutput).toBe('fast');
 		await tgi.requests[0]!.finished;
 		expect(tgi.requests[0]!.clientClosed).toBe(true);
+	});
+
+	it('no answer at all within the timeout (headers never come): ModelTimeoutError', async () => {
+		tgi.script({ headerDelayMs: 500 });
+		const { error } = await failure(run('codet5p', { idleTimeoutMs: 100 }));
+		expect(error).toBeInstanceOf(ModelTimeoutError);
+		expect(error.partialOutput).toBe('');
+	});
+
+	it('a 500 is a ModelRequestError, not retried as loading', async () => {
+		tgi.script({ httpError: { status: 500, message: 'Internal server error', type: 'generation' } });
+		const { error } = await failure(
+			streamWithRetry('codet5p', { content: content(), variables }, { settings, initialDelayMs: 1 })
+		);
+		expect(error).toBeInstanceOf(ModelRequestError);
+		expect((error as ModelRequestError).status).toBe(500);
+		expect(tgi.requests).toHaveLength(1);
+	});
+
+	it('the mid-stream disconnect message says the connection broke', async () => {
+		tgi.script({ tokens: ['one', ' two'], destroyAfter: 1 });
+		const { error } = await failure(run('whiterabbitneo'));
+		expect(error.message).toMatch(/^The connection to WhiteRabbitNeo-33B broke: /);
 	});
 
 	it('missing variables: a clear error before any request', async () => {

@@ -114,3 +114,25 @@ describe('parameters', () => {
 		expect(parametersSchema('codet5p').safeParse({ stop: 'x' }).success).toBe(false);
 	});
 });
+
+describe('starter prompts', () => {
+	it("ship the original plan's tasks, each valid content whose variables render for its model", async () => {
+		const { STARTER_PROMPTS } = await import('../../src/lib/server/models/starters');
+		const { draftContentSchema } = await import('../../src/lib/prompt-doc');
+		const { extractVariables, renderTemplate } = await import('../../src/lib/template');
+		expect(STARTER_PROMPTS.map((s) => `${s.model}:${s.key}`)).toEqual([
+			'whiterabbitneo:analyse',
+			'whiterabbitneo:security-review',
+			'whiterabbitneo:optimise',
+			'codet5p:generate-code'
+		]);
+		for (const starter of STARTER_PROMPTS) {
+			expect(draftContentSchema.parse(starter.content)).toEqual(starter.content);
+			expect(starter.content.parameters.modelType).toBe(starter.model);
+			const values = Object.fromEntries(extractVariables(starter.content.userPromptTemplate).map((v) => [v, `<${v}>`]));
+			expect(renderTemplate(starter.content.userPromptTemplate, values)).not.toContain('{{');
+		}
+		const generate = STARTER_PROMPTS.find((s) => s.key === 'generate-code')!;
+		expect(renderTemplate(generate.content.userPromptTemplate, { language: 'Python', task: 'sort a list' })).toBe('Generate Python code: sort a list');
+	});
+});
