@@ -57,7 +57,7 @@ export interface TgiServer {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startTgiServer(initial: TgiScript = {}): Promise<TgiServer> {
+export async function startTgiServer(initial: TgiScript = {}, port = 0): Promise<TgiServer> {
 	let current: TgiScript = initial;
 	let served = 0;
 	const requests: RecordedRequest[] = [];
@@ -84,6 +84,7 @@ export async function startTgiServer(initial: TgiScript = {}): Promise<TgiServer
 			finished: new Promise((resolve) => (resolveFinished = resolve))
 		};
 		requests.push(record);
+		if (requests.length > 1000) requests.shift(); // a long-running server keeps the recent ones
 		res.on('close', () => {
 			if (!res.writableFinished) record.clientClosed = true;
 			resolveFinished();
@@ -174,10 +175,10 @@ export async function startTgiServer(initial: TgiScript = {}): Promise<TgiServer
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+	const address = server.address() as AddressInfo;
 	return {
-		url: `http://127.0.0.1:${port}`,
+		url: `http://127.0.0.1:${address.port}`,
 		requests,
 		script(next) {
 			current = next;
@@ -189,4 +190,12 @@ export async function startTgiServer(initial: TgiScript = {}): Promise<TgiServer
 			return new Promise((resolve) => server.close(() => resolve()));
 		}
 	};
+}
+
+// Run on its own (for a browser test or a studio with no real model):
+//   TGI_PORT=8080 TGI_SCRIPT='{"tokens":["a","b"],"delayMs":50}' node tests/helpers/tgi-server.ts
+if (import.meta.main) {
+	const script = process.env.TGI_SCRIPT ? (JSON.parse(process.env.TGI_SCRIPT) as TgiScript) : {};
+	const server = await startTgiServer(script, Number(process.env.TGI_PORT ?? 0));
+	console.log(`TGI-protocol test server on ${server.url}`);
 }
