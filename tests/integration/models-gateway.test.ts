@@ -132,6 +132,16 @@ describe('streaming through @huggingface/inference', () => {
 		expect(arrivals[3]! - arrivals[0]!).toBeGreaterThanOrEqual(200);
 	});
 
+	it('many runs at once each get their own whole stream', async () => {
+		tgi.script({ tokens: Array.from({ length: 30 }, (_, i) => `w${i} `), delayMs: 2 });
+		const results = await Promise.all(Array.from({ length: 20 }, (_, i) => collect(run(i % 2 ? 'codet5p' : 'whiterabbitneo'))));
+		for (const { text, done } of results) {
+			expect(text).toBe(Array.from({ length: 30 }, (_, i) => `w${i} `).join(''));
+			expect(done?.type).toBe('done');
+		}
+		expect(tgi.requests).toHaveLength(20);
+	});
+
 	it('abort stops the upstream request: the server sees its client go away', async () => {
 		tgi.script({ tokens: Array.from({ length: 50 }, (_, i) => `t${i} `), delayMs: 40 });
 		const controller = new AbortController();
