@@ -7,7 +7,7 @@ import { reviewComments, type CommentEntry } from './comments';
 import { diffContents, type DiffOptions, type PromptDiff } from './diff';
 import { versionByNumber } from './history';
 import { isProductionProtected, listLabels } from './labels';
-import { isActive, reviewRow, statusFromVerdicts, type ReviewSummary, type Verdict } from './reviews';
+import { isActive, reviewRow, toSummary, type ReviewSummary, type Verdict } from './reviews';
 
 export interface ReviewDetail extends ReviewSummary {
 	/** Each reviewer's latest verdict, newest first. */
@@ -38,7 +38,6 @@ export async function getReview(member: Member, slug: string, reviewId: string, 
 		listLabels(prompt.id),
 		isProductionProtected(member.workspace.id)
 	]);
-	const counts = statusFromVerdicts(decisions);
 	const history = decisions.map((d) => ({ reviewer: d.reviewer?.username ?? null, verdict: d.verdict, at: d.createdAt.toISOString() }));
 	const latest = new Map<string, Verdict>();
 	decisions.forEach((d, i) => latest.set(d.reviewerId ?? `gone-${i}`, history[i]!));
@@ -49,16 +48,7 @@ export async function getReview(member: Member, slug: string, reviewId: string, 
 	return {
 		prompt,
 		review: {
-			id: row.id,
-			title: row.title,
-			label: row.labelName,
-			version: row.version.versionNumber,
-			base: row.baseVersion?.versionNumber ?? null,
-			status: row.status,
-			proposedBy: row.proposedBy?.username ?? null,
-			createdAt: row.createdAt.toISOString(),
-			approvals: counts.approvals,
-			changeRequests: counts.changeRequests,
+			...toSummary(row),
 			verdicts: [...latest.values()].reverse(),
 			history,
 			comments,

@@ -73,7 +73,7 @@ type SummaryRow = {
 	decisions: { reviewerId: string | null; verdict: ReviewVerdict }[];
 };
 
-function toSummary(row: SummaryRow): ReviewSummary {
+export function toSummary(row: SummaryRow): ReviewSummary {
 	const { approvals, changeRequests } = statusFromVerdicts(row.decisions);
 	return {
 		id: row.id,
