@@ -35,7 +35,18 @@ const schema = z.object({
 		.string()
 		.trim()
 		.optional()
-		.transform((value) => (value ? value : undefined))
+		.transform((value) => (value ? value : undefined)),
+	/** Seconds without any data from a model before its run fails as timed out. */
+	GENERATION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+	/** Delay before retrying a sleeping model (doubles each try, capped at 30 s), and tries in all. */
+	MODEL_WAKE_INITIAL_DELAY_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
+	MODEL_WAKE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+	/** Run starts allowed per user per minute (each start runs one or both models). */
+	RUNS_PER_MINUTE_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
+	/** How long a cached model answer is served (the original plan: 24 h). */
+	MODEL_CACHE_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(24),
+	/** Hourly price of the GPU that serves the models, for each run's cost estimate (an A100 Space). */
+	MODEL_COST_PER_HOUR_USD: z.coerce.number().min(0).max(10_000).default(2.5)
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,0 +1,202 @@
+// The socket.io wire of generation sessions, declared once for the hub (realtime/hub) and the
+// session page: every event each side may send, its payload's runtime schema (the hub validates
+// every incoming event with it) and the TypeScript types socket.io's generics check both ends with.
+import { z } from 'zod';
+import { modelIdSchema, type ModelId } from '$lib/models';
+
+/** socket.io's path on the app's own HTTP server (its default, said once here for both ends). */
+export const SESSION_SOCKET_PATH = '/socket.io/';
+
+export const SESSION_LIMITS = {
+	variables: 50,
+	variableName: 100,
+	variableValue: 20_000,
+	stopSequences: 4,
+	stopLength: 64,
+	/** Runs a participant receives on joining, newest first (older ones are on the history page). */
+	runsInSnapshot: 20,
+	/** Largest event the hub reads (socket.io's maxHttpBufferSize); a bigger one closes the socket. */
+	maxEventBytes: 1_000_000
+} as const;
+
+const id = z.uuid();
+
+export const cacheModeSchema = z.enum(['auto', 'always', 'never']);
+export type CacheMode = z.infer<typeof cacheModeSchema>;
+export type CacheOutcome = 'hit' | 'miss' | 'skip';
+
+/** A run's state as participants see it; `waiting` is a running run whose model is waking up. */
+export type LiveRunStatus = 'waiting' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export const FINISHED_STATUSES: ReadonlySet<LiveRunStatus> = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** Parameters chosen for a run, over the version's own; the server clamps them to each model's limits. */
+export const runParametersSchema = z
+	.object({
+		maxTokens: z.number().int().min(1).max(8192).optional(),
+		temperature: z.number().min(0).max(2).optional(),
+		topP: z.number().gt(0).max(1).optional(),
+		seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+		stop: z.array(z.string().min(1).max(SESSION_LIMITS.stopLength)).max(SESSION_LIMITS.stopSequences).optional()
+	})
+	.strict();
+export type RunParameters = z.infer<typeof runParametersSchema>;
+
+/** What is run: a committed version (by number) or the prompt's live draft as it is now. */
+export const runSourceSchema = z.discriminatedUnion('kind', [
+	z.object({ kind: z.literal('version'), versionNumber: z.number().int().min(1) }),
+	z.object({ kind: z.literal('draft') })
+]);
+export type RunSource = z.infer<typeof runSourceSchema>;
+
+export const variablesSchema = z
+	.record(z.string().min(1).max(SESSION_LIMITS.variableName), z.string().max(SESSION_LIMITS.variableValue))
+	.refine((v) => Object.keys(v).length <= SESSION_LIMITS.variables, `At most ${SESSION_LIMITS.variables} variables.`);
+
+export const startRunSchema = z.object({
+	sessionId: id,
+	source: runSourceSchema,
+	variables: variablesSchema.default({}),
+	models: z
+		.array(modelIdSchema)
+		.min(1, 'Pick at least one model.')
+		.max(2)
+		.refine((models) => new Set(models).size === models.length, 'Each model once.'),
+	parameters: runParametersSchema.default({}),
+	cacheMode: cacheModeSchema.default('auto')
+});
+export type StartRunRequest = z.infer<typeof startRunSchema>;
+
+/** Every client → server event's payload schema; the hub refuses anything else. */
+export const clientEventSchemas = {
+	'session:join': z.object({ sessionId: id }),
+	'session:leave': z.object({ sessionId: id }),
+	'run:start': startRunSchema,
+	/** Cancels every run of the group that is still going (both models of one start). */
+	'run:cancel': z.object({ sessionId: id, groupId: id }),
+	/** Tokens of a run after `afterSeq`: a client that saw a gap in sequence numbers fills it. */
+	'run:resync': z.object({ sessionId: id, executionId: id, afterSeq: z.number().int().min(0) })
+} as const;
+export type ClientEventName = keyof typeof clientEventSchemas;
+export type ClientPayload<E extends ClientEventName> = z.input<(typeof clientEventSchemas)[E]>;
+
+// ---- what the server sends --------------------------------------------------------------------
+
+export type SessionErrorCode =
+	| 'invalid'
+	| 'unauthorized'
+	| 'forbidden'
+	| 'not-found'
+	| 'rate-limited'
+	| 'not-configured'
+	| 'conflict'
+	| 'internal';
+
+export interface SessionError {
+	code: SessionErrorCode;
+	message: string;
+	/** The client event that was refused, when the error answers one. */
+	event?: string;
+	retryAfterSeconds?: number;
+}
+
+/** Every client event may take an acknowledgement callback; it gets one of these. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: SessionError };
+
+export interface Participant {
+	userId: string;
+	username: string;
+	role: 'owner' | 'editor' | 'viewer';
+	/** Open tabs or devices of this user in the session. */
+	connections: number;
+}
+
+export interface RunView {
+	executionId: string;
+	/** Runs started together (both models of one start) share a group; cancel acts on a group. */
+	groupId: string;
+	sessionId: string;
+	model: ModelId;
+	status: LiveRunStatus;
+	startedBy: string | null;
+	startedAt: string;
+	finishedAt: string | null;
+	source: RunSource;
+	cacheMode: CacheMode;
+	cacheOutcome: CacheOutcome | null;
+	/** "Waking WhiteRabbitNeo-33B, ~20 s" while the model loads; null otherwise. */
+	waitingMessage: string | null;
+	/** Everything streamed so far (all of it once finished) and the sequence number of its last token. */
+	text: string;
+	lastSeq: number;
+	finishReason: string | null;
+	error: string | null;
+	timeToFirstTokenMs: number | null;
+	latencyMs: number | null;
+	promptTokens: number | null;
+	completionTokens: number | null;
+	rating: number | null;
+}
+
+export interface SessionSnapshot {
+	sessionId: string;
+	participants: Participant[];
+	/** Newest first, at most SESSION_LIMITS.runsInSnapshot. */
+	runs: RunView[];
+	/** Whether this participant may run and cancel (editors and owners). */
+	canRun: boolean;
+	/** Models with no endpoint, each with what to set to add one. */
+	notConfigured: Partial<Record<ModelId, string>>;
+}
+
+export interface TokenEvent {
+	sessionId: string;
+	executionId: string;
+	/** 1 for a run's first token, then consecutive: a client that sees a gap asks run:resync. */
+	seq: number;
+	text: string;
+}
+
+export interface WaitingEvent {
+	sessionId: string;
+	executionId: string;
+	message: string;
+	attempt: number;
+	delaySeconds: number;
+}
+
+export interface ResyncResult {
+	executionId: string;
+	tokens: { seq: number; text: string }[];
+}
+
+export interface ServerToClientEvents {
+	'session:presence': (payload: { sessionId: string; participants: Participant[] }) => void;
+	'run:started': (payload: { run: RunView }) => void;
+	'run:waiting': (payload: WaitingEvent) => void;
+	'run:tokens': (payload: TokenEvent) => void;
+	/** The run's final view, its whole text included. */
+	'run:finished': (payload: { run: RunView }) => void;
+	/** An event was refused and the client gave no acknowledgement callback to say it through. */
+	'session:error': (payload: SessionError) => void;
+}
+
+export interface ClientToServerEvents {
+	'session:join': (payload: ClientPayload<'session:join'>, ack?: (result: Ack<SessionSnapshot>) => void) => void;
+	'session:leave': (payload: ClientPayload<'session:leave'>, ack?: (result: Ack<null>) => void) => void;
+	'run:start': (payload: ClientPayload<'run:start'>, ack?: (result: Ack<{ groupId: string; runs: RunView[] }>) => void) => void;
+	'run:cancel': (payload: ClientPayload<'run:cancel'>, ack?: (result: Ack<{ cancelled: number }>) => void) => void;
+	'run:resync': (payload: ClientPayload<'run:resync'>, ack?: (result: Ack<ResyncResult>) => void) => void;
+}
+
+/** The socket.io room of a session: every participant's sockets join it. */
+export function sessionRoom(sessionId: string): string {
+	return `session:${sessionId}`;
+}
+
+/** Tokens per second of a finished or running run, from its first token on; null before two tokens. */
+export function tokensPerSecond(run: Pick<RunView, 'lastSeq' | 'timeToFirstTokenMs' | 'latencyMs'>, elapsedMs?: number): number | null {
+	const total = run.latencyMs ?? elapsedMs;
+	if (run.lastSeq < 2 || run.timeToFirstTokenMs === null || total === undefined) return null;
+	const streamingMs = total - run.timeToFirstTokenMs;
+	return streamingMs > 0 ? ((run.lastSeq - 1) * 1000) / streamingMs : null;
+}

@@ -1,0 +1,45 @@
+// What identifies a model answer in the cache, and whether a run may use the cache at all. Pure:
+// the same inputs give the same key on every instance.
+import { createHash } from 'node:crypto';
+import type { CacheMode, CacheOutcome } from '$lib/realtime/session-events';
+import { canonicalJson } from '../versions/content';
+import type { FormattedPrompt, GenerationParameters, ModelId } from '../models/registry';
+
+export interface CacheKey {
+	modelName: string;
+	/** SHA-256 of the prompt exactly as sent (chat turns or text). */
+	promptHash: string;
+	/** SHA-256 of the normalised parameters, keys sorted. */
+	parametersHash: string;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export function cacheKey(model: ModelId, prompt: FormattedPrompt, parameters: GenerationParameters): CacheKey {
+	return { modelName: model, promptHash: sha256(canonicalJson(prompt)), parametersHash: sha256(canonicalJson(parameters)) };
+}
+
+/** One string per key, for the in-flight table. */
+export function flightKey(key: CacheKey): string {
+	return `${key.modelName}:${key.promptHash}:${key.parametersHash}`;
+}
+
+/** Greedy decoding or a fixed seed: the same request gives the same answer, so a stored one is true. */
+export function isDeterministic(parameters: GenerationParameters): boolean {
+	return parameters.temperature === 0 || parameters.seed !== undefined;
+}
+
+/**
+ * Whether the cache is asked for this run: `never` skips it; `auto` uses it only for deterministic
+ * runs (a sampled run should sample anew); `always` uses it whatever the parameters.
+ */
+export function cacheDecision(mode: CacheMode, parameters: GenerationParameters): Extract<CacheOutcome, 'skip'> | 'use' {
+	if (mode === 'never') return 'skip';
+	if (mode === 'auto' && !isDeterministic(parameters)) return 'skip';
+	return 'use';
+}
+
+/** A finished run worth keeping: it succeeded and was not cut short by the token limit. */
+export function isCacheable(result: { status: string; finishReason: string | null }): boolean {
+	return result.status === 'succeeded' && result.finishReason !== null && result.finishReason !== 'length';
+}

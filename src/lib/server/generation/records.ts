@@ -1,0 +1,174 @@
+// execution_history rows of the studio's runs: written when a run starts (running) and finished
+// once with its outcome; read back as the RunView participants see. Only the generation domain
+// writes execution_history.
+import type { CacheMode, CacheOutcome, RunSource, RunView } from '$lib/realtime/session-events';
+import { isModelId, type ModelId } from '$lib/models';
+import { prisma } from '../db';
+import type { Prisma } from '../db/generated/client';
+import { lastSequences } from './token-log';
+
+export interface NewRunRow {
+	workspaceId: string;
+	promptId: string;
+	versionId: string | null;
+	sessionId: string | null;
+	userId: string;
+	groupId: string;
+	model: ModelId;
+	cacheMode: CacheMode;
+	variables: Record<string, string>;
+	renderedPrompt: string;
+	parameters: Record<string, unknown>;
+}
+
+export interface RunOutcome {
+	status: 'succeeded' | 'failed' | 'cancelled';
+	output: string;
+	error: string | null;
+	finishReason: string | null;
+	timeToFirstTokenMs: number | null;
+	latencyMs: number;
+	promptTokens: number | null;
+	completionTokens: number | null;
+	cacheOutcome: CacheOutcome | null;
+	costUsd: number;
+}
+
+/** Creates the rows of a start, all running, in one statement; returns their ids in order. */
+export async function createRunRows(rows: NewRunRow[]): Promise<{ id: string; executedAt: Date }[]> {
+	const db = await prisma();
+	return db.executionHistory.createManyAndReturn({
+		data: rows.map((row) => ({
+			workspaceId: row.workspaceId,
+			promptId: row.promptId,
+			versionId: row.versionId,
+			sessionId: row.sessionId,
+			userId: row.userId,
+			runGroupId: row.groupId,
+			source: 'studio' as const,
+			status: 'running' as const,
+			modelUsed: row.model,
+			cacheMode: row.cacheMode,
+			inputData: row.variables,
+			renderedPrompt: row.renderedPrompt,
+			parameters: row.parameters as Prisma.InputJsonValue
+		})),
+		select: { id: true, executedAt: true }
+	});
+}
+
+export async function finishRunRow(id: string, outcome: RunOutcome): Promise<Date> {
+	const db = await prisma();
+	const finishedAt = new Date();
+	await db.executionHistory.update({
+		where: { id },
+		data: {
+			status: outcome.status,
+			success: outcome.status === 'succeeded',
+			finishedAt,
+			outputData: outcome.output,
+			errorMessage: outcome.error,
+			finishReason: outcome.finishReason,
+			timeToFirstTokenMs: outcome.timeToFirstTokenMs,
+			executionTimeMs: outcome.latencyMs,
+			promptTokens: outcome.promptTokens,
+			completionTokens: outcome.completionTokens,
+			tokensUsed: outcome.promptTokens === null && outcome.completionTokens === null ? null : (outcome.promptTokens ?? 0) + (outcome.completionTokens ?? 0),
+			cacheOutcome: outcome.cacheOutcome,
+			cacheHit: outcome.cacheOutcome === 'hit',
+			estimatedCostUsd: outcome.costUsd.toFixed(6)
+		}
+	});
+	return finishedAt;
+}
+
+/**
+ * Runs left `running` by an instance that stopped mid-run end as failed, so no run spins forever:
+ * all of them when this is the only instance (no Redis), else those older than `staleAfterMs`.
+ */
+export async function failAbandonedRuns(onlyOlderThan: Date | null): Promise<number> {
+	const db = await prisma();
+	const { count } = await db.executionHistory.updateMany({
+		where: { status: 'running', source: 'studio', ...(onlyOlderThan ? { executedAt: { lt: onlyOlderThan } } : {}) },
+		data: { status: 'failed', success: false, finishedAt: new Date(), errorMessage: 'The studio stopped while this run was going; it was not finished.' }
+	});
+	return count;
+}
+
+const viewSelect = {
+	id: true,
+	runGroupId: true,
+	sessionId: true,
+	modelUsed: true,
+	status: true,
+	executedAt: true,
+	finishedAt: true,
+	cacheMode: true,
+	cacheOutcome: true,
+	outputData: true,
+	errorMessage: true,
+	finishReason: true,
+	timeToFirstTokenMs: true,
+	executionTimeMs: true,
+	promptTokens: true,
+	completionTokens: true,
+	userFeedback: true,
+	user: { select: { username: true } },
+	version: { select: { versionNumber: true } }
+} satisfies Prisma.ExecutionHistorySelect;
+
+type ViewRow = Prisma.ExecutionHistoryGetPayload<{ select: typeof viewSelect }>;
+
+export function toRunView(row: ViewRow, lastSeq: number, liveText?: string): RunView {
+	const source: RunSource = row.version ? { kind: 'version', versionNumber: row.version.versionNumber } : { kind: 'draft' };
+	return {
+		executionId: row.id,
+		groupId: row.runGroupId ?? row.id,
+		sessionId: row.sessionId ?? '',
+		model: isModelId(row.modelUsed) ? row.modelUsed : 'whiterabbitneo',
+		status: row.status,
+		startedBy: row.user?.username ?? null,
+		startedAt: row.executedAt.toISOString(),
+		finishedAt: row.finishedAt?.toISOString() ?? null,
+		source,
+		cacheMode: row.cacheMode,
+		cacheOutcome: row.cacheOutcome,
+		waitingMessage: null,
+		text: liveText ?? row.outputData ?? '',
+		lastSeq,
+		finishReason: row.finishReason,
+		error: row.errorMessage,
+		timeToFirstTokenMs: row.timeToFirstTokenMs,
+		latencyMs: row.executionTimeMs,
+		promptTokens: row.promptTokens,
+		completionTokens: row.completionTokens,
+		rating: row.userFeedback
+	};
+}
+
+/** A session's most recent runs as stored, newest first, with their logged text for running ones. */
+export async function storedRunViews(sessionId: string, take: number): Promise<RunView[]> {
+	const db = await prisma();
+	const rows = await db.executionHistory.findMany({ where: { sessionId }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }], take, select: viewSelect });
+	const sequences = await lastSequences(rows.map((row) => row.id));
+	const views: RunView[] = [];
+	for (const row of rows) {
+		let text: string | undefined;
+		if (row.status === 'running') {
+			// Running elsewhere (another instance): its text so far is what the token log holds.
+			const chunks = await db.executionChunk.findMany({ where: { executionId: row.id }, orderBy: { seq: 'asc' }, select: { text: true } });
+			text = chunks.map((chunk) => chunk.text).join('');
+		}
+		views.push(toRunView(row, sequences.get(row.id) ?? 0, text));
+	}
+	return views;
+}
+
+/** One run as stored, or null. */
+export async function storedRunView(executionId: string): Promise<RunView | null> {
+	const db = await prisma();
+	const row = await db.executionHistory.findUnique({ where: { id: executionId }, select: viewSelect });
+	if (!row) return null;
+	const sequences = await lastSequences([row.id]);
+	return toRunView(row, sequences.get(row.id) ?? 0);
+}

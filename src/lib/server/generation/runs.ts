@@ -1,0 +1,207 @@
+// Starting, cancelling and reading a session's runs. A start checks who asks, renders the prompt
+// for each chosen model, writes the running rows, then gives each run its tokens: from the cache
+// (a stored answer, or an identical request already in the air) or from a new upstream request.
+import { randomUUID } from 'node:crypto';
+import { SESSION_LIMITS, type ResyncResult, type RunView, type StartRunRequest } from '$lib/realtime/session-events';
+import type { DraftContent } from '$lib/prompt-doc';
+import { cacheDecision, cacheKey, flightKey, isCacheable, lookupAnswer, storeAnswer } from '../cache';
+import { forbidden, notFound } from '../errors';
+import { logger } from '../logger';
+import { readDraftContent } from '../drafts';
+import { prepareRequest, type GenerationInput, type PreparedRequest } from '../models/gateway';
+import type { FormattedPrompt, ModelId } from '../models/registry';
+import { redis } from '../redis';
+import { versionByNumber } from '../versions/history';
+import { Flight, sharedFlights } from './flight';
+import { consumeRunStart } from './limits';
+import { createRunRows, failAbandonedRuns, storedRunView, storedRunViews } from './records';
+import { activeRuns, ActiveRun, runEvents } from './run';
+import { touchSession, type SessionAccess } from './sessions';
+import { generationSettings } from './settings';
+import { tokensAfter } from './token-log';
+
+/** The prompt as a reader sees it in history: the text as sent, or the chat turns one after another. */
+export function renderedPromptText(prompt: FormattedPrompt): string {
+	if (prompt.format === 'text') return prompt.text;
+	return prompt.messages.map((m) => `[${m.role}]\n${m.content}`).join('\n\n');
+}
+
+async function runContent(access: SessionAccess, request: StartRunRequest): Promise<{ content: DraftContent; versionId: string | null }> {
+	const promptId = access.session.promptId;
+	if (request.source.kind === 'draft') return { content: await readDraftContent(promptId), versionId: null };
+	const version = await versionByNumber(promptId, request.source.versionNumber).catch(() => null);
+	if (!version) throw notFound(`Version ${request.source.versionNumber}`);
+	return { content: version.content, versionId: version.id };
+}
+
+/** The version's (or draft's) parameters with the run's own choices laid over them. */
+function withOverrides(content: DraftContent, overrides: StartRunRequest['parameters']): DraftContent {
+	const chosen = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+	return { ...content, parameters: { ...content.parameters, ...chosen } };
+}
+
+/**
+ * Starts the chosen models on the session's prompt. Refuses (ServiceError, or a ModelError of kind
+ * not-configured/input) before anything is written when the user may not run, is over the rate
+ * limit, the version is missing, a model has no endpoint or a variable is unfilled.
+ */
+export async function startRuns(access: SessionAccess, request: StartRunRequest): Promise<{ groupId: string; runs: RunView[] }> {
+	if (!access.canRun) throw forbidden('Viewers watch sessions; editors and owners run them.');
+	await consumeRunStart(access.userId);
+	const { content: base, versionId } = await runContent(access, request);
+	const content = withOverrides(base, request.parameters);
+	const input: GenerationInput = { content, variables: request.variables };
+	const prepared: PreparedRequest[] = request.models.map((model) => prepareRequest(model, input, generationSettings().endpoints));
+
+	const groupId = randomUUID();
+	const { session } = access;
+	const rows = await createRunRows(
+		prepared.map((p) => ({
+			workspaceId: session.workspaceId,
+			promptId: session.promptId,
+			versionId,
+			sessionId: session.id,
+			userId: access.userId,
+			groupId,
+			model: p.model,
+			cacheMode: request.cacheMode,
+			variables: request.variables,
+			renderedPrompt: renderedPromptText(p.prompt),
+			parameters: { ...p.parameters }
+		}))
+	);
+	await touchSession(session.id).catch((error) => logger.warn({ err: error }, 'marking a session active failed'));
+
+	const runs = prepared.map((p, i) => {
+		const view: RunView = {
+			executionId: rows[i]!.id,
+			groupId,
+			sessionId: session.id,
+			model: p.model,
+			status: 'running',
+			startedBy: access.username,
+			startedAt: rows[i]!.executedAt.toISOString(),
+			finishedAt: null,
+			source: request.source,
+			cacheMode: request.cacheMode,
+			cacheOutcome: null,
+			waitingMessage: null,
+			text: '',
+			lastSeq: 0,
+			finishReason: null,
+			error: null,
+			timeToFirstTokenMs: null,
+			latencyMs: null,
+			promptTokens: null,
+			completionTokens: null,
+			rating: null
+		};
+		const run = new ActiveRun(view);
+		runEvents().emit('started', { ...view });
+		void feed(run, p, input, request.cacheMode).catch((error) => {
+			logger.error({ err: error, executionId: view.executionId }, 'a run could not start');
+			run.fail('The run could not start: an internal error was logged.');
+		});
+		return { ...view };
+	});
+	return { groupId, runs };
+}
+
+/** Gives a run its tokens: a stored answer, an identical request in the air, or a new request. */
+async function feed(run: ActiveRun, request: PreparedRequest, input: GenerationInput, mode: StartRunRequest['cacheMode']): Promise<void> {
+	if (cacheDecision(mode, request.parameters) === 'skip') {
+		run.setCacheOutcome('skip');
+		return run.follow(new Flight(request.model, input));
+	}
+	const key = cacheKey(request.model, request.prompt, request.parameters);
+	const id = flightKey(key);
+	const inAir = () => {
+		const flight = sharedFlights().get(id);
+		return flight && !flight.finished ? flight : null;
+	};
+	let shared = inAir();
+	if (!shared) {
+		const answer = await lookupAnswer(key).catch((error) => {
+			logger.warn({ err: error }, 'the model cache could not be read; calling the model');
+			return null;
+		});
+		if (run.finished) return;
+		if (answer) {
+			run.setCacheOutcome('hit');
+			return run.replay(answer);
+		}
+		shared = inAir();
+	}
+	if (shared) {
+		run.setCacheOutcome('hit');
+		return run.follow(shared);
+	}
+	run.setCacheOutcome('miss');
+	const flight = new Flight(request.model, input, (settled, state) => {
+		if (sharedFlights().get(id) === settled) sharedFlights().delete(id);
+		if (state.kind !== 'done' || !isCacheable({ status: 'succeeded', finishReason: state.result.finishReason })) return;
+		storeAnswer(key, {
+			tokens: [...settled.tokens],
+			finishReason: state.result.finishReason,
+			promptTokens: state.result.usage?.promptTokens ?? null,
+			completionTokens: state.result.usage?.completionTokens ?? settled.tokens.length
+		}).catch((error) => logger.error({ err: error, model: request.model }, 'storing a model answer in the cache failed'));
+	});
+	sharedFlights().set(id, flight);
+	run.follow(flight);
+}
+
+/** Cancels the group's runs going on this instance; returns how many it stopped. */
+export function cancelRunGroup(access: SessionAccess, groupId: string): number {
+	if (!access.canRun) throw forbidden('Viewers watch sessions; editors and owners cancel runs.');
+	return cancelLocalGroup(access.session.id, groupId, access.username);
+}
+
+/** The cancel itself, also used when another instance relays a cancel it could not serve. */
+export function cancelLocalGroup(sessionId: string, groupId: string, by: string | null): number {
+	let cancelled = 0;
+	for (const run of activeRuns().values()) {
+		if (run.view.sessionId === sessionId && run.view.groupId === groupId && run.cancel(by)) cancelled++;
+	}
+	return cancelled;
+}
+
+/** What a participant joining now sees: the recent runs, live ones as they are this instant. */
+export async function sessionRunViews(sessionId: string): Promise<RunView[]> {
+	const stored = await storedRunViews(sessionId, SESSION_LIMITS.runsInSnapshot);
+	// Taken after the awaits: for runs on this instance, memory is newer than any event already sent.
+	return stored.map((view) => {
+		const live = activeRuns().get(view.executionId);
+		return live ? { ...live.view, rating: view.rating } : view;
+	});
+}
+
+/** Tokens of a session's run after `afterSeq`: from memory when it runs here, else from the log. */
+export async function resyncRun(sessionId: string, executionId: string, afterSeq: number): Promise<ResyncResult> {
+	const live = activeRuns().get(executionId);
+	if (live && live.view.sessionId === sessionId) return { executionId, tokens: live.tokensAfter(afterSeq) };
+	const view = await storedRunView(executionId);
+	if (!view || view.sessionId !== sessionId) throw notFound('The run');
+	return { executionId, tokens: await tokensAfter(executionId, afterSeq) };
+}
+
+// ---- lifecycle --------------------------------------------------------------------------------
+
+const STALE_AFTER_MS = 30 * 60_000;
+
+/**
+ * Called once at start: runs a stopped instance left `running` end as failed. Alone (no Redis),
+ * every such row is this studio's own; with other instances, only those too old to be alive.
+ */
+export async function startGeneration(): Promise<void> {
+	const count = await failAbandonedRuns(redis() ? new Date(Date.now() - STALE_AFTER_MS) : null);
+	if (count > 0) logger.warn({ count }, 'runs left unfinished by a stopped studio were marked failed');
+}
+
+/** Ends every run on this instance as failed (the studio is stopping) and waits until each is recorded. */
+export async function closeGeneration(): Promise<void> {
+	const runs = [...activeRuns().values()];
+	for (const run of runs) run.fail('The studio was stopped during this run.');
+	for (const flight of sharedFlights().values()) flight.abort(new Error('the studio is stopping'));
+	await Promise.all(runs.map((run) => run.whenFinished()));
+}

@@ -1,0 +1,44 @@
+// How runs behave, read from the configuration once; tests and benchmarks may set their own.
+import { config } from '../config';
+import type { EndpointSettings } from '../models/registry';
+
+export interface GenerationSettings {
+	endpoints: EndpointSettings;
+	idleTimeoutMs: number;
+	wakeInitialDelayMs: number;
+	wakeMaxDelayMs: number;
+	wakeMaxAttempts: number;
+	runsPerMinutePerUser: number;
+	costPerHourUsd: number;
+	/** Tokens buffered before the token log is written (it is also written every flushIntervalMs). */
+	flushEveryTokens: number;
+	flushIntervalMs: number;
+}
+
+const SETTINGS = Symbol.for('codetunestudio.generationSettings');
+const globals = globalThis as Record<symbol, GenerationSettings | undefined>;
+
+function fromConfig(): GenerationSettings {
+	const c = config();
+	return {
+		endpoints: { WHITERABBITNEO_ENDPOINT_URL: c.WHITERABBITNEO_ENDPOINT_URL, CODET5P_ENDPOINT_URL: c.CODET5P_ENDPOINT_URL, HF_TOKEN: c.HF_TOKEN },
+		idleTimeoutMs: c.GENERATION_IDLE_TIMEOUT_SECONDS * 1000,
+		wakeInitialDelayMs: c.MODEL_WAKE_INITIAL_DELAY_MS,
+		wakeMaxDelayMs: 30_000,
+		wakeMaxAttempts: c.MODEL_WAKE_MAX_ATTEMPTS,
+		runsPerMinutePerUser: c.RUNS_PER_MINUTE_PER_USER,
+		costPerHourUsd: c.MODEL_COST_PER_HOUR_USD,
+		flushEveryTokens: 64,
+		flushIntervalMs: 50
+	};
+}
+
+export function generationSettings(): GenerationSettings {
+	globals[SETTINGS] ??= fromConfig();
+	return globals[SETTINGS];
+}
+
+/** Overrides some settings (tests, benchmarks); the rest stay as configured. */
+export function configureGeneration(overrides: Partial<GenerationSettings>): void {
+	globals[SETTINGS] = { ...generationSettings(), ...overrides };
+}
