@@ -1,8 +1,11 @@
 // The live transports, mounted on the app's own HTTP server (one port for everything): the Yjs
-// sync of prompt drafts at /yjs/<promptId>; the socket.io hub plugs in here next.
+// sync of prompt drafts at /yjs/<promptId>, and the socket.io hub of generation sessions at
+// /socket.io/ (socket.io answers its own path's requests and upgrades).
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { YJS_PATH_PREFIX } from '$lib/realtime/yjs-protocol';
+import { SESSION_SOCKET_PATH } from '$lib/realtime/session-events';
+import { GenerationHub, type HubMetrics } from './hub/server';
 import { YjsServer, type YjsMetrics } from './yjs/server';
 
 export { YjsServer, type YjsMetrics, type YjsServerOptions } from './yjs/server';
@@ -15,7 +18,7 @@ export interface RealtimeStatus {
 }
 
 const STATE = Symbol.for('codetunestudio.realtime');
-type State = { status: RealtimeStatus; server: HttpServer; yjs: YjsServer; onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void };
+type State = { status: RealtimeStatus; server: HttpServer; yjs: YjsServer; hub: GenerationHub; onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void };
 const globals = globalThis as Record<symbol, State | undefined>;
 
 /** The upgrade paths realtime/ owns; every other upgrade (Vite's HMR socket, say) is left alone. */
@@ -32,8 +35,9 @@ export function attachRealtime(server: HttpServer): RealtimeStatus {
 		if (OWNED_PATHS.some((prefix) => path.startsWith(prefix))) socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
 	};
 	server.on('upgrade', onUpgrade);
-	const status: RealtimeStatus = { mounted: true, mountedAt: new Date().toISOString(), paths: [...OWNED_PATHS] };
-	globals[STATE] = { status, server, yjs, onUpgrade };
+	const hub = new GenerationHub(server);
+	const status: RealtimeStatus = { mounted: true, mountedAt: new Date().toISOString(), paths: [...OWNED_PATHS, SESSION_SOCKET_PATH] };
+	globals[STATE] = { status, server, yjs, hub, onUpgrade };
 	return status;
 }
 
@@ -43,7 +47,7 @@ export async function closeRealtime(): Promise<void> {
 	if (!state) return;
 	state.server.off('upgrade', state.onUpgrade);
 	globals[STATE] = undefined;
-	await state.yjs.close();
+	await Promise.all([state.yjs.close(), state.hub.close()]);
 }
 
 export function realtimeStatus(): RealtimeStatus {
@@ -53,6 +57,11 @@ export function realtimeStatus(): RealtimeStatus {
 /** Live figures of the Yjs sync (connections, rooms, dropped viewer updates, closes by code). */
 export function yjsMetrics(): YjsMetrics | null {
 	return globals[STATE]?.yjs.metrics() ?? null;
+}
+
+/** Live figures of the generation hub (sockets, sessions with someone in them). */
+export function hubMetrics(): HubMetrics | null {
+	return globals[STATE]?.hub.metrics() ?? null;
 }
 
 /** The HTTP server that server.js (production) or the Vite plugin (dev) registered, if any. */

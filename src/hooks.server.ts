@@ -6,6 +6,7 @@ import { SESSION_COOKIE, deleteSessionTokenCookie, setSessionTokenCookie, valida
 import { config } from '$lib/server/config';
 import { closeDatabase, database } from '$lib/server/db';
 import { configureDrafts } from '$lib/server/drafts';
+import { closeGeneration, startGeneration } from '$lib/server/generation';
 import { closeRedis } from '$lib/server/redis';
 import { logger } from '$lib/server/logger';
 
@@ -13,6 +14,8 @@ import { logger } from '$lib/server/logger';
 async function shutdown() {
 	// Sockets first: closing them stores every pending draft update while the database is still open.
 	await closeRealtime().catch((error) => logger.error({ err: error }, 'closing realtime failed'));
+	// Runs going on end as failed, recorded while the database is still open.
+	await closeGeneration().catch((error) => logger.error({ err: error }, 'closing generation failed'));
 	await Promise.allSettled([closeDatabase(), closeRedis()]);
 }
 
@@ -21,6 +24,7 @@ export const init: ServerInit = async () => {
 	const { DRAFT_UNLOAD_GRACE_MS, DRAFT_COMPACT_EVERY } = config();
 	configureDrafts({ unloadGraceMs: DRAFT_UNLOAD_GRACE_MS, compactEvery: DRAFT_COMPACT_EVERY });
 	await database();
+	await startGeneration();
 	const server = registeredHttpServer();
 	if (server) attachRealtime(server);
 };

@@ -1,0 +1,31 @@
+// Who is on the other end of a socket's opening request, for both live transports: the session
+// cookie it carries, and whether it comes from our own pages.
+import type { IncomingMessage } from 'node:http';
+import { SESSION_COOKIE } from '$lib/server/auth';
+
+export function sessionToken(request: IncomingMessage): string | null {
+	for (const part of (request.headers.cookie ?? '').split(';')) {
+		const eq = part.indexOf('=');
+		if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return decodeURIComponent(part.slice(eq + 1).trim()) || null;
+	}
+	return null;
+}
+
+/**
+ * A browser page on another site must not open a socket with our cookie. SameSite=Lax keeps the
+ * cookie off cross-site sockets already; this also refuses a foreign Origin outright. Clients that
+ * are not browsers send no Origin.
+ */
+export function sameOrigin(request: IncomingMessage): boolean {
+	const origin = request.headers.origin;
+	if (!origin) return true;
+	let host: string;
+	try {
+		host = new URL(origin).host;
+	} catch {
+		return false;
+	}
+	const forwarded = request.headers['x-forwarded-host'];
+	const hosts = [request.headers.host, ...(Array.isArray(forwarded) ? forwarded : [forwarded])];
+	return hosts.some((candidate) => candidate?.split(',')[0]?.trim() === host);
+}

@@ -1,0 +1,90 @@
+// Taking one client event: rate-limit it, validate its payload against the shared schema, run it,
+// and answer through the acknowledgement callback (or a session:error event when the client gave
+// none). A bad event gets an error, never a crash: nothing a client sends can throw out of here.
+import { randomUUID } from 'node:crypto';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { z } from 'zod';
+import { clientEventSchemas, type Ack, type ClientEventName, type SessionError } from '$lib/realtime/session-events';
+import { ServiceError } from '$lib/server/errors';
+import { logger } from '$lib/server/logger';
+import { ModelError } from '$lib/server/models/errors';
+import type { HubSocket } from './types';
+
+/** Events a socket may send per 10 s, whatever they are (run starts have their own per-user limit). */
+const EVENTS_PER_10_SECONDS = 60;
+const eventLimiter = new RateLimiterMemory({ keyPrefix: 'hub-events', points: EVENTS_PER_10_SECONDS, duration: 10 });
+
+const SERVICE_CODES: Record<number, SessionError['code']> = { 400: 'invalid', 403: 'forbidden', 404: 'not-found', 409: 'conflict', 429: 'rate-limited' };
+
+/** A refusal the handler means, as opposed to a failure nobody expected. */
+export class Refusal extends Error {
+	constructor(
+		readonly code: SessionError['code'],
+		message: string
+	) {
+		super(message);
+	}
+}
+
+function toSessionError(error: unknown, event: string, socket: HubSocket): SessionError {
+	if (error instanceof Refusal) return { code: error.code, message: error.message, event };
+	if (error instanceof ServiceError) {
+		return {
+			code: SERVICE_CODES[error.status] ?? 'invalid',
+			message: error.message,
+			event,
+			...(error.retryAfterSeconds ? { retryAfterSeconds: error.retryAfterSeconds } : {})
+		};
+	}
+	if (error instanceof ModelError && (error.kind === 'not-configured' || error.kind === 'input')) {
+		return { code: error.kind === 'not-configured' ? 'not-configured' : 'invalid', message: error.message, event };
+	}
+	const errorId = randomUUID();
+	logger.error({ err: error, errorId, event, userId: socket.data.userId }, 'a session event failed');
+	return { code: 'internal', message: `Something went wrong on our side (error ${errorId}). We logged it.`, event };
+}
+
+function firstIssue(error: z.ZodError): string {
+	const issue = error.issues[0];
+	if (!issue) return 'The event is not valid.';
+	const path = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+	return `${path}${issue.message}`;
+}
+
+type Handler<E extends ClientEventName, T> = (payload: z.output<(typeof clientEventSchemas)[E]>) => Promise<T> | T;
+
+/** Registers the handler of one client event on the socket. */
+export function onClientEvent<E extends ClientEventName, T>(socket: HubSocket, event: E, handler: Handler<E, T>): void {
+	// socket.io hands over whatever the client sent; the last argument is the ack only if it is a function.
+	(socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): void }).on(event, (...args: unknown[]) => {
+		const ack = typeof args.at(-1) === 'function' ? (args.pop() as (result: Ack<T>) => void) : undefined;
+		const reply = (result: Ack<T>) => {
+			if (ack) ack(result);
+			else if (!result.ok) socket.emit('session:error', result.error);
+		};
+		void (async () => {
+			try {
+				await eventLimiter.consume(socket.id);
+			} catch (rejection) {
+				const retryAfterSeconds = rejection instanceof RateLimiterRes ? Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) : 10;
+				return reply({ ok: false, error: { code: 'rate-limited', message: `Too many events: wait ${retryAfterSeconds} s.`, event, retryAfterSeconds } });
+			}
+			const parsed = clientEventSchemas[event].safeParse(args[0]);
+			if (!parsed.success) return reply({ ok: false, error: { code: 'invalid', message: firstIssue(parsed.error), event } });
+			try {
+				const data = await handler(parsed.data as z.output<(typeof clientEventSchemas)[E]>);
+				reply({ ok: true, data });
+			} catch (error) {
+				reply({ ok: false, error: toSessionError(error, event, socket) });
+			}
+		})().catch((error) => logger.error({ err: error, event }, 'answering a session event failed'));
+	});
+}
+
+/** Any event outside the contract gets an error event naming it. */
+export function refuseUnknownEvents(socket: HubSocket): void {
+	socket.onAny((event: unknown) => {
+		if (typeof event === 'string' && Object.hasOwn(clientEventSchemas, event)) return;
+		socket.emit('session:error', { code: 'invalid', message: `Unknown event: ${String(event).slice(0, 60)}.`, event: String(event).slice(0, 60) });
+	});
+}

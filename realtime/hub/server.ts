@@ -1,0 +1,196 @@
+// The socket.io hub of generation sessions, on the app's own HTTP server. A socket is a signed-in
+// user (the page's session cookie); it joins sessions it may see, and editors start and cancel runs.
+// The runs themselves live in src/lib/server/generation: the hub only forwards their events to the
+// session's room and asks the services, fresh, whether each action is allowed.
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import { MODEL_IDS, type ModelId } from '$lib/models';
+import { SESSION_LIMITS, SESSION_SOCKET_PATH, sessionRoom, type RunView, type SessionSnapshot, type TokenEvent, type WaitingEvent } from '$lib/realtime/session-events';
+import { validateSessionToken } from '$lib/server/auth';
+import { config } from '$lib/server/config';
+import { onEvent } from '$lib/server/events';
+import {
+	cancelLocalGroup,
+	cancelRunGroup,
+	generationSettings,
+	resyncRun,
+	runEvents,
+	sessionAccess,
+	sessionRunViews,
+	startRuns,
+	type SessionAccess
+} from '$lib/server/generation';
+import { logger } from '$lib/server/logger';
+import { isModelConfigured, notConfiguredMessage } from '$lib/server/models/registry';
+import { redisKey } from '$lib/server/redis';
+import { sameOrigin, sessionToken } from '../http-auth';
+import { onClientEvent, Refusal, refuseUnknownEvents } from './events';
+import { Presence } from './presence';
+import type { HubServer, HubSocket } from './types';
+
+export interface HubMetrics {
+	connections: number;
+	sessions: number;
+}
+
+export class GenerationHub {
+	readonly io: HubServer;
+	private readonly presence: Presence;
+	private readonly cleanups: (() => void)[] = [];
+	private readonly redisClients: Redis[] = [];
+
+	constructor(server: HttpServer) {
+		this.io = new Server(server, {
+			path: SESSION_SOCKET_PATH,
+			serveClient: false,
+			maxHttpBufferSize: SESSION_LIMITS.maxEventBytes,
+			// Other upgrades on this server (Yjs drafts, Vite's HMR) are not ours to end.
+			destroyUpgrade: false,
+			// A page of another site must not open a socket with our cookie.
+			allowRequest: (request, callback) => callback(null, sameOrigin(request))
+		});
+		this.useRedisAdapter();
+		this.presence = new Presence(this.io);
+		this.io.use((socket, next) => {
+			this.authenticate(socket as HubSocket).then(() => next(), (error: Error) => next(error));
+		});
+		this.io.on('connection', (socket) => this.welcome(socket));
+		this.io.on('run:cancel', ({ sessionId, groupId, by }) => cancelLocalGroup(sessionId, groupId, by));
+		this.forwardRunEvents();
+		this.watchAccessChanges();
+	}
+
+	/** Several instances: rooms and cancels reach every instance through Redis. */
+	private useRedisAdapter(): void {
+		const url = config().REDIS_URL;
+		if (!url) return;
+		const pub = new Redis(url, { maxRetriesPerRequest: 2 });
+		const sub = pub.duplicate();
+		for (const client of [pub, sub]) client.on('error', (error) => logger.warn({ err: error }, 'socket.io redis adapter connection error'));
+		this.redisClients.push(pub, sub);
+		this.io.adapter(createAdapter(pub, sub, { key: redisKey('socket.io') }));
+	}
+
+	private async authenticate(socket: HubSocket): Promise<void> {
+		const token = sessionToken(socket.request);
+		const { user } = token ? await validateSessionToken(token) : { user: null };
+		if (!user) throw Object.assign(new Error('Sign in to join generation sessions.'), { data: { code: 'unauthorized' } });
+		socket.data = { userId: user.id, username: user.username, sessions: {} };
+	}
+
+	private async access(socket: HubSocket, sessionId: string): Promise<SessionAccess> {
+		const access = await sessionAccess({ id: socket.data.userId, username: socket.data.username }, sessionId);
+		if (!access) throw new Refusal('not-found', 'That session does not exist, or you may not see it.');
+		return access;
+	}
+
+	/** Actions need the session joined first, and the access of this moment (roles change). */
+	private async joinedAccess(socket: HubSocket, sessionId: string): Promise<SessionAccess> {
+		if (!socket.data.sessions[sessionId]) throw new Refusal('forbidden', 'Join the session first.');
+		const access = await this.access(socket, sessionId).catch((error) => {
+			this.leave(socket, sessionId);
+			throw error;
+		});
+		socket.data.sessions[sessionId] = { workspaceId: access.session.workspaceId, promptId: access.session.promptId, role: access.role, canRun: access.canRun };
+		return access;
+	}
+
+	private welcome(socket: HubSocket): void {
+		refuseUnknownEvents(socket);
+		onClientEvent(socket, 'session:join', async ({ sessionId }) => {
+			const access = await this.access(socket, sessionId);
+			// Into the room before the snapshot is read: a token sent meanwhile reaches this socket
+			// and is in the snapshot too, which the client drops by its sequence number. None is lost.
+			await socket.join(sessionRoom(sessionId));
+			socket.data.sessions[sessionId] = { workspaceId: access.session.workspaceId, promptId: access.session.promptId, role: access.role, canRun: access.canRun };
+			this.presence.announce(sessionId);
+			const [participants, runs] = await Promise.all([this.presence.participants(sessionId), sessionRunViews(sessionId)]);
+			const snapshot: SessionSnapshot = { sessionId, participants, runs, canRun: access.canRun, notConfigured: notConfigured() };
+			return snapshot;
+		});
+		onClientEvent(socket, 'session:leave', ({ sessionId }) => {
+			this.leave(socket, sessionId);
+			return null;
+		});
+		onClientEvent(socket, 'run:start', async (request) => startRuns(await this.joinedAccess(socket, request.sessionId), request));
+		onClientEvent(socket, 'run:cancel', async ({ sessionId, groupId }) => {
+			const access = await this.joinedAccess(socket, sessionId);
+			const cancelled = cancelRunGroup(access, groupId);
+			// Not here: it may run on another instance, which cancels it when told.
+			if (cancelled === 0 && this.redisClients.length > 0) this.io.serverSideEmit('run:cancel', { sessionId, groupId, by: access.username });
+			return { cancelled };
+		});
+		onClientEvent(socket, 'run:resync', async ({ sessionId, executionId, afterSeq }) => {
+			await this.joinedAccess(socket, sessionId);
+			return resyncRun(sessionId, executionId, afterSeq);
+		});
+		socket.on('disconnect', () => {
+			for (const sessionId of Object.keys(socket.data.sessions ?? {})) this.presence.announce(sessionId);
+		});
+	}
+
+	private leave(socket: HubSocket, sessionId: string): void {
+		delete socket.data.sessions[sessionId];
+		void socket.leave(sessionRoom(sessionId));
+		this.presence.announce(sessionId);
+	}
+
+	private forwardRunEvents(): void {
+		const events = runEvents();
+		const room = (sessionId: string) => this.io.to(sessionRoom(sessionId));
+		const started = (run: RunView) => room(run.sessionId).emit('run:started', { run });
+		const waiting = (event: WaitingEvent) => room(event.sessionId).emit('run:waiting', event);
+		const token = (event: TokenEvent) => room(event.sessionId).emit('run:tokens', event);
+		const finished = (run: RunView) => room(run.sessionId).emit('run:finished', { run });
+		events.on('started', started).on('waiting', waiting).on('token', token).on('finished', finished);
+		this.cleanups.push(() => {
+			events.off('started', started).off('waiting', waiting).off('token', token).off('finished', finished);
+		});
+	}
+
+	/**
+	 * A member removed or demoted, a prompt made private or deleted: sockets of this instance in the
+	 * affected sessions are checked again, and leave the sessions they may no longer see.
+	 */
+	private watchAccessChanges(): void {
+		const recheck = (matches: (socket: HubSocket, sessionId: string) => boolean) => {
+			for (const socket of this.io.of('/').sockets.values()) {
+				for (const sessionId of Object.keys(socket.data.sessions ?? {})) {
+					if (!matches(socket, sessionId)) continue;
+					this.joinedAccess(socket, sessionId).catch(() => {
+						socket.emit('session:error', { code: 'forbidden', message: 'You no longer have access to this session.', event: 'session:join' });
+					});
+				}
+			}
+		};
+		this.cleanups.push(
+			onEvent('membership.changed', ({ workspaceId, userId }) =>
+				recheck((socket, sessionId) => socket.data.userId === userId && socket.data.sessions[sessionId]?.workspaceId === workspaceId)
+			),
+			onEvent('prompt.deleted', ({ promptId }) => recheck((socket, sessionId) => socket.data.sessions[sessionId]?.promptId === promptId)),
+			onEvent('prompt.access.changed', ({ promptId }) => recheck((socket, sessionId) => socket.data.sessions[sessionId]?.promptId === promptId))
+		);
+	}
+
+	metrics(): HubMetrics {
+		const rooms = [...this.io.of('/').adapter.rooms.keys()].filter((name) => name.startsWith('session:'));
+		return { connections: this.io.of('/').sockets.size, sessions: rooms.length };
+	}
+
+	/** Disconnects every socket (clients reconnect elsewhere); the HTTP server is left to its owner. */
+	async close(): Promise<void> {
+		for (const cleanup of this.cleanups.splice(0)) cleanup();
+		this.presence.close();
+		this.io.disconnectSockets(true);
+		this.io.engine.close();
+		await Promise.allSettled(this.redisClients.map((client) => client.quit()));
+	}
+}
+
+/** Models with no endpoint, each with the plain message of how to add one. */
+function notConfigured(): Partial<Record<ModelId, string>> {
+	const endpoints = generationSettings().endpoints;
+	return Object.fromEntries(MODEL_IDS.filter((id) => !isModelConfigured(id, endpoints)).map((id) => [id, notConfiguredMessage(id)]));
+}
