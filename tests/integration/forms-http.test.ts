@@ -54,7 +54,16 @@ describe('one server', () => {
 		const health = await fetch(`${app.url}/api/health`).then((r) => r.json());
 		expect(health.ok).toBe(true);
 		expect(health.realtime.mounted).toBe(true);
+		expect(health.realtime.paths).toEqual(['/yjs/', '/socket.io/']);
 		expect((await new FormClient(app.url).get('/signin')).status).toBe(200);
+	});
+
+	it('answers socket.io on the same port, refusing a socket that is not signed in', async () => {
+		const { io } = await import('socket.io-client');
+		const socket = io(app.url, { path: '/socket.io/', transports: ['websocket'], reconnection: false, forceNew: true });
+		const refusal = await new Promise<Error>((resolve) => socket.once('connect_error', resolve));
+		socket.disconnect();
+		expect(refusal.message).toBe('Sign in to join generation sessions.');
 	});
 });
 
