@@ -9,3 +9,4 @@ export {
 	type PromptDetail,
 	type PromptSummary
 } from './prompts';
+export { createPromptFromStarter, listStarters, type StarterSummary } from './starters';
