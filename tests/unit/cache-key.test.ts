@@ -1,0 +1,52 @@
+// What identifies a cached answer and when the cache is asked at all.
+import { describe, expect, it } from 'vitest';
+import { cacheDecision, cacheKey, flightKey, isCacheable, isDeterministic } from '$lib/server/cache/key';
+
+const chat = { format: 'chat' as const, messages: [{ role: 'user' as const, content: 'Explain eval()' }] };
+
+describe('the cache key', () => {
+	it('is the same for the same model, prompt and parameters, whatever the order of the parameters', () => {
+		const a = cacheKey('whiterabbitneo', chat, { max_new_tokens: 100, temperature: 0, stop: ['###'] });
+		const b = cacheKey('whiterabbitneo', chat, { stop: ['###'], temperature: 0, max_new_tokens: 100 });
+		expect(a).toEqual(b);
+		expect(a.promptHash).toMatch(/^[0-9a-f]{64}$/);
+		expect(a.parametersHash).toMatch(/^[0-9a-f]{64}$/);
+	});
+
+	it('differs when the model, a word of the prompt or a parameter differs', () => {
+		const base = cacheKey('whiterabbitneo', chat, { max_new_tokens: 100, temperature: 0 });
+		const keys = [
+			cacheKey('codet5p', chat, { max_new_tokens: 100, temperature: 0 }),
+			cacheKey('whiterabbitneo', { format: 'chat', messages: [{ role: 'user', content: 'Explain exec()' }] }, { max_new_tokens: 100, temperature: 0 }),
+			cacheKey('whiterabbitneo', { format: 'text', text: 'Explain eval()' }, { max_new_tokens: 100, temperature: 0 }),
+			cacheKey('whiterabbitneo', chat, { max_new_tokens: 101, temperature: 0 }),
+			cacheKey('whiterabbitneo', chat, { max_new_tokens: 100, temperature: 0, seed: 1 })
+		];
+		for (const key of keys) expect(flightKey(key)).not.toBe(flightKey(base));
+	});
+});
+
+describe('whether a run uses the cache', () => {
+	it('counts greedy decoding and a fixed seed as deterministic', () => {
+		expect(isDeterministic({ max_new_tokens: 10, temperature: 0 })).toBe(true);
+		expect(isDeterministic({ max_new_tokens: 10, temperature: 0.7, seed: 42 })).toBe(true);
+		expect(isDeterministic({ max_new_tokens: 10, temperature: 0.7 })).toBe(false);
+	});
+
+	it('auto asks the cache only for deterministic runs; always for any; never for none', () => {
+		const sampled = { max_new_tokens: 10, temperature: 0.7 };
+		const greedy = { max_new_tokens: 10, temperature: 0 };
+		expect(cacheDecision('auto', greedy)).toBe('use');
+		expect(cacheDecision('auto', sampled)).toBe('skip');
+		expect(cacheDecision('always', sampled)).toBe('use');
+		expect(cacheDecision('never', greedy)).toBe('skip');
+	});
+
+	it('stores only whole successful answers', () => {
+		expect(isCacheable({ status: 'succeeded', finishReason: 'stop' })).toBe(true);
+		expect(isCacheable({ status: 'succeeded', finishReason: 'eos_token' })).toBe(true);
+		expect(isCacheable({ status: 'succeeded', finishReason: 'length' })).toBe(false);
+		expect(isCacheable({ status: 'failed', finishReason: null })).toBe(false);
+		expect(isCacheable({ status: 'cancelled', finishReason: null })).toBe(false);
+	});
+});
