@@ -5,3 +5,4 @@ export { activeRuns, runEvents, type RunEventMap } from './run';
 export { getSession, listSessions, openSession, sessionAccess, sessionTitleSchema, type SessionAccess, type SessionRef, type SessionSummary } from './sessions';
 export { configureGeneration, generationSettings, type GenerationSettings } from './settings';
 export { storedRunView } from './records';
+export { cacheFigures, getRun, listRuns, rateRun, type CacheFigures, type RunDetail, type RunList, type RunPartner, type RunSummary } from './history';
