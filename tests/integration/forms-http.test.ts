@@ -174,6 +174,18 @@ describe('prompt forms', () => {
 		expectShown(await editor.client.post(path, { name: 'Copy', slug: 'security-review' }), 409, 'already uses that slug');
 	});
 
+	it('creates a prompt from a starter and opens its editor; refuses viewers and unknown starters', async () => {
+		const { ws, editor, viewer } = await team();
+		const page = await editor.client.get(`${ws}/prompts/new`);
+		expect(visibleText(page.html)).toContain('Or start from a starter prompt');
+		const created = await editor.client.post(`${ws}/prompts/new/starter`, { starter: 'generate-code' });
+		expect(created.status).toBe(303);
+		expect(created.location).toBe(`${ws}/prompts/generate-code/edit`);
+		expect((await editor.client.get(created.location!)).status).toBe(200);
+		expect((await viewer.client.post(`${ws}/prompts/new/starter`, { starter: 'analyse' })).status).toBe(403);
+		expectShown(await editor.client.post(`${ws}/prompts/new/starter`, { starter: 'nope' }), 400, 'Choose one of the starter prompts.');
+	});
+
 	it('edits and deletes as an editor; a missing prompt is a 404', async () => {
 		const { ws, promptPath, editor } = await team();
 		const saved = await editor.client.post(`${promptPath}/edit`, { name: 'Security review v2', slug: 'sec-v2', tags: 'owasp' });

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { promptMetaSchema } from '$lib/schemas/prompt';
 import { parseForm, toFailure } from '$lib/server/forms';
-import { createPrompt, createPromptFromStarter, listStarters } from '$lib/server/prompts';
+import { createPrompt, listStarters } from '$lib/server/prompts';
 import { requireMember, requireRole } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -24,18 +24,5 @@ export const actions: Actions = {
 			return toFailure(error, form.values);
 		}
 		redirect(303, `/w/${member.workspace.slug}/prompts/${slug}`);
-	},
-	/** A prompt made from a shipped starter, opened in the editor to adapt it. */
-	starter: async ({ locals, url, params, request }) => {
-		const member = await requireMember(locals, url, params.workspace);
-		requireRole(member, 'editor');
-		const key = String((await request.formData()).get('starter') ?? '');
-		let slug: string;
-		try {
-			({ slug } = await createPromptFromStarter(member, key));
-		} catch (error) {
-			return toFailure(error, { starter: key });
-		}
-		redirect(303, `/w/${member.workspace.slug}/prompts/${slug}/edit`);
 	}
 };
