@@ -10,6 +10,7 @@ import { cacheTableFigures, type CacheTableFigures } from '../cache';
 import { prisma } from '../db';
 import type { Prisma } from '../db/generated/client';
 import { conflict, invalid, notFound } from '../errors';
+import { privatePromptRule } from '../prompts';
 import type { Member } from '../workspaces/access';
 import { lastSequences } from './token-log';
 
@@ -142,13 +143,13 @@ function toSummary(row: SummaryRow): RunSummary {
 
 /**
  * The runs of the member's workspace the member may see: those of prompts they may see (private
- * prompts: their author and the owners, the rule of prompts/visibleTo). Owners also keep the runs
+ * prompts: their author and the owners, prompts/privatePromptRule). Owners also keep the runs
  * of deleted prompts; for anyone else a run without a prompt is hidden.
  */
 function visibleRuns(member: Member): Prisma.ExecutionHistoryWhereInput {
 	const base: Prisma.ExecutionHistoryWhereInput = { workspaceId: member.workspace.id };
-	if (member.role === 'owner') return base;
-	return { ...base, prompt: { is: { OR: [{ visibility: { not: 'private' } }, { createdById: member.user.id }] } } };
+	const rule = privatePromptRule(member);
+	return rule ? { ...base, prompt: { is: rule } } : base;
 }
 
 const DAY_MS = 86_400_000;

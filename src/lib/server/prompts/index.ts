@@ -4,6 +4,7 @@ export {
 	deletePrompt,
 	getPrompt,
 	listPrompts,
+	privatePromptRule,
 	promptFacets,
 	updatePromptMeta,
 	type PromptDetail,

@@ -60,11 +60,15 @@ function toSummary(row: SummaryRow): PromptSummary {
 	};
 }
 
+/** The rule for private prompts: seen by their author and the owners. Null for owners (they see all). */
+export function privatePromptRule(member: Member): Prisma.PromptWhereInput | null {
+	if (member.role === 'owner') return null;
+	return { OR: [{ visibility: { not: 'private' } }, { createdById: member.user.id }] };
+}
+
 /** The prompts this member may see: everything but other people's private prompts (owners see all). */
 function visibleTo(member: Member): Prisma.PromptWhereInput {
-	const base: Prisma.PromptWhereInput = { workspaceId: member.workspace.id };
-	if (member.role === 'owner') return base;
-	return { ...base, OR: [{ visibility: { not: 'private' } }, { createdById: member.user.id }] };
+	return { workspaceId: member.workspace.id, ...privatePromptRule(member) };
 }
 
 export async function listPrompts(member: Member, filters: PromptFilters): Promise<PromptSummary[]> {
