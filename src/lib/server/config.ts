@@ -38,9 +38,10 @@ const schema = z.object({
 		.transform((value) => (value ? value : undefined)),
 	/** Seconds without any data from a model before its run fails as timed out. */
 	GENERATION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-	/** Delay before retrying a sleeping model (doubles each try, capped at 30 s), and tries in all. */
+	/** Delay before retrying a sleeping model (doubles each try, capped at 30 s), and tries in all: 25 wait
+	 * about 11 minutes, what a Space that has slept needs to load a 33B model again. */
 	MODEL_WAKE_INITIAL_DELAY_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
-	MODEL_WAKE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+	MODEL_WAKE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(25),
 	/** Run starts allowed per user per minute (each start runs one or both models). */
 	RUNS_PER_MINUTE_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
 	/** How long a cached model answer is served (the original plan: 24 h). */
