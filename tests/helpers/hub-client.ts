@@ -13,13 +13,17 @@ import {
 	type ServerToClientEvents,
 	type SessionError,
 	type TokenEvent,
-	type RunView
+	type RunView,
+	type ClientPayload,
+	type SessionSnapshot
 } from '$lib/realtime/session-events';
 import { updateDraft } from '$lib/server/drafts';
 import { closeGeneration, configureGeneration, openSession, type GenerationSettings } from '$lib/server/generation';
 import { commitDraft } from '$lib/server/versions';
 import { GenerationHub } from '$realtime/hub/server';
+import { prisma } from './db';
 import { startTgiServer, type TgiServer } from './tgi-server';
+import { uniqueSlug } from './unique';
 import { newPromptTeam, type PromptTeam } from './yjs-team';
 
 export type HubClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -198,4 +202,46 @@ export async function newSessionTeam(content: DraftContent = SESSION_CONTENT, op
 	await commitDraft(team.owner.member, team.promptSlug, 'First version');
 	const { id } = await openSession(team.owner.member, team.promptSlug, 'Review call');
 	return { ...team, sessionId: id };
+}
+
+// ---- for the session test files (access, events, runs, cache) ---------------------------------
+
+/**
+ * A start of version 1 on WhiteRabbitNeo with a task of its own: no other test's stored answer or
+ * shared flight can match it (the model cache is shared by every workspace).
+ */
+export function runRequest(team: Pick<SessionTeam, 'sessionId'>, over: Partial<ClientPayload<'run:start'>> = {}): ClientPayload<'run:start'> {
+	return {
+		sessionId: team.sessionId,
+		source: { kind: 'version', versionNumber: 1 },
+		variables: { language: 'Python', task: uniqueSlug('task') },
+		models: ['whiterabbitneo'],
+		...over
+	};
+}
+
+/** Connects, starts watching, then joins: the watcher has seen every event since the join. */
+export async function joinedClient(socket: HubClientSocket, sessionId: string): Promise<{ socket: HubClientSocket; seen: SessionWatcher; snapshot: SessionSnapshot }> {
+	await connected(socket);
+	const seen = new SessionWatcher(socket);
+	const snapshot = okData(await request(socket, 'session:join', { sessionId }));
+	return { socket, seen, snapshot };
+}
+
+/** The session's execution_history rows as stored, oldest first. */
+export async function sessionRows(sessionId: string) {
+	const db = await prisma();
+	return db.executionHistory.findMany({ where: { sessionId }, orderBy: [{ executedAt: 'asc' }, { id: 'asc' }] });
+}
+
+/** One run's execution_history row. */
+export async function runRow(executionId: string) {
+	const db = await prisma();
+	return db.executionHistory.findUniqueOrThrow({ where: { id: executionId } });
+}
+
+/** A run's token log (execution_chunks) as stored, in order. */
+export async function loggedTokens(executionId: string): Promise<{ seq: number; text: string }[]> {
+	const db = await prisma();
+	return db.executionChunk.findMany({ where: { executionId }, orderBy: { seq: 'asc' }, select: { seq: true, text: true } });
 }
