@@ -1,0 +1,317 @@
+// The model cache as a session sees it: a deterministic run asked again is answered from the stored
+// answer (no model call, no cost), a sampled one is not unless the cache is forced, a bad answer is
+// never kept, identical runs in the air at once share one model request, and an answer lives for
+// the configured time. Every case reads model_cache and execution_history as stored.
+import { describe, expect, it, vi } from 'vitest';
+import type { ClientPayload, RunView } from '$lib/realtime/session-events';
+import { cacheKey } from '$lib/server/cache';
+import { generationSettings } from '$lib/server/generation';
+import { prepareRequest } from '$lib/server/models/gateway';
+import type { ModelId } from '$lib/server/models/registry';
+import { versionByNumber } from '$lib/server/versions/history';
+import { prisma } from '../helpers/db';
+import {
+	joinedClient,
+	newSessionTeam,
+	okData,
+	request,
+	runRequest,
+	runRow,
+	useTestHub,
+	type HubClientSocket,
+	type SessionTeam,
+	type SessionWatcher
+} from '../helpers/hub-client';
+
+const hub = useTestHub();
+
+type Start = ClientPayload<'run:start'>;
+
+/** The model_cache row a start would be answered from (computed as the engine keys it), or null. */
+async function cacheRowFor(team: SessionTeam, start: Start, model: ModelId = 'whiterabbitneo') {
+	const version = await versionByNumber(team.promptId, 1);
+	const chosen = Object.fromEntries(Object.entries(start.parameters ?? {}).filter(([, value]) => value !== undefined));
+	const content = { ...version.content, parameters: { ...version.content.parameters, ...chosen } };
+	const prepared = prepareRequest(model, { content, variables: start.variables ?? {} }, generationSettings().endpoints);
+	const db = await prisma();
+	return db.modelCache.findUnique({ where: { modelName_promptHash_parametersHash: cacheKey(model, prepared.prompt, prepared.parameters) } });
+}
+
+/** The stored answer, once it is there (it is written as the model request ends, beside the run's row). */
+async function storedAnswer(team: SessionTeam, start: Start) {
+	return vi.waitFor(
+		async () => {
+			const row = await cacheRowFor(team, start);
+			if (!row) throw new Error('no model_cache row yet');
+			return row;
+		},
+		{ timeout: 3000, interval: 20 }
+	);
+}
+
+/** Starts one run and waits for its end as a participant sees it. */
+async function runToEnd(socket: HubClientSocket, seen: SessionWatcher, start: Start): Promise<RunView> {
+	const { runs } = okData(await request(socket, 'run:start', start));
+	return seen.finishedRun(runs[0]!.executionId);
+}
+
+/** Nothing stored for the start, some time after its run ended (a store would have landed by then). */
+async function expectNothingStored(team: SessionTeam, start: Start): Promise<void> {
+	await new Promise((resolve) => setTimeout(resolve, 200));
+	expect(await cacheRowFor(team, start)).toBeNull();
+}
+
+describe('a deterministic run asked again', () => {
+	it('at temperature 0 (auto) is answered from the cache: no model call, the same text, counted, at no cost', async () => {
+		const team = await newSessionTeam();
+		hub.tgi().script({ tokens: ['def ', 'add', '(a, b)', ':\n', '    return a + b'] });
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0 } });
+
+		const first = await runToEnd(editor, seen, start);
+		expect(first).toMatchObject({ status: 'succeeded', cacheOutcome: 'miss', cacheMode: 'auto' });
+		const stored = await storedAnswer(team, start);
+		expect(stored.accessCount).toBe(0);
+		expect(stored.cachedOutput).toMatchObject({ tokens: ['def ', 'add', '(a, b)', ':\n', '    return a + b'], finishReason: 'stop' });
+
+		const second = await runToEnd(editor, seen, start);
+		expect(second).toMatchObject({ status: 'succeeded', cacheOutcome: 'hit', text: first.text });
+		// Replayed token by token, numbered like a live run.
+		expect(seen.seqsOf(second.executionId)).toEqual([1, 2, 3, 4, 5]);
+		expect(hub.tgi().requests).toHaveLength(1);
+		expect((await cacheRowFor(team, start))!.accessCount).toBe(1);
+
+		const missRow = await runRow(first.executionId);
+		const hitRow = await runRow(second.executionId);
+		expect(missRow).toMatchObject({ cacheHit: false, cacheOutcome: 'miss', outputData: first.text });
+		expect(hitRow).toMatchObject({ cacheHit: true, cacheOutcome: 'hit', status: 'succeeded', outputData: first.text, finishReason: 'stop' });
+		expect(hitRow.estimatedCostUsd!.toString()).toBe('0');
+	});
+
+	it('at temperature 0.7 with a fixed seed (auto) is cached too', async () => {
+		const team = await newSessionTeam();
+		hub.tgi().script({ tokens: ['seeded', ' answer'] });
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0.7, seed: 42 } });
+		expect((await runToEnd(editor, seen, start)).cacheOutcome).toBe('miss');
+		await storedAnswer(team, start);
+		expect(await runToEnd(editor, seen, start)).toMatchObject({ cacheOutcome: 'hit', text: 'seeded answer' });
+		expect(hub.tgi().requests).toHaveLength(1);
+	});
+
+	it('with another seed is a different answer: a miss', async () => {
+		const team = await newSessionTeam();
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0.7, seed: 42 } });
+		await runToEnd(editor, seen, start);
+		await storedAnswer(team, start);
+		expect((await runToEnd(editor, seen, { ...start, parameters: { temperature: 0.7, seed: 43 } })).cacheOutcome).toBe('miss');
+		expect(hub.tgi().requests).toHaveLength(2);
+	});
+});
+
+describe('a run the cache is not asked for', () => {
+	it('sampled at temperature 0.7 without a seed (auto) calls the model each time and stores nothing', async () => {
+		const team = await newSessionTeam();
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0.7 } });
+		const runs = [await runToEnd(editor, seen, start), await runToEnd(editor, seen, start)];
+		expect(runs.map((r) => [r.status, r.cacheOutcome])).toEqual([
+			['succeeded', 'skip'],
+			['succeeded', 'skip']
+		]);
+		expect(hub.tgi().requests).toHaveLength(2);
+		for (const run of runs) expect(await runRow(run.executionId)).toMatchObject({ cacheHit: false, cacheOutcome: 'skip' });
+		await expectNothingStored(team, start);
+	});
+
+	it('in mode never is skipped even when deterministic', async () => {
+		const team = await newSessionTeam();
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0 }, cacheMode: 'never' });
+		const runs = [await runToEnd(editor, seen, start), await runToEnd(editor, seen, start)];
+		expect(runs.map((r) => r.cacheOutcome)).toEqual(['skip', 'skip']);
+		expect(hub.tgi().requests).toHaveLength(2);
+		expect(await runRow(runs[1]!.executionId)).toMatchObject({ cacheMode: 'never', cacheOutcome: 'skip', cacheHit: false });
+		await expectNothingStored(team, start);
+	});
+
+	it('in mode never does not take a stored answer either', async () => {
+		const team = await newSessionTeam();
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0 } });
+		await runToEnd(editor, seen, start);
+		await storedAnswer(team, start);
+		expect((await runToEnd(editor, seen, { ...start, cacheMode: 'never' })).cacheOutcome).toBe('skip');
+		expect(hub.tgi().requests).toHaveLength(2);
+		expect((await cacheRowFor(team, start))!.accessCount).toBe(0);
+	});
+});
+
+describe('mode always', () => {
+	it('caches a sampled run at temperature 0.7: the second is a hit', async () => {
+		const team = await newSessionTeam();
+		hub.tgi().script({ tokens: ['sampled', ' once'] });
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0.7 }, cacheMode: 'always' });
+		expect((await runToEnd(editor, seen, start)).cacheOutcome).toBe('miss');
+		await storedAnswer(team, start);
+		const second = await runToEnd(editor, seen, start);
+		expect(second).toMatchObject({ cacheOutcome: 'hit', text: 'sampled once', cacheMode: 'always' });
+		expect(hub.tgi().requests).toHaveLength(1);
+		expect(await runRow(second.executionId)).toMatchObject({ cacheHit: true, cacheMode: 'always' });
+	});
+});
+
+describe('an answer that is never stored', () => {
+	it('a failed run: the next identical run calls the model again', async () => {
+		const team = await newSessionTeam();
+		hub.tgi().script({ destroyAfter: 2 });
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0 } });
+		expect(await runToEnd(editor, seen, start)).toMatchObject({ status: 'failed', cacheOutcome: 'miss' });
+		await expectNothingStored(team, start);
+		hub.tgi().script({});
+		expect(await runToEnd(editor, seen, start)).toMatchObject({ status: 'succeeded', cacheOutcome: 'miss', text: 'Hello, world!' });
+		expect(hub.tgi().requests).toHaveLength(1);
+	});
+
+	it('a cancelled run: the next identical run calls the model again', async () => {
+		const team = await newSessionTeam();
+		hub.tgi().script({ tokens: Array.from({ length: 30 }, (_, i) => `w${i} `), delayMs: 30 });
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0 } });
+		const { groupId, runs } = okData(await request(editor, 'run:start', start));
+		await vi.waitFor(() => expect(seen.seqsOf(runs[0]!.executionId).length).toBeGreaterThanOrEqual(2));
+		okData(await request(editor, 'run:cancel', { sessionId: team.sessionId, groupId }));
+		expect((await seen.finishedRun(runs[0]!.executionId)).status).toBe('cancelled');
+		await expectNothingStored(team, start);
+		hub.tgi().script({ tokens: ['fresh'] });
+		expect(await runToEnd(editor, seen, start)).toMatchObject({ cacheOutcome: 'miss', text: 'fresh' });
+		expect(hub.tgi().requests).toHaveLength(1);
+	});
+
+	it('a run cut short by the token limit (finish_reason "length"): the next identical run calls the model again', async () => {
+		const team = await newSessionTeam();
+		hub.tgi().script({ tokens: ['cut', ' sho'], finishReason: 'length' });
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0, maxTokens: 2 } });
+		const first = await runToEnd(editor, seen, start);
+		expect(first).toMatchObject({ status: 'succeeded', finishReason: 'length', cacheOutcome: 'miss' });
+		expect(await runRow(first.executionId)).toMatchObject({ status: 'succeeded', finishReason: 'length' });
+		await expectNothingStored(team, start);
+		expect((await runToEnd(editor, seen, start)).cacheOutcome).toBe('miss');
+		expect(hub.tgi().requests).toHaveLength(2);
+	});
+});
+
+describe('identical runs in the air at once', () => {
+	it('two editors starting the same run together share one model request: one miss, one hit, the same text', async () => {
+		const team = await newSessionTeam();
+		const tokens = Array.from({ length: 12 }, (_, i) => `s${i} `);
+		hub.tgi().script({ tokens, delayMs: 20 });
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const { socket: owner } = await joinedClient(hub.client(team.owner.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0 } });
+
+		const [a, b] = await Promise.all([request(editor, 'run:start', start), request(owner, 'run:start', start)]);
+		const runs = await Promise.all([okData(a).runs[0]!, okData(b).runs[0]!].map((run) => seen.finishedRun(run.executionId)));
+		expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+		expect(runs.map((r) => r.text)).toEqual([tokens.join(''), tokens.join('')]);
+		expect(runs.map((r) => r.cacheOutcome).sort()).toEqual(['hit', 'miss']);
+		expect(runs.map((r) => r.startedBy).sort()).toEqual([team.editor.user.username, team.owner.user.username].sort());
+		expect(hub.tgi().requests).toHaveLength(1);
+
+		const follower = runs.find((r) => r.cacheOutcome === 'hit')!;
+		expect(seen.seqsOf(follower.executionId)).toEqual(tokens.map((_, i) => i + 1));
+		const row = await runRow(follower.executionId);
+		expect(row).toMatchObject({ cacheHit: true, outputData: tokens.join('') });
+		expect(row.estimatedCostUsd!.toString()).toBe('0');
+		// The shared answer is stored once, and a third start is served from it.
+		await storedAnswer(team, start);
+		expect((await runToEnd(editor, seen, start)).cacheOutcome).toBe('hit');
+		expect(hub.tgi().requests).toHaveLength(1);
+	});
+
+	it('cancelling the run that made the request leaves the other to finish; the request goes on', async () => {
+		const team = await newSessionTeam();
+		const tokens = Array.from({ length: 20 }, (_, i) => `c${i} `);
+		hub.tgi().script({ tokens, delayMs: 25 });
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const { socket: owner } = await joinedClient(hub.client(team.owner.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0 } });
+
+		const first = okData(await request(editor, 'run:start', start));
+		const leader = first.runs[0]!.executionId;
+		await vi.waitFor(() => expect(seen.seqsOf(leader).length).toBeGreaterThanOrEqual(2));
+		const follower = okData(await request(owner, 'run:start', start)).runs[0]!.executionId;
+
+		expect(okData(await request(editor, 'run:cancel', { sessionId: team.sessionId, groupId: first.groupId }))).toEqual({ cancelled: 1 });
+		expect(await seen.finishedRun(leader)).toMatchObject({ status: 'cancelled', cacheOutcome: 'miss' });
+		expect(await seen.finishedRun(follower)).toMatchObject({ status: 'succeeded', cacheOutcome: 'hit', text: tokens.join('') });
+		expect(hub.tgi().requests).toHaveLength(1);
+		const [upstream] = hub.tgi().requests;
+		await upstream!.finished;
+		expect(upstream).toMatchObject({ clientClosed: false, tokensSent: 20 });
+		expect(await runRow(follower)).toMatchObject({ status: 'succeeded', cacheHit: true, outputData: tokens.join('') });
+	});
+
+	it('cancelling both closes the model request and stores nothing', async () => {
+		const team = await newSessionTeam();
+		hub.tgi().script({ tokens: Array.from({ length: 40 }, (_, i) => `x${i} `), delayMs: 25 });
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const { socket: owner } = await joinedClient(hub.client(team.owner.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0 } });
+
+		const first = okData(await request(editor, 'run:start', start));
+		await vi.waitFor(() => expect(seen.seqsOf(first.runs[0]!.executionId).length).toBeGreaterThanOrEqual(2));
+		const second = okData(await request(owner, 'run:start', start));
+		okData(await request(editor, 'run:cancel', { sessionId: team.sessionId, groupId: first.groupId }));
+		expect(hub.tgi().requests[0]!.clientClosed).toBe(false);
+		okData(await request(owner, 'run:cancel', { sessionId: team.sessionId, groupId: second.groupId }));
+		for (const { runs } of [first, second]) expect((await seen.finishedRun(runs[0]!.executionId)).status).toBe('cancelled');
+
+		const [upstream] = hub.tgi().requests;
+		await upstream!.finished;
+		expect(upstream!.clientClosed).toBe(true);
+		expect(upstream!.tokensSent).toBeLessThan(40);
+		await expectNothingStored(team, start);
+	});
+});
+
+describe('how long an answer lives', () => {
+	it('an expired answer is a miss, and the new answer replaces it', async () => {
+		const team = await newSessionTeam();
+		hub.tgi().script({ tokens: ['old'] });
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0 } });
+		await runToEnd(editor, seen, start);
+		const stored = await storedAnswer(team, start);
+		const db = await prisma();
+		await db.modelCache.update({ where: { id: stored.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+
+		hub.tgi().script({ tokens: ['new'] });
+		const again = await runToEnd(editor, seen, start);
+		expect(again).toMatchObject({ cacheOutcome: 'miss', text: 'new' });
+		expect(hub.tgi().requests).toHaveLength(1);
+		await vi.waitFor(async () => expect((await cacheRowFor(team, start))!.expiresAt.getTime()).toBeGreaterThan(Date.now()));
+		const renewed = (await cacheRowFor(team, start))!;
+		expect(renewed.id).toBe(stored.id);
+		expect(renewed.cachedOutput).toMatchObject({ tokens: ['new'] });
+		expect((await runToEnd(editor, seen, start)).text).toBe('new');
+	});
+
+	it('an answer is kept for MODEL_CACHE_TTL_HOURS (24 h by default)', async () => {
+		const hours = Number(process.env.MODEL_CACHE_TTL_HOURS ?? 24);
+		const team = await newSessionTeam();
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0 } });
+		const before = Date.now();
+		await runToEnd(editor, seen, start);
+		const stored = await storedAnswer(team, start);
+		const after = Date.now();
+		expect(stored.expiresAt.getTime()).toBeGreaterThanOrEqual(before + hours * 3_600_000 - 1000);
+		expect(stored.expiresAt.getTime()).toBeLessThanOrEqual(after + hours * 3_600_000 + 1000);
+		expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBe(hours * 3_600_000);
+	});
+});
