@@ -9,6 +9,7 @@ const ANNOUNCE_AFTER_MS = 150;
 
 export class Presence {
 	private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+	private closed = false;
 
 	constructor(private readonly io: HubServer) {}
 
@@ -27,7 +28,7 @@ export class Presence {
 
 	/** Announces the session's participants to its room shortly (once for a burst of changes). */
 	announce(sessionId: string): void {
-		if (this.pending.has(sessionId)) return;
+		if (this.closed || this.pending.has(sessionId)) return;
 		const timer = setTimeout(() => {
 			this.pending.delete(sessionId);
 			this.participants(sessionId)
@@ -38,7 +39,9 @@ export class Presence {
 		this.pending.set(sessionId, timer);
 	}
 
+	/** No more announcements: the hub is closing (its sockets' disconnects must not schedule any). */
 	close(): void {
+		this.closed = true;
 		for (const timer of this.pending.values()) clearTimeout(timer);
 		this.pending.clear();
 	}

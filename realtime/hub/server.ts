@@ -159,9 +159,11 @@ export class GenerationHub {
 			for (const socket of this.io.of('/').sockets.values()) {
 				for (const sessionId of Object.keys(socket.data.sessions ?? {})) {
 					if (!matches(socket, sessionId)) continue;
-					this.joinedAccess(socket, sessionId).catch(() => {
-						socket.emit('session:error', { code: 'forbidden', message: 'You no longer have access to this session.', event: 'session:join' });
-					});
+					this.joinedAccess(socket, sessionId).then(
+						// Still in, maybe with another role: the others see it.
+						() => this.presence.announce(sessionId),
+						() => socket.emit('session:error', { code: 'forbidden', message: 'You no longer have access to this session.', event: 'session:join' })
+					);
 				}
 			}
 		};

@@ -152,16 +152,19 @@ export async function storedRunViews(sessionId: string, take: number): Promise<R
 	const rows = await db.executionHistory.findMany({ where: { sessionId }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }], take, select: viewSelect });
 	const sequences = await lastSequences(rows.map((row) => row.id));
 	const views: RunView[] = [];
-	for (const row of rows) {
-		let text: string | undefined;
-		if (row.status === 'running') {
-			// Running elsewhere (another instance): its text so far is what the token log holds.
-			const chunks = await db.executionChunk.findMany({ where: { executionId: row.id }, orderBy: { seq: 'asc' }, select: { text: true } });
-			text = chunks.map((chunk) => chunk.text).join('');
-		}
-		views.push(toRunView(row, sequences.get(row.id) ?? 0, text));
-	}
+	for (const row of rows) views.push(await withLoggedText(row, sequences.get(row.id) ?? 0));
 	return views;
+}
+
+/**
+ * A running row's text so far is what its token log holds (it may run on another instance); the
+ * text and the sequence number come from the same read, so they agree.
+ */
+async function withLoggedText(row: ViewRow, lastSeq: number): Promise<RunView> {
+	if (row.status !== 'running') return toRunView(row, lastSeq);
+	const db = await prisma();
+	const chunks = await db.executionChunk.findMany({ where: { executionId: row.id }, orderBy: { seq: 'asc' }, select: { seq: true, text: true } });
+	return toRunView(row, chunks.at(-1)?.seq ?? 0, chunks.map((chunk) => chunk.text).join(''));
 }
 
 /** One run as stored, or null. */
@@ -170,5 +173,5 @@ export async function storedRunView(executionId: string): Promise<RunView | null
 	const row = await db.executionHistory.findUnique({ where: { id: executionId }, select: viewSelect });
 	if (!row) return null;
 	const sequences = await lastSequences([row.id]);
-	return toRunView(row, sequences.get(row.id) ?? 0);
+	return withLoggedText(row, sequences.get(row.id) ?? 0);
 }

@@ -170,10 +170,16 @@ export function cancelLocalGroup(sessionId: string, groupId: string, by: string 
 export async function sessionRunViews(sessionId: string): Promise<RunView[]> {
 	const stored = await storedRunViews(sessionId, SESSION_LIMITS.runsInSnapshot);
 	// Taken after the awaits: for runs on this instance, memory is newer than any event already sent.
-	return stored.map((view) => {
-		const live = activeRuns().get(view.executionId);
-		return live ? { ...live.view, rating: view.rating } : view;
-	});
+	return Promise.all(
+		stored.map(async (view) => {
+			const live = activeRuns().get(view.executionId);
+			if (live) return { ...live.view, rating: view.rating };
+			// Read as running but not running here (any more): it may have ended while we read, so
+			// read it again; its row is final before a run leaves the active table.
+			if (view.status === 'running') return (await storedRunView(view.executionId)) ?? view;
+			return view;
+		})
+	);
 }
 
 /** Tokens of a session's run after `afterSeq`: from memory when it runs here, else from the log. */
