@@ -45,6 +45,11 @@ export interface RecordedRequest {
 	clientClosed: boolean;
 	/** Resolves when the exchange is over, whichever way. */
 	finished: Promise<void>;
+	/** performance.now() when the request reached the handler (for benchmarks: the model server's own TTFT). */
+	receivedAt: number;
+	/** performance.now() right after the first and the last token were written; null until then. */
+	firstTokenAt: number | null;
+	lastTokenAt: number | null;
 }
 
 export interface TgiServer {
@@ -64,6 +69,7 @@ export async function startTgiServer(initial: TgiScript = {}, port = 0): Promise
 	const sockets = new Set<import('node:net').Socket>();
 
 	async function handle(req: IncomingMessage, res: ServerResponse) {
+		const receivedAt = performance.now();
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const raw = Buffer.concat(chunks).toString('utf8');
@@ -81,7 +87,10 @@ export async function startTgiServer(initial: TgiScript = {}, port = 0): Promise
 			body,
 			tokensSent: 0,
 			clientClosed: false,
-			finished: new Promise((resolve) => (resolveFinished = resolve))
+			finished: new Promise((resolve) => (resolveFinished = resolve)),
+			receivedAt,
+			firstTokenAt: null,
+			lastTokenAt: null
 		};
 		requests.push(record);
 		if (requests.length > 1000) requests.shift(); // a long-running server keeps the recent ones
@@ -157,6 +166,8 @@ export async function startTgiServer(initial: TgiScript = {}, port = 0): Promise
 			const last = i === tokens.length - 1;
 			send(kind === 'native' ? nativeEvent(i, tokens[i]!, last) : openAiEvent(tokens[i]!, null));
 			record.tokensSent = i + 1;
+			record.lastTokenAt = performance.now();
+			record.firstTokenAt ??= record.lastTokenAt;
 		}
 		if (kind !== 'native') {
 			const usage = script.usage === false ? undefined : { prompt_tokens: 12, completion_tokens: tokens.length, total_tokens: 12 + tokens.length };

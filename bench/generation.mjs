@@ -1,0 +1,102 @@
+// `npm run bench`, second part: live generation sessions (bench/generation-bench.ts). Like
+// bench/yjs.mjs, this entry picks the database (a bench database on the PostgreSQL server when one
+// answers, else the embedded engine in a temporary folder) and loads the studio's server code
+// through Vite (for $lib and $realtime). Redis is used, as by the integration tests, when it answers
+// at TEST_REDIS_URL (default redis://127.0.0.1:6379), under a key prefix of this run's own.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+
+const root = resolve(import.meta.dirname, '..');
+const redact = (url) => `${url.protocol}//${url.host}${url.pathname}`;
+
+async function chooseDatabase() {
+	const admin = process.env.TEST_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
+	const client = new pg.Client({ connectionString: admin, connectionTimeoutMillis: 2000 });
+	try {
+		await client.connect();
+		const name = `cts_bench_${Date.now()}`;
+		await client.query(`create database "${name}"`);
+		const url = new URL(admin);
+		url.pathname = `/${name}`;
+		process.env.DATABASE_URL = url.toString();
+		return {
+			description: `PostgreSQL at ${url.host}/${name} (created for this run, dropped after)`,
+			async drop() {
+				await client.query(`drop database if exists "${name}" with (force)`);
+				await client.end();
+			}
+		};
+	} catch (error) {
+		await client.end().catch(() => {});
+		const dataDir = await mkdtemp(join(tmpdir(), 'cts-bench-'));
+		delete process.env.DATABASE_URL;
+		process.env.DATA_DIR = dataDir;
+		return {
+			description: `embedded PostgreSQL (PGlite) in ${dataDir} (no PostgreSQL server: ${error.message})`,
+			drop: () => rm(dataDir, { recursive: true, force: true })
+		};
+	}
+}
+
+async function chooseRedis() {
+	const url = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+	const { Redis } = await import('ioredis');
+	const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: () => null });
+	redis.on('error', () => {});
+	try {
+		await redis.connect();
+		await redis.ping();
+	} catch (error) {
+		redis.disconnect();
+		delete process.env.REDIS_URL;
+		return { description: `none (${redact(new URL(url))} did not answer: ${error.message}); socket.io without an adapter`, drop: async () => {} };
+	}
+	const prefix = `cts_bench_${Date.now()}`;
+	process.env.REDIS_URL = url;
+	process.env.REDIS_PREFIX = prefix;
+	return {
+		description: `${redact(new URL(url))}, key prefix ${prefix}: socket.io's Redis adapter publishes every event, run limits in Redis`,
+		async drop() {
+			let cursor = '0';
+			do {
+				const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+				if (keys.length) await redis.del(...keys);
+				cursor = next;
+			} while (cursor !== '0');
+			redis.disconnect();
+		}
+	};
+}
+
+process.env.LOG_LEVEL ??= 'warn';
+const database = await chooseDatabase();
+const redis = await chooseRedis();
+// Whatever hangs, the run ends (and cleans up what it can) instead of waiting forever.
+setTimeout(async () => {
+	console.error('generation bench: gave up after 10 minutes');
+	await redis.drop().catch(() => {});
+	await database.drop().catch(() => {});
+	process.exit(1);
+}, 600_000).unref();
+const { createServer } = await import('vite');
+const vite = await createServer({
+	root,
+	logLevel: 'warn',
+	appType: 'custom',
+	server: { middlewareMode: true, hmr: false, ws: false }
+});
+let failed = false;
+try {
+	const bench = await vite.ssrLoadModule('/bench/generation-bench.ts');
+	await bench.runBench({ database: database.description, redis: redis.description, root });
+} catch (error) {
+	failed = true;
+	console.error(error);
+} finally {
+	await vite.close();
+	await redis.drop().catch((error) => console.error(`could not clear the bench's Redis keys: ${error.message}`));
+	await database.drop().catch((error) => console.error(`could not drop the bench database: ${error.message}`));
+}
+process.exit(failed ? 1 : 0);
