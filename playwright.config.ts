@@ -11,9 +11,16 @@ import { defineConfig } from '@playwright/test';
 
 // Playwright evaluates this file in its runner and again in every worker: the port and the data
 // folder are chosen once, in the runner, and reach the workers through the environment.
-if (!process.env.E2E_PORT) {
+const freePort = () => {
 	const script = `const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})`;
-	process.env.E2E_PORT = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
+	return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
+};
+if (!process.env.E2E_PORT) process.env.E2E_PORT = freePort();
+// Both models' endpoint: the TGI-protocol test server that a spec starts there (sessions.spec.ts).
+// With nothing listening, a run fails as an unreachable endpoint would.
+if (!process.env.E2E_TGI_PORT) {
+	do process.env.E2E_TGI_PORT = freePort();
+	while (process.env.E2E_TGI_PORT === process.env.E2E_PORT);
 }
 if (!process.env.E2E_DATA_DIR) {
 	const dataDir = mkdtempSync(join(tmpdir(), 'cts-e2e-data-'));
@@ -23,6 +30,7 @@ if (!process.env.E2E_DATA_DIR) {
 }
 
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+const tgiURL = `http://127.0.0.1:${process.env.E2E_TGI_PORT}`;
 const jsonReport = process.env.E2E_JSON_REPORT;
 
 export default defineConfig({
@@ -63,7 +71,11 @@ export default defineConfig({
 			PORT: process.env.E2E_PORT!,
 			HOST: '127.0.0.1',
 			DATA_DIR: process.env.E2E_DATA_DIR!,
-			LOG_LEVEL: process.env.LOG_LEVEL || 'warn'
+			LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+			WHITERABBITNEO_ENDPOINT_URL: tgiURL,
+			CODET5P_ENDPOINT_URL: tgiURL,
+			// A sleeping model is retried after 200 ms, not the production default: tests wait less.
+			MODEL_WAKE_INITIAL_DELAY_MS: '200'
 		},
 		reuseExistingServer: false,
 		timeout: 300_000,

@@ -1,0 +1,250 @@
+// Live shared generation sessions as a team uses them, in chromium against the production build,
+// with both models served by the TGI-protocol test server (playwright.config.ts points the studio's
+// two endpoints at E2E_TGI_PORT; this spec listens there and scripts each answer). An owner and an
+// editor watch one run of both models stream to the same text; a viewer who joins mid-stream ends
+// with that text too; the editor's cancel stops a run for everyone and closes the model request;
+// the same deterministic run again is served from the cache without calling the model.
+import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { startTgiServer, type TgiServer } from '../helpers/tgi-server';
+import { TEST_PASSWORD, uniqueUsername, uniqueWorkspaceName } from '../helpers/unique';
+
+type ModelKey = 'whiterabbitneo' | 'codet5p';
+const MODELS: ModelKey[] = ['whiterabbitneo', 'codet5p'];
+
+/** A markdown answer with Python code blocks, streamed in the small pieces a model sends (~130). */
+const ANSWER_TEXT = [
+	'Here is a small function that adds two numbers:',
+	'',
+	'```python',
+	'def add(a: int, b: int) -> int:',
+	'    """Return the sum of a and b."""',
+	'    return a + b',
+	'```',
+	'',
+	'Call it as `add(2, 3)`; it returns **5**. Some notes:',
+	'',
+	'- Pure: no side effects, so it is easy to test',
+	'- Typed: hints for both arguments and the result',
+	'- Small: one line of logic, nothing to go wrong',
+	'',
+	'And a test for it, with pytest:',
+	'',
+	'```python',
+	'import pytest',
+	'',
+	'@pytest.mark.parametrize("a, b, total", [(2, 3, 5), (-1, 1, 0), (0, 0, 0)])',
+	'def test_add(a: int, b: int, total: int) -> None:',
+	'    assert add(a, b) == total',
+	'```',
+	'',
+	'Run it with `pytest -q` from the folder that holds both files.'
+].join('\n');
+const ANSWER = ANSWER_TEXT.match(/\s*\S+/g)!;
+
+let tgi: TgiServer;
+
+test.beforeAll(async () => {
+	tgi = await startTgiServer({}, Number(process.env.E2E_TGI_PORT));
+});
+test.afterAll(async () => {
+	await tgi?.close();
+});
+
+interface Person {
+	name: string;
+	context: BrowserContext;
+	page: Page;
+}
+
+async function signUp(browser: Browser, prefix: string): Promise<Person> {
+	const name = uniqueUsername(prefix);
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto('/signup');
+	await page.getByLabel('Username').fill(name);
+	await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
+	await page.getByLabel('Confirm password').fill(TEST_PASSWORD);
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await expect(page).toHaveURL(/\/workspaces$/);
+	return { name, context, page };
+}
+
+/** The owner's workspace with the others as members, and a "Generate code" prompt committed as v1. */
+async function teamWithPrompt(owner: Person, members: [Person, 'editor' | 'viewer'][]): Promise<{ workspacePath: string; promptPath: string }> {
+	const page = owner.page;
+	await page.getByLabel('Workspace name').fill(uniqueWorkspaceName('Red team'));
+	await page.getByRole('button', { name: 'Create workspace' }).click();
+	await expect(page).toHaveURL(/\/w\/[^/]+$/);
+	const workspacePath = new URL(page.url()).pathname;
+	for (const [person, role] of members) {
+		await page.goto(`${workspacePath}/settings`);
+		const addMember = page.locator('form').filter({ has: page.getByRole('button', { name: 'Add member' }) });
+		await addMember.getByLabel('Username').fill(person.name);
+		await addMember.getByLabel('Role').selectOption(role);
+		await addMember.getByRole('button', { name: 'Add member' }).click();
+		await expect(page.getByText(`${person.name} joined as ${role}.`).first()).toBeVisible();
+	}
+	// The starter "Generate {{language}} code: {{task}}", committed as v1 from the live editor.
+	await page.goto(`${workspacePath}/prompts/new`);
+	await page.getByRole('button', { name: 'Use “Generate code”' }).click();
+	await expect(page).toHaveURL(/\/prompts\/generate-code\/edit$/);
+	const promptPath = `${workspacePath}/prompts/generate-code`;
+	await page.goto(promptPath);
+	await expect(page.getByRole('status').filter({ hasText: /^\s*Connected\s*$/ })).toBeVisible();
+	await page.getByLabel('Commit message').fill('Starter');
+	await page.getByRole('button', { name: 'Commit version' }).click();
+	await expect(page.getByTestId('latest-version')).toContainText('v1');
+	return { workspacePath, promptPath };
+}
+
+const pane = (page: Page, model: ModelKey): Locator => page.getByTestId('latest-runs').getByTestId(`run-output-${model}`);
+const runText = (page: Page, model: ModelKey) => pane(page, model).getByTestId('run-text').textContent();
+
+async function expectLive(page: Page) {
+	await expect(page.getByTestId('session-status')).toHaveAttribute('data-state', 'connected');
+}
+
+/** Fills the run form (variables of v1, temperature, cache mode) and presses Run. */
+async function run(page: Page, options: { task: string; temperature: string; cache: 'auto' | 'always' | 'never' }) {
+	await page.getByLabel('Prompt', { exact: true }).selectOption('1');
+	await page.getByLabel('language', { exact: true }).fill('Python');
+	await page.getByLabel('task', { exact: true }).fill(options.task);
+	await page.getByLabel('Temperature').fill(options.temperature);
+	await page.getByLabel('Cache', { exact: true }).selectOption(options.cache);
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
+}
+
+test('a team watches both models stream the same answer live; a late viewer catches up; a cancel stops it for all; a rerun comes from the cache', async ({ browser }) => {
+	test.setTimeout(240_000);
+	// ~118 tokens, 150 ms apart: about 18 s, so that the viewer surely joins while they stream, even
+	// on a busy machine (opening the page and joining took over 9 s on a loaded 2-core box).
+	tgi.script({ tokens: ANSWER, delayMs: 150 });
+	const owner = await signUp(browser, 'owner');
+	const editor = await signUp(browser, 'editor');
+	const viewer = await signUp(browser, 'viewer');
+	const { promptPath } = await teamWithPrompt(owner, [
+		[editor, 'editor'],
+		[viewer, 'viewer']
+	]);
+
+	// The owner opens a session from the prompt page; the editor joins it by its address.
+	await owner.page.getByRole('link', { name: 'Run it live' }).click();
+	await expect(owner.page).toHaveURL(`${promptPath}/sessions`);
+	await owner.page.getByLabel('Title').fill('Adders compared');
+	await owner.page.getByRole('button', { name: 'Open session' }).click();
+	await expect(owner.page).toHaveURL(new RegExp(`${promptPath}/sessions/[0-9a-f-]{36}$`));
+	await expect(owner.page.getByRole('heading', { name: 'Adders compared', level: 1 })).toBeVisible();
+	const sessionUrl = owner.page.url();
+	await editor.page.goto(sessionUrl);
+	for (const person of [owner, editor]) {
+		await expectLive(person.page);
+		const here = person.page.getByRole('list', { name: 'Here now' });
+		for (const name of [owner.name, editor.name]) await expect(here.getByText(name, { exact: true })).toBeVisible();
+	}
+	await expect(owner.page.getByTestId('not-configured')).toHaveCount(0);
+
+	// The owner runs v1 on both models at temperature 0; both pages show both streams.
+	const task = `add two numbers ${Date.now()}`;
+	await run(owner.page, { task, temperature: '0', cache: 'auto' });
+	for (const person of [owner, editor]) {
+		for (const model of MODELS) await expect(pane(person.page, model)).toHaveAttribute('data-status', /^(waiting|running)$/);
+	}
+
+	// The viewer opens the session once tokens are arriving, mid-stream.
+	await expect.poll(async () => (await runText(owner.page, 'whiterabbitneo'))?.length ?? 0).toBeGreaterThan(5);
+	await expect(pane(owner.page, 'codet5p')).toHaveAttribute('data-status', 'running');
+	await viewer.page.goto(sessionUrl);
+	await expectLive(viewer.page);
+	// It joined while the runs were still going (a finished run never shows as running again): it
+	// has to catch up and follow, not load a result.
+	for (const model of MODELS) await expect(pane(viewer.page, model)).toHaveAttribute('data-status', 'running');
+
+	// Everyone ends with both runs done and exactly the scripted answer, the same on every page.
+	for (const person of [owner, editor, viewer]) {
+		for (const model of MODELS) {
+			await expect(pane(person.page, model)).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
+			expect(await runText(person.page, model), `${person.name}'s ${model} text`).toBe(ANSWER_TEXT);
+			await expect(pane(person.page, model).getByTestId('cached-mark')).toHaveCount(0);
+		}
+	}
+	expect(tgi.requests).toHaveLength(2);
+	// The answer is rendered as markdown, its code block highlighted.
+	await expect(pane(viewer.page, 'whiterabbitneo').locator('pre code.language-python .hljs-keyword').first()).toHaveText('def');
+	await expect(pane(viewer.page, 'whiterabbitneo').locator('strong')).toHaveText('5');
+	await expect(pane(viewer.page, 'whiterabbitneo').locator('pre code.language-python')).toHaveCount(2);
+
+	// The viewer watches: no run form, no cancel.
+	await expect(viewer.page.getByText('You are watching')).toBeVisible();
+	await expect(viewer.page.getByRole('button', { name: 'Run', exact: true })).toHaveCount(0);
+	await expect(viewer.page.getByLabel('task', { exact: true })).toHaveCount(0);
+
+	// A slower run, uncached; the editor cancels it, and it stops for everyone.
+	tgi.script({ tokens: [...ANSWER, ...ANSWER, ...ANSWER], delayMs: 100 });
+	await run(owner.page, { task: `${task} slowly`, temperature: '0', cache: 'never' });
+	await expect.poll(async () => (await runText(editor.page, 'codet5p'))?.length ?? 0).toBeGreaterThan(5);
+	await expect(pane(editor.page, 'whiterabbitneo')).toHaveAttribute('data-status', 'running');
+	await editor.page.getByRole('button', { name: 'Cancel', exact: true }).click();
+	for (const person of [owner, editor, viewer]) {
+		for (const model of MODELS) {
+			await expect(pane(person.page, model)).toHaveAttribute('data-status', 'cancelled');
+			await expect(pane(person.page, model).getByTestId('run-error')).toContainText(`Cancelled by ${editor.name}`);
+		}
+	}
+	expect(tgi.requests).toHaveLength(2);
+	await Promise.all(tgi.requests.map((request) => request.finished));
+	for (const request of tgi.requests) {
+		expect(request.clientClosed).toBe(true);
+		expect(request.tokensSent).toBeLessThan(ANSWER.length * 3);
+	}
+	// The first run is now listed below, collapsed, linking to its run pages.
+	const earlier = owner.page.getByTestId('run-group').last();
+	await expect(earlier).toBeVisible();
+	await expect(earlier.getByRole('link', { name: /WhiteRabbitNeo-33B: done/ })).toHaveAttribute('href', /\/runs\/[0-9a-f-]{36}$/);
+
+	// The first run again (temperature 0, cache auto): served from the cache, no model request at all.
+	tgi.script({ tokens: ANSWER, delayMs: 60 });
+	await run(owner.page, { task, temperature: '0', cache: 'auto' });
+	for (const person of [owner, editor, viewer]) {
+		for (const model of MODELS) {
+			await expect(pane(person.page, model)).toHaveAttribute('data-status', 'succeeded');
+			await expect(pane(person.page, model).getByTestId('cached-mark')).toBeVisible();
+			expect(await runText(person.page, model)).toBe(ANSWER_TEXT);
+		}
+	}
+	expect(tgi.requests).toHaveLength(0);
+
+	for (const person of [owner, editor, viewer]) await person.context.close();
+});
+
+test('a viewer sees a prompt’s sessions but cannot open one, in the page or by posting the form', async ({ browser, baseURL }) => {
+	const owner = await signUp(browser, 'owner');
+	const viewer = await signUp(browser, 'viewer');
+	const { promptPath } = await teamWithPrompt(owner, [[viewer, 'viewer']]);
+
+	await owner.page.goto(`${promptPath}/sessions`);
+	await owner.page.getByRole('button', { name: 'Open session' }).click();
+	await expect(owner.page).toHaveURL(new RegExp(`${promptPath}/sessions/[0-9a-f-]{36}$`));
+
+	await viewer.page.goto(promptPath);
+	await viewer.page.getByRole('link', { name: 'Run it live' }).click();
+	await expect(viewer.page).toHaveURL(`${promptPath}/sessions`);
+	await expect(viewer.page.getByRole('list', { name: 'Sessions' }).getByRole('listitem')).toHaveCount(1);
+	await expect(viewer.page.getByRole('button', { name: 'Open session' })).toHaveCount(0);
+
+	const refused = await viewer.page.request.post(`${promptPath}/sessions?/open`, {
+		form: { title: 'By a viewer' },
+		headers: { origin: new URL(baseURL!).origin, accept: 'text/html' },
+		maxRedirects: 0
+	});
+	expect(refused.status()).toBe(403);
+	await viewer.page.reload();
+	await expect(viewer.page.getByRole('list', { name: 'Sessions' }).getByRole('listitem')).toHaveCount(1);
+
+	// The session itself is open to the viewer, to watch.
+	await viewer.page.getByRole('list', { name: 'Sessions' }).getByRole('link').click();
+	await expectLive(viewer.page);
+	await expect(viewer.page.getByText('You are watching')).toBeVisible();
+	await expect(viewer.page.getByRole('button', { name: 'Run', exact: true })).toHaveCount(0);
+
+	for (const person of [owner, viewer]) await person.context.close();
+});
