@@ -1,11 +1,20 @@
 // Who is watching a session: the users behind the sockets in its room, on every instance
-// (fetchSockets goes through the adapter). Announcements are coalesced per session, so a crowd
-// joining at once costs one presence event per short interval, not one per join times the crowd.
-import { sessionRoom, type Participant } from '$lib/realtime/session-events';
+// (fetchSockets goes through the adapter). Announcements are coalesced per session, longer in a big
+// room, and name at most SESSION_LIMITS.presenceListed people (the rest are a count): each one goes
+// to everyone in the room, so a crowd joining would otherwise cost the square of its size.
+import { SESSION_LIMITS, sessionRoom, type Participant } from '$lib/realtime/session-events';
 import { logger } from '$lib/server/logger';
 import type { HubServer } from './types';
 
 const ANNOUNCE_AFTER_MS = 150;
+/** A room of n sockets waits n × this (at most 2 s) between announcements. */
+const ANNOUNCE_MS_PER_SOCKET = 2;
+const ANNOUNCE_AFTER_MAX_MS = 2000;
+
+export interface PresenceList {
+	participants: Participant[];
+	total: number;
+}
 
 export class Presence {
 	private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
@@ -13,7 +22,7 @@ export class Presence {
 
 	constructor(private readonly io: HubServer) {}
 
-	async participants(sessionId: string): Promise<Participant[]> {
+	async participants(sessionId: string): Promise<PresenceList> {
 		const sockets = await this.io.in(sessionRoom(sessionId)).fetchSockets();
 		const byUser = new Map<string, Participant>();
 		for (const socket of sockets) {
@@ -23,18 +32,24 @@ export class Presence {
 			if (known) known.connections++;
 			else byUser.set(socket.data.userId, { userId: socket.data.userId, username: socket.data.username, role: joined.role, connections: 1 });
 		}
-		return [...byUser.values()].sort((a, b) => a.username.localeCompare(b.username));
+		const rank = { owner: 0, editor: 1, viewer: 2 } as const;
+		const everyone = [...byUser.values()].sort((a, b) => rank[a.role] - rank[b.role] || a.username.localeCompare(b.username));
+		return { participants: everyone.slice(0, SESSION_LIMITS.presenceListed), total: everyone.length };
 	}
 
 	/** Announces the session's participants to its room shortly (once for a burst of changes). */
 	announce(sessionId: string): void {
 		if (this.closed || this.pending.has(sessionId)) return;
+		const roomSize = this.io.of('/').adapter.rooms.get(sessionRoom(sessionId))?.size ?? 0;
+		const delay = Math.min(ANNOUNCE_AFTER_MAX_MS, Math.max(ANNOUNCE_AFTER_MS, roomSize * ANNOUNCE_MS_PER_SOCKET));
 		const timer = setTimeout(() => {
 			this.pending.delete(sessionId);
 			this.participants(sessionId)
-				.then((participants) => this.io.to(sessionRoom(sessionId)).emit('session:presence', { sessionId, participants }))
+				.then(({ participants, total }) => {
+					if (!this.closed) this.io.to(sessionRoom(sessionId)).emit('session:presence', { sessionId, participants, total });
+				})
 				.catch((error) => logger.warn({ err: error, sessionId }, 'announcing session presence failed'));
-		}, ANNOUNCE_AFTER_MS);
+		}, delay);
 		timer.unref();
 		this.pending.set(sessionId, timer);
 	}

@@ -106,8 +106,15 @@ export class GenerationHub {
 			await socket.join(sessionRoom(sessionId));
 			socket.data.sessions[sessionId] = { workspaceId: access.session.workspaceId, promptId: access.session.promptId, role: access.role, canRun: access.canRun };
 			this.presence.announce(sessionId);
-			const [participants, runs] = await Promise.all([this.presence.participants(sessionId), sessionRunViews(sessionId)]);
-			const snapshot: SessionSnapshot = { sessionId, participants, runs, canRun: access.canRun, notConfigured: notConfigured() };
+			const [presence, runs] = await Promise.all([this.presence.participants(sessionId), sessionRunViews(sessionId)]);
+			const snapshot: SessionSnapshot = {
+				sessionId,
+				participants: presence.participants,
+				participantTotal: presence.total,
+				runs,
+				canRun: access.canRun,
+				notConfigured: notConfigured()
+			};
 			return snapshot;
 		});
 		onClientEvent(socket, 'session:leave', ({ sessionId }) => {

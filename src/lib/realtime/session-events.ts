@@ -15,6 +15,8 @@ export const SESSION_LIMITS = {
 	stopLength: 64,
 	/** Runs a participant receives on joining, newest first (older ones are on the history page). */
 	runsInSnapshot: 20,
+	/** Participants named in a presence event; a bigger crowd is counted in `total`, not listed. */
+	presenceListed: 100,
 	/** Largest event the hub reads (socket.io's maxHttpBufferSize); a bigger one closes the socket. */
 	maxEventBytes: 1_000_000
 } as const;
@@ -140,6 +142,8 @@ export interface RunView {
 export interface SessionSnapshot {
 	sessionId: string;
 	participants: Participant[];
+	/** People in the session, listed or not. */
+	participantTotal: number;
 	/** Newest first, at most SESSION_LIMITS.runsInSnapshot. */
 	runs: RunView[];
 	/** Whether this participant may run and cancel (editors and owners). */
@@ -170,7 +174,8 @@ export interface ResyncResult {
 }
 
 export interface ServerToClientEvents {
-	'session:presence': (payload: { sessionId: string; participants: Participant[] }) => void;
+	/** Who is here: at most SESSION_LIMITS.presenceListed named (editors first), `total` people in all. */
+	'session:presence': (payload: { sessionId: string; participants: Participant[]; total: number }) => void;
 	'run:started': (payload: { run: RunView }) => void;
 	'run:waiting': (payload: WaitingEvent) => void;
 	'run:tokens': (payload: TokenEvent) => void;

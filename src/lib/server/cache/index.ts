@@ -37,7 +37,10 @@ export async function lookupAnswer(key: CacheKey): Promise<CachedAnswer | null> 
 		await db.modelCache.update({ where: { id: row.id }, data: { isValid: false } });
 		return null;
 	}
-	await db.modelCache.update({ where: { id: row.id }, data: { accessCount: { increment: 1 }, lastAccessedAt: new Date() } });
+	// Counting the hit must not hold up the replay.
+	void db.modelCache
+		.update({ where: { id: row.id }, data: { accessCount: { increment: 1 }, lastAccessedAt: new Date() } })
+		.catch((error) => logger.warn({ err: error }, 'counting a cache hit failed'));
 	return answer;
 }
 

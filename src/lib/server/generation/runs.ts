@@ -70,7 +70,8 @@ export async function startRuns(access: SessionAccess, request: StartRunRequest)
 			parameters: { ...p.parameters }
 		}))
 	);
-	await touchSession(session.id).catch((error) => logger.warn({ err: error }, 'marking a session active failed'));
+	// Only the session list's order depends on it: not worth holding up the first token.
+	void touchSession(session.id).catch((error) => logger.warn({ err: error }, 'marking a session active failed'));
 
 	const runs = prepared.map((p, i) => {
 		const view: RunView = {
