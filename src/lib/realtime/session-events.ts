@@ -176,6 +176,7 @@ export interface ResyncResult {
 export interface ServerToClientEvents {
 	/** Who is here: at most SESSION_LIMITS.presenceListed named (editors first), `total` people in all. */
 	'session:presence': (payload: { sessionId: string; participants: Participant[]; total: number }) => void;
+	/** A run began; sent again, before its first token, once the cache decided (cacheOutcome set). */
 	'run:started': (payload: { run: RunView }) => void;
 	'run:waiting': (payload: WaitingEvent) => void;
 	'run:tokens': (payload: TokenEvent) => void;

@@ -65,8 +65,10 @@ export class ActiveRun implements FlightSubscriber {
 		return this.recorded;
 	}
 
+	/** Announced again (run:started with the outcome) before its first token, so "cached" shows at once. */
 	setCacheOutcome(outcome: CacheOutcome): void {
 		this.view.cacheOutcome = outcome;
+		if (!this.settled) runEvents().emit('started', { ...this.view });
 	}
 
 	/** Takes its tokens from the flight (from its first token, whenever this run joined it). */
