@@ -3,42 +3,11 @@
 // answers, else the embedded engine in a temporary folder) and loads the studio's server code
 // through Vite (for $lib and $realtime). Redis is used, as by the integration tests, when it answers
 // at TEST_REDIS_URL (default redis://127.0.0.1:6379), under a key prefix of this run's own.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import pg from 'pg';
+import { resolve } from 'node:path';
+import { chooseDatabase } from './bench-database.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const redact = (url) => `${url.protocol}//${url.host}${url.pathname}`;
-
-async function chooseDatabase() {
-	const admin = process.env.TEST_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
-	const client = new pg.Client({ connectionString: admin, connectionTimeoutMillis: 2000 });
-	try {
-		await client.connect();
-		const name = `cts_bench_${Date.now()}`;
-		await client.query(`create database "${name}"`);
-		const url = new URL(admin);
-		url.pathname = `/${name}`;
-		process.env.DATABASE_URL = url.toString();
-		return {
-			description: `PostgreSQL at ${url.host}/${name} (created for this run, dropped after)`,
-			async drop() {
-				await client.query(`drop database if exists "${name}" with (force)`);
-				await client.end();
-			}
-		};
-	} catch (error) {
-		await client.end().catch(() => {});
-		const dataDir = await mkdtemp(join(tmpdir(), 'cts-bench-'));
-		delete process.env.DATABASE_URL;
-		process.env.DATA_DIR = dataDir;
-		return {
-			description: `embedded PostgreSQL (PGlite) in ${dataDir} (no PostgreSQL server: ${error.message})`,
-			drop: () => rm(dataDir, { recursive: true, force: true })
-		};
-	}
-}
 
 async function chooseRedis() {
 	const url = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';

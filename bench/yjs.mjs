@@ -2,12 +2,10 @@
 // and one run. This entry picks the database (a bench database on the PostgreSQL server when one
 // answers, else the embedded engine in a temporary folder), loads the studio's server code through
 // Vite (for $lib and $realtime) and runs bench/yjs-bench.ts.
-import { mkdtemp, rm } from 'node:fs/promises';
 import { registerHooks } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
+import { chooseDatabase } from './bench-database.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -20,35 +18,6 @@ registerHooks({
 		return next(specifier, context);
 	}
 });
-
-async function chooseDatabase() {
-	const admin = process.env.TEST_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
-	const client = new pg.Client({ connectionString: admin, connectionTimeoutMillis: 2000 });
-	try {
-		await client.connect();
-		const name = `cts_bench_${Date.now()}`;
-		await client.query(`create database "${name}"`);
-		const url = new URL(admin);
-		url.pathname = `/${name}`;
-		process.env.DATABASE_URL = url.toString();
-		return {
-			description: `PostgreSQL at ${url.host}/${name} (created for this run, dropped after)`,
-			async drop() {
-				await client.query(`drop database if exists "${name}" with (force)`);
-				await client.end();
-			}
-		};
-	} catch (error) {
-		await client.end().catch(() => {});
-		const dataDir = await mkdtemp(join(tmpdir(), 'cts-bench-'));
-		delete process.env.DATABASE_URL;
-		process.env.DATA_DIR = dataDir;
-		return {
-			description: `embedded PostgreSQL (PGlite) in ${dataDir} (no PostgreSQL server: ${error.message})`,
-			drop: () => rm(dataDir, { recursive: true, force: true })
-		};
-	}
-}
 
 process.env.LOG_LEVEL ??= 'warn';
 const database = await chooseDatabase();
