@@ -1,9 +1,9 @@
 // Throttles failed sign-ins per account and per client address (rate-limiter-flexible). Counts
 // live in Redis when configured, so every instance sees the same numbers; in memory otherwise.
 // A Redis outage falls back to memory rather than opening the gate or locking everyone out.
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { config } from '../config';
-import { redis, redisKey } from '../redis';
+import { sharedLimiter } from '../rate-limit';
 
 interface Limiters {
 	account: RateLimiterAbstract;
@@ -13,24 +13,11 @@ interface Limiters {
 const LIMITERS = Symbol.for('codetunestudio.signinLimiters');
 const globals = globalThis as Record<symbol, Limiters | undefined>;
 
-function build(name: string, points: number, duration: number): RateLimiterAbstract {
-	const memory = new RateLimiterMemory({ keyPrefix: name, points, duration });
-	const client = redis();
-	if (!client) return memory;
-	return new RateLimiterRedis({
-		storeClient: client,
-		keyPrefix: redisKey('signin', name),
-		points,
-		duration,
-		insuranceLimiter: memory
-	});
-}
-
 function limiters(): Limiters {
 	const c = config();
 	globals[LIMITERS] ??= {
-		account: build('account', c.SIGNIN_MAX_FAILURES_PER_ACCOUNT, c.SIGNIN_WINDOW_SECONDS),
-		address: build('address', c.SIGNIN_MAX_FAILURES_PER_ADDRESS, c.SIGNIN_WINDOW_SECONDS)
+		account: sharedLimiter(['signin', 'account'], c.SIGNIN_MAX_FAILURES_PER_ACCOUNT, c.SIGNIN_WINDOW_SECONDS),
+		address: sharedLimiter(['signin', 'address'], c.SIGNIN_MAX_FAILURES_PER_ADDRESS, c.SIGNIN_WINDOW_SECONDS)
 	};
 	return globals[LIMITERS];
 }

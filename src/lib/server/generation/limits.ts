@@ -1,8 +1,7 @@
-// Run starts per user per minute (rate-limiter-flexible): in Redis when configured, so every
-// instance counts the same starts; in memory otherwise. A Redis outage falls back to memory.
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+// Run starts per user per minute, counted where every instance sees them (rate-limit.ts).
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ServiceError } from '../errors';
-import { redis, redisKey } from '../redis';
+import { sharedLimiter } from '../rate-limit';
 import { generationSettings } from './settings';
 
 const LIMITER = Symbol.for('codetunestudio.runLimiter');
@@ -10,14 +9,7 @@ const globals = globalThis as Record<symbol, { points: number; limiter: RateLimi
 
 function limiter(): RateLimiterAbstract {
 	const points = generationSettings().runsPerMinutePerUser;
-	if (globals[LIMITER]?.points !== points) {
-		const memory = new RateLimiterMemory({ keyPrefix: 'runs', points, duration: 60 });
-		const client = redis();
-		const chosen = client
-			? new RateLimiterRedis({ storeClient: client, keyPrefix: redisKey('runs'), points, duration: 60, insuranceLimiter: memory })
-			: memory;
-		globals[LIMITER] = { points, limiter: chosen };
-	}
+	if (globals[LIMITER]?.points !== points) globals[LIMITER] = { points, limiter: sharedLimiter(['runs'], points, 60) };
 	return globals[LIMITER]!.limiter;
 }
 
