@@ -146,13 +146,19 @@ export function toRunView(row: ViewRow, lastSeq: number, liveText?: string): Run
 	};
 }
 
-/** A session's most recent runs as stored, newest first, with their logged text for running ones. */
-export async function storedRunViews(sessionId: string, take: number): Promise<RunView[]> {
+/**
+ * A session's most recent runs as stored, newest first, with their logged text for running ones,
+ * except those `runsHere` says this instance holds in memory (the caller has their text already).
+ */
+export async function storedRunViews(sessionId: string, take: number, runsHere: (executionId: string) => boolean): Promise<RunView[]> {
 	const db = await prisma();
 	const rows = await db.executionHistory.findMany({ where: { sessionId }, orderBy: [{ executedAt: 'desc' }, { id: 'desc' }], take, select: viewSelect });
 	const sequences = await lastSequences(rows.map((row) => row.id));
 	const views: RunView[] = [];
-	for (const row of rows) views.push(await withLoggedText(row, sequences.get(row.id) ?? 0));
+	for (const row of rows) {
+		const lastSeq = sequences.get(row.id) ?? 0;
+		views.push(runsHere(row.id) ? toRunView(row, lastSeq) : await withLoggedText(row, lastSeq));
+	}
 	return views;
 }
 

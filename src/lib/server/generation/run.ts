@@ -49,6 +49,7 @@ export class ActiveRun implements FlightSubscriber {
 	private promptTokens: number | null = null;
 	private completionTokens: number | null = null;
 
+	/** The run's state but its text, which snapshot() builds from the tokens. */
 	constructor(readonly view: RunView) {
 		const settings = generationSettings();
 		this.log = new TokenLog(view.executionId, settings.flushEveryTokens, settings.flushIntervalMs);
@@ -68,7 +69,7 @@ export class ActiveRun implements FlightSubscriber {
 	/** Announced again (run:started with the outcome) before its first token, so "cached" shows at once. */
 	setCacheOutcome(outcome: CacheOutcome): void {
 		this.view.cacheOutcome = outcome;
-		if (!this.settled) runEvents().emit('started', { ...this.view });
+		if (!this.settled) runEvents().emit('started', this.snapshot());
 	}
 
 	/** Takes its tokens from the flight (from its first token, whenever this run joined it). */
@@ -89,6 +90,11 @@ export class ActiveRun implements FlightSubscriber {
 		this.promptTokens = answer.promptTokens;
 		this.completionTokens = answer.completionTokens;
 		this.settle('succeeded', { finishReason: answer.finishReason, error: null });
+	}
+
+	/** The run as participants see it now; its text is the tokens so far (kept once, as tokens). */
+	snapshot(): RunView {
+		return { ...this.view, text: this.tokens.join('') };
 	}
 
 	/** The tokens after `afterSeq`, from memory. */
@@ -121,7 +127,6 @@ export class ActiveRun implements FlightSubscriber {
 		this.view.waitingMessage = null;
 		this.tokens.push(text);
 		const seq = ++this.view.lastSeq;
-		this.view.text += text;
 		// Sockets first, the log right after: the log must never hold up the stream.
 		runEvents().emit('token', { sessionId: this.view.sessionId, executionId: this.view.executionId, seq, text });
 		this.log.append({ seq, text });
@@ -169,7 +174,7 @@ export class ActiveRun implements FlightSubscriber {
 		const hit = this.view.cacheOutcome === 'hit';
 		const outcome: RunOutcome = {
 			status,
-			output: this.view.text,
+			output: this.tokens.join(''),
 			error: end.error,
 			finishReason: end.finishReason,
 			timeToFirstTokenMs: this.view.timeToFirstTokenMs,
@@ -204,6 +209,6 @@ export class ActiveRun implements FlightSubscriber {
 				await new Promise((resolve) => setTimeout(resolve, 250 * 4 ** attempt));
 			}
 		}
-		runEvents().emit('finished', { ...this.view });
+		runEvents().emit('finished', this.snapshot());
 	}
 }

@@ -169,12 +169,12 @@ export function cancelLocalGroup(sessionId: string, groupId: string, by: string 
 
 /** What a participant joining now sees: the recent runs, live ones as they are this instant. */
 export async function sessionRunViews(sessionId: string): Promise<RunView[]> {
-	const stored = await storedRunViews(sessionId, SESSION_LIMITS.runsInSnapshot);
+	const stored = await storedRunViews(sessionId, SESSION_LIMITS.runsInSnapshot, (id) => activeRuns().has(id));
 	// Taken after the awaits: for runs on this instance, memory is newer than any event already sent.
 	return Promise.all(
 		stored.map(async (view) => {
 			const live = activeRuns().get(view.executionId);
-			if (live) return { ...live.view, rating: view.rating };
+			if (live) return { ...live.snapshot(), rating: view.rating };
 			// Read as running but not running here (any more): it may have ended while we read, so
 			// read it again; its row is final before a run leaves the active table.
 			if (view.status === 'running') return (await storedRunView(view.executionId)) ?? view;
