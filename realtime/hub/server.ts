@@ -23,7 +23,7 @@ import {
 	type SessionAccess
 } from '$lib/server/generation';
 import { logger } from '$lib/server/logger';
-import { isModelConfigured, notConfiguredMessage } from '$lib/server/models/registry';
+import { isModelConfigured, notConfiguredMessage, standIns } from '$lib/server/models/registry';
 import { redisKey } from '$lib/server/redis';
 import { sameOrigin, sessionToken } from '../http-auth';
 import { onClientEvent, Refusal, refuseUnknownEvents } from './events';
@@ -113,7 +113,8 @@ export class GenerationHub {
 				participantTotal: presence.total,
 				runs,
 				canRun: access.canRun,
-				notConfigured: notConfigured()
+				notConfigured: notConfigured(),
+				standIns: standIns(generationSettings().endpoints)
 			};
 			return snapshot;
 		});

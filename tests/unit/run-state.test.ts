@@ -14,6 +14,7 @@ function view(overrides: Partial<RunView> = {}): RunView {
 		groupId: GROUP,
 		sessionId: SESSION,
 		model: 'whiterabbitneo',
+		standIn: null,
 		status: 'running',
 		startedBy: 'ada',
 		startedAt: STARTED_AT,

@@ -118,6 +118,9 @@ export interface RunView {
 	groupId: string;
 	sessionId: string;
 	model: ModelId;
+	/** The embedded model that ran in the model's place (it has no endpoint): the page says
+	 * "local stand-in model" on such an output. Null when the model's own endpoint served it. */
+	standIn: string | null;
 	status: LiveRunStatus;
 	startedBy: string | null;
 	startedAt: string;
@@ -150,6 +153,8 @@ export interface SessionSnapshot {
 	canRun: boolean;
 	/** Models with no endpoint, each with what to set to add one. */
 	notConfigured: Partial<Record<ModelId, string>>;
+	/** Models with no endpoint that run on the embedded stand-in model, each with its id. */
+	standIns: Partial<Record<ModelId, string>>;
 }
 
 export interface TokenEvent {

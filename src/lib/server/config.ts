@@ -47,7 +47,25 @@ const schema = z.object({
 	/** How long a cached model answer is served (the original plan: 24 h). */
 	MODEL_CACHE_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(24),
 	/** Hourly price of the GPU that serves the models, for each run's cost estimate (an A100 Space). */
-	MODEL_COST_PER_HOUR_USD: z.coerce.number().min(0).max(10_000).default(2.5)
+	MODEL_COST_PER_HOUR_USD: z.coerce.number().min(0).max(10_000).default(2.5),
+	/** The in-process model that stands in for a model with no endpoint: a folder name under
+	 * EMBEDDED_MODEL_DIR (the shipped one by default) or a Hugging Face Hub id (downloaded once into
+	 * EMBEDDED_MODEL_CACHE_DIR). `off`: no stand-in; a model with no endpoint cannot run. */
+	EMBEDDED_MODEL: z
+		.string()
+		.trim()
+		.max(100)
+		.regex(/^[\w.-]+(\/[\w.-]+)?$/, 'must be off, a folder name or a Hub id such as owner/name')
+		.default('codetune-tiny-code'),
+	EMBEDDED_MODEL_DIR: z.string().trim().min(1).default('./models'),
+	/** Where Hub downloads are kept; DATA_DIR/model-cache when unset. */
+	EMBEDDED_MODEL_CACHE_DIR: z
+		.string()
+		.trim()
+		.optional()
+		.transform((value) => (value ? value : undefined)),
+	/** Where Hub ids are downloaded from (the Hub itself, or a mirror). */
+	EMBEDDED_MODEL_HUB_URL: optionalUrl(['http://', 'https://']).transform((value) => value ?? 'https://huggingface.co/')
 });
 
 export type Config = z.infer<typeof schema>;

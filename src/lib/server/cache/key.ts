@@ -15,8 +15,12 @@ export interface CacheKey {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-export function cacheKey(model: ModelId, prompt: FormattedPrompt, parameters: GenerationParameters): CacheKey {
-	return { modelName: model, promptHash: sha256(canonicalJson(prompt)), parametersHash: sha256(canonicalJson(parameters)) };
+/**
+ * The key of a request. A run on the embedded stand-in is keyed apart from its model's (`codet5p~codetune-tiny-code`):
+ * the stand-in's answers must never be served once the real model has an endpoint.
+ */
+export function cacheKey(model: ModelId, prompt: FormattedPrompt, parameters: GenerationParameters, standIn: string | null = null): CacheKey {
+	return { modelName: standIn ? `${model}~${standIn}` : model, promptHash: sha256(canonicalJson(prompt)), parametersHash: sha256(canonicalJson(parameters)) };
 }
 
 /** One string per key, for the in-flight table. */

@@ -25,6 +25,8 @@ export interface RunSummary {
 	versionNumber: number | null;
 	model: string;
 	modelName: string;
+	/** The embedded model that ran in the model's place, when it had no endpoint. */
+	standIn: string | null;
 	status: RunStatus;
 	startedBy: string | null;
 	startedAt: string;
@@ -82,6 +84,7 @@ const summarySelect = {
 	runGroupId: true,
 	sessionId: true,
 	modelUsed: true,
+	standInModel: true,
 	status: true,
 	executedAt: true,
 	finishedAt: true,
@@ -125,6 +128,7 @@ function toSummary(row: SummaryRow): RunSummary {
 		versionNumber: row.version?.versionNumber ?? null,
 		model: row.modelUsed,
 		modelName: modelName(row.modelUsed),
+		standIn: row.standInModel,
 		status: row.status,
 		startedBy: row.user?.username ?? null,
 		startedAt: row.executedAt.toISOString(),

@@ -15,6 +15,7 @@ export interface NewRunRow {
 	userId: string;
 	groupId: string;
 	model: ModelId;
+	standInModel: string | null;
 	cacheMode: CacheMode;
 	variables: Record<string, string>;
 	renderedPrompt: string;
@@ -48,6 +49,7 @@ export async function createRunRows(rows: NewRunRow[]): Promise<{ id: string; ex
 			source: 'studio' as const,
 			status: 'running' as const,
 			modelUsed: row.model,
+			standInModel: row.standInModel,
 			cacheMode: row.cacheMode,
 			inputData: row.variables,
 			renderedPrompt: row.renderedPrompt,
@@ -100,6 +102,7 @@ const viewSelect = {
 	runGroupId: true,
 	sessionId: true,
 	modelUsed: true,
+	standInModel: true,
 	status: true,
 	executedAt: true,
 	finishedAt: true,
@@ -126,6 +129,7 @@ export function toRunView(row: ViewRow, lastSeq: number, liveText?: string): Run
 		groupId: row.runGroupId ?? row.id,
 		sessionId: row.sessionId ?? '',
 		model: isModelId(row.modelUsed) ? row.modelUsed : 'whiterabbitneo',
+		standIn: row.standInModel,
 		status: row.status,
 		startedBy: row.user?.username ?? null,
 		startedAt: row.executedAt.toISOString(),

@@ -183,7 +183,8 @@ export class ActiveRun implements FlightSubscriber {
 			completionTokens: this.completionTokens ?? (this.view.lastSeq > 0 ? this.view.lastSeq : null),
 			cacheOutcome: this.view.cacheOutcome,
 			// A hit (stored or shared in flight) made no call of its own: it cost the GPU nothing.
-			costUsd: hit ? 0 : (latencyMs / 3_600_000) * generationSettings().costPerHourUsd
+			// The stand-in runs on this machine's CPU: no GPU hour to pay for.
+			costUsd: hit || this.view.standIn ? 0 : (latencyMs / 3_600_000) * generationSettings().costPerHourUsd
 		};
 		Object.assign(this.view, {
 			status,

@@ -8,8 +8,9 @@ import { cacheDecision, cacheKey, flightKey, isCacheable, lookupAnswer, storeAns
 import { forbidden, notFound } from '../errors';
 import { logger } from '../logger';
 import { readDraftContent } from '../drafts';
-import { prepareRequest, type GenerationInput, type PreparedRequest } from '../models/gateway';
-import type { FormattedPrompt, ModelId } from '../models/registry';
+import { ModelNotConfiguredError, prepareRequest, type GenerationInput, type PreparedRequest } from '../models/gateway';
+import { checkFits, embeddedModel, promptTokenCount } from '../models/embedded';
+import { getModel, type FormattedPrompt, type ModelId } from '../models/registry';
 import { redis } from '../redis';
 import { versionByNumber } from '../versions/history';
 import { Flight, sharedFlights } from './flight';
@@ -34,6 +35,22 @@ async function runContent(access: SessionAccess, request: StartRunRequest): Prom
 	return { content: version.content, versionId: version.id };
 }
 
+const standInOf = (request: PreparedRequest): string | null => (request.backend.kind === 'embedded' ? request.backend.modelId : null);
+
+/**
+ * For a model the embedded stand-in serves: loads it (once per process), names the model actually
+ * loaded (a Hub id that could not be had falls back to the shipped one) and refuses, before any row
+ * is written, a prompt that leaves it no room to answer.
+ */
+async function withStandInChecked(request: PreparedRequest): Promise<PreparedRequest> {
+	if (request.backend.kind !== 'embedded' || request.prompt.format !== 'text') return request;
+	const model = await embeddedModel().catch((error: unknown) => {
+		throw new ModelNotConfiguredError(`${getModel(request.model).displayName} has no endpoint and the local stand-in model could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+	});
+	checkFits(model, promptTokenCount(model, request.prompt.text));
+	return { ...request, backend: { kind: 'embedded', modelId: model.id } };
+}
+
 /** The version's (or draft's) parameters with the run's own choices laid over them. */
 function withOverrides(content: DraftContent, overrides: StartRunRequest['parameters']): DraftContent {
 	const chosen = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
@@ -51,7 +68,9 @@ export async function startRuns(access: SessionAccess, request: StartRunRequest)
 	const { content: base, versionId } = await runContent(access, request);
 	const content = withOverrides(base, request.parameters);
 	const input: GenerationInput = { content, variables: request.variables };
-	const prepared: PreparedRequest[] = request.models.map((model) => prepareRequest(model, input, generationSettings().endpoints));
+	const prepared: PreparedRequest[] = await Promise.all(
+		request.models.map((model) => withStandInChecked(prepareRequest(model, input, generationSettings().endpoints)))
+	);
 
 	const groupId = randomUUID();
 	const { session } = access;
@@ -64,6 +83,7 @@ export async function startRuns(access: SessionAccess, request: StartRunRequest)
 			userId: access.userId,
 			groupId,
 			model: p.model,
+			standInModel: standInOf(p),
 			cacheMode: request.cacheMode,
 			variables: request.variables,
 			renderedPrompt: renderedPromptText(p.prompt),
@@ -79,6 +99,7 @@ export async function startRuns(access: SessionAccess, request: StartRunRequest)
 			groupId,
 			sessionId: session.id,
 			model: p.model,
+			standIn: standInOf(p),
 			status: 'running',
 			startedBy: access.username,
 			startedAt: rows[i]!.executedAt.toISOString(),
@@ -114,7 +135,7 @@ async function feed(run: ActiveRun, request: PreparedRequest, input: GenerationI
 		run.setCacheOutcome('skip');
 		return run.follow(new Flight(request.model, input));
 	}
-	const key = cacheKey(request.model, request.prompt, request.parameters);
+	const key = cacheKey(request.model, request.prompt, request.parameters, standInOf(request));
 	const id = flightKey(key);
 	const inAir = () => {
 		const flight = sharedFlights().get(id);

@@ -21,7 +21,12 @@ const globals = globalThis as Record<symbol, GenerationSettings | undefined>;
 function fromConfig(): GenerationSettings {
 	const c = config();
 	return {
-		endpoints: { WHITERABBITNEO_ENDPOINT_URL: c.WHITERABBITNEO_ENDPOINT_URL, CODET5P_ENDPOINT_URL: c.CODET5P_ENDPOINT_URL, HF_TOKEN: c.HF_TOKEN },
+		endpoints: {
+			WHITERABBITNEO_ENDPOINT_URL: c.WHITERABBITNEO_ENDPOINT_URL,
+			CODET5P_ENDPOINT_URL: c.CODET5P_ENDPOINT_URL,
+			HF_TOKEN: c.HF_TOKEN,
+			EMBEDDED_MODEL: c.EMBEDDED_MODEL
+		},
 		idleTimeoutMs: c.GENERATION_IDLE_TIMEOUT_SECONDS * 1000,
 		wakeInitialDelayMs: c.MODEL_WAKE_INITIAL_DELAY_MS,
 		wakeMaxDelayMs: 30_000,

@@ -24,15 +24,17 @@ import {
 import {
 	formatPrompt,
 	getModel,
-	modelEndpoint,
+	modelBackend,
 	normaliseParameters,
 	notConfiguredMessage,
 	type EndpointSettings,
 	type FormattedPrompt,
 	type GenerationParameters,
+	type ModelBackend,
 	type ModelEndpoint,
 	type ModelId
 } from './registry';
+import { embeddedModel, streamEmbedded } from './embedded';
 
 export * from './errors';
 export { isModelConfigured, notConfiguredMessage } from './registry';
@@ -61,18 +63,19 @@ export interface GenerationOptions {
 
 export interface PreparedRequest {
 	model: ModelId;
-	endpoint: ModelEndpoint;
+	backend: ModelBackend;
 	prompt: FormattedPrompt;
 	parameters: GenerationParameters;
 }
 
 /**
- * Everything a run sends, checked before any request: the endpoint (or ModelNotConfiguredError) and
- * the rendered prompt (or ModelInputError naming the missing variables).
+ * Everything a run sends, checked before any request: where it goes (the endpoint, the embedded
+ * stand-in, or ModelNotConfiguredError) and the rendered prompt (or ModelInputError naming the
+ * missing variables). The stand-in is a plain code model: it gets every prompt as one text.
  */
 export function prepareRequest(model: ModelId, input: GenerationInput, settings?: EndpointSettings): PreparedRequest {
-	const endpoint = modelEndpoint(model, settings);
-	if (!endpoint) throw new ModelNotConfiguredError(notConfiguredMessage(model));
+	const backend = modelBackend(model, settings);
+	if (!backend) throw new ModelNotConfiguredError(notConfiguredMessage(model));
 	const { content, variables } = input;
 	let rendered: string;
 	try {
@@ -90,8 +93,8 @@ export function prepareRequest(model: ModelId, input: GenerationInput, settings?
 	}
 	return {
 		model,
-		endpoint,
-		prompt: formatPrompt(model, content, rendered),
+		backend,
+		prompt: formatPrompt(model, content, rendered, backend.kind === 'embedded' ? 'text' : undefined),
 		parameters: normaliseParameters(model, content.parameters)
 	};
 }
@@ -103,8 +106,8 @@ type Chunk = {
 	usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
 };
 
-function upstream(request: PreparedRequest, signal: AbortSignal): AsyncGenerator<Chunk> {
-	const { endpoint, prompt, parameters, model } = request;
+function upstream(request: PreparedRequest, endpoint: ModelEndpoint, signal: AbortSignal): AsyncGenerator<Chunk> {
+	const { prompt, parameters, model } = request;
 	const base = { endpointUrl: endpoint.url, model: getModel(model).hubModelId, accessToken: endpoint.token };
 	const options = { signal, retry_on_error: false };
 	if (prompt.format === 'chat') {
@@ -180,6 +183,11 @@ export async function* streamGeneration(
 	options: GenerationOptions = {}
 ): AsyncGenerator<GenerationEvent, void, undefined> {
 	const request = prepareRequest(model, input, options.settings);
+	if (request.backend.kind === 'embedded') {
+		if (request.prompt.format !== 'text') throw new ModelInputError('The stand-in model takes a text prompt.');
+		// In-process: no connection to time out, no loading to wait out (the first run loads the model).
+		return yield* streamEmbedded(await embeddedModel(), { text: request.prompt.text, parameters: request.parameters }, options.signal);
+	}
 	const { displayName } = getModel(model);
 	const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
 	const controller = new AbortController();
@@ -199,7 +207,7 @@ export async function* streamGeneration(
 	let partial = '';
 	let finishReason: string | undefined;
 	let usage: Usage | undefined;
-	const chunks = upstream(request, controller.signal);
+	const chunks = upstream(request, request.backend, controller.signal);
 	try {
 		arm();
 		while (true) {

@@ -5,15 +5,48 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import { config } from '../config';
 import type { DraftContent, DraftParameters } from '$lib/prompt-doc';
-import { getModel, type ModelId } from '$lib/models';
+import { getModel, MODEL_IDS, type ModelId, type PromptFormat } from '$lib/models';
 
 export { MODEL_IDS, MODELS, getModel, isModelId, type ModelDefinition, type ModelId, type ParameterLimits, type PromptFormat } from '$lib/models';
 
-export type EndpointSettings = Pick<Config, 'WHITERABBITNEO_ENDPOINT_URL' | 'CODET5P_ENDPOINT_URL' | 'HF_TOKEN'>;
+/**
+ * Where the models are served. EMBEDDED_MODEL names the in-process stand-in for a model with no
+ * endpoint; settings that leave it out (or say `off`) have none, and such a model cannot run.
+ */
+export type EndpointSettings = Pick<Config, 'WHITERABBITNEO_ENDPOINT_URL' | 'CODET5P_ENDPOINT_URL' | 'HF_TOKEN'> & {
+	EMBEDDED_MODEL?: string;
+};
 
 export interface ModelEndpoint {
 	url: string;
 	token?: string;
+}
+
+/** What serves a model's runs: its endpoint, or the embedded stand-in model running in this process. */
+export type ModelBackend = ({ kind: 'endpoint' } & ModelEndpoint) | { kind: 'embedded'; modelId: string };
+
+/** The id of the stand-in model, or null when there is none. */
+export function standInModelId(settings: EndpointSettings = config()): string | null {
+	const id = settings.EMBEDDED_MODEL;
+	return id && id !== 'off' ? id : null;
+}
+
+/** The model's endpoint when configured, else the embedded stand-in, else null (the model cannot run). */
+export function modelBackend(id: ModelId, settings: EndpointSettings = config()): ModelBackend | null {
+	const endpoint = modelEndpoint(id, settings);
+	if (endpoint) return { kind: 'endpoint', ...endpoint };
+	const standIn = standInModelId(settings);
+	return standIn ? { kind: 'embedded', modelId: standIn } : null;
+}
+
+/** The models that run on the stand-in, each with the stand-in's id. */
+export function standIns(settings: EndpointSettings = config()): Partial<Record<ModelId, string>> {
+	const out: Partial<Record<ModelId, string>> = {};
+	for (const id of MODEL_IDS) {
+		const backend = modelBackend(id, settings);
+		if (backend?.kind === 'embedded') out[id] = backend.modelId;
+	}
+	return out;
 }
 
 /** The model's endpoint, or null when its variable is unset. */
@@ -23,8 +56,9 @@ export function modelEndpoint(id: ModelId, settings: EndpointSettings = config()
 	return { url, ...(settings.HF_TOKEN ? { token: settings.HF_TOKEN } : {}) };
 }
 
+/** Whether the model can run: it has an endpoint, or the stand-in takes its place. */
 export function isModelConfigured(id: ModelId, settings: EndpointSettings = config()): boolean {
-	return modelEndpoint(id, settings) !== null;
+	return modelBackend(id, settings) !== null;
 }
 
 /** What a studio with no endpoint for the model says, plainly, with how to add one. */
@@ -101,11 +135,12 @@ export type FormattedPrompt = { format: 'chat'; messages: ChatMessage[] } | { fo
 export function formatPrompt(
 	id: ModelId,
 	content: Pick<DraftContent, 'systemPrompt' | 'fewShotExamples'>,
-	renderedUser: string
+	renderedUser: string,
+	format: PromptFormat = getModel(id).format
 ): FormattedPrompt {
 	const system = content.systemPrompt.trim();
 	const examples = content.fewShotExamples.filter((e) => e.input.trim() || e.output.trim());
-	if (getModel(id).format === 'chat') {
+	if (format === 'chat') {
 		const messages: ChatMessage[] = [];
 		if (system) messages.push({ role: 'system', content: system });
 		for (const example of examples) {

@@ -3,12 +3,12 @@ import { MODEL_IDS } from '$lib/models';
 import { hubMetrics, realtimeStatus } from '$realtime/index';
 import { database } from '$lib/server/db';
 import { activeRuns, generationSettings } from '$lib/server/generation';
-import { isModelConfigured } from '$lib/server/models/registry';
+import { modelBackend } from '$lib/server/models/registry';
 import type { RequestHandler } from './$types';
 
 /**
  * Liveness for load balancers and the Space: the database answers and realtime/ is mounted; also
- * which models have an endpoint and how busy the generation hub is (no secrets: no URLs).
+ * which models have an endpoint (or run on the embedded stand-in) and how busy the generation hub is (no secrets: no URLs).
  */
 export const GET: RequestHandler = async () => {
 	const db = await database();
@@ -18,7 +18,13 @@ export const GET: RequestHandler = async () => {
 		ok: true,
 		database: db.target.kind === 'postgres' ? 'postgresql' : 'embedded',
 		realtime: realtimeStatus(),
-		models: Object.fromEntries(MODEL_IDS.map((id) => [id, isModelConfigured(id, endpoints) ? 'configured' : 'not-configured'])),
+		// 'endpoint' | 'stand-in' (the embedded model runs it) | 'not-configured'
+		models: Object.fromEntries(
+			MODEL_IDS.map((id) => {
+				const backend = modelBackend(id, endpoints);
+				return [id, backend === null ? 'not-configured' : backend.kind === 'endpoint' ? 'endpoint' : 'stand-in'];
+			})
+		),
 		generation: { activeRuns: activeRuns().size, hub: hubMetrics() }
 	});
 };
