@@ -27,6 +27,8 @@ COPY --from=build --chown=node:node /app/package.json /app/server.js ./
 COPY --from=build --chown=node:node /app/build ./build
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/prisma ./prisma
+# The embedded stand-in model (models/codetune-tiny-code), for a model with no endpoint; not its training scripts.
+COPY --from=build --chown=node:node /app/models/codetune-tiny-code ./models/codetune-tiny-code
 RUN mkdir -p /home/node/data && chown node:node /home/node/data
 USER node
 EXPOSE 7860

@@ -47,6 +47,8 @@ export class SessionConnection {
 	runs = $state.raw<RunView[]>([]);
 	canRun = $state(false);
 	notConfigured = $state.raw<Partial<Record<ModelId, string>>>({});
+	/** Models that run on the embedded stand-in model (no endpoint), each with its id. */
+	standIns = $state.raw<Partial<Record<ModelId, string>>>({});
 
 	readonly sessionId: string;
 	readonly #socket: SessionSocket;
@@ -138,6 +140,7 @@ export class SessionConnection {
 		this.participants = snapshot.participants;
 		this.canRun = snapshot.canRun;
 		this.notConfigured = snapshot.notConfigured;
+		this.standIns = snapshot.standIns;
 		this.loaded = true;
 		this.state = 'connected';
 		this.#publish();
