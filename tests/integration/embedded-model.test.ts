@@ -188,6 +188,12 @@ describe('one loading path for folders and Hub ids', () => {
 		expect((error as Error).message).toMatch(/^The embedded model no-such-model could not be loaded from .*empty\/no-such-model/);
 	});
 
+	it('a dtype whose ONNX file the folder lacks is a clear load error naming the file', async () => {
+		const error = await loadEmbeddedModel(source({ dtype: 'q8' })).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(Error);
+		expect((error as Error).message).toMatch(/^The embedded model codetune-tiny-code could not be loaded from .*: .*onnx\/model_quantized\.onnx/);
+	});
+
 	it('downloads a Hub id from the Hub into the disk cache, then loads it from the cache with the Hub gone', async () => {
 		const hub = await startHubMirror({ 'codetune/tiny-code-mirror': SHIPPED_DIR });
 		const cacheDir = join(scratch, 'hub-cache');

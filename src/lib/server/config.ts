@@ -58,6 +58,8 @@ const schema = z.object({
 		.regex(/^[\w.-]+(\/[\w.-]+)?$/, 'must be off, a folder name or a Hub id such as owner/name')
 		.default('codetune-tiny-code'),
 	EMBEDDED_MODEL_DIR: z.string().trim().min(1).default('./models'),
+	/** Which of the model's ONNX files to load: onnx/model.onnx (fp32) or a quantised sibling (model_quantized.onnx for q8, model_q4.onnx…). */
+	EMBEDDED_MODEL_DTYPE: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'bnb4', 'q4f16']).default('fp32'),
 	/** Where Hub downloads are kept; DATA_DIR/model-cache when unset. */
 	EMBEDDED_MODEL_CACHE_DIR: z
 		.string()

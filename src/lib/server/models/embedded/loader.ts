@@ -19,7 +19,11 @@ export interface ModelSource {
 	cacheDir: string;
 	/** The Hub (or a mirror) to download from. */
 	hubUrl: string;
+	/** Which ONNX file: fp32 is onnx/model.onnx, the others its quantised siblings (onnx/model_quantized.onnx for q8, onnx/model_q4.onnx…). */
+	dtype?: ModelDtype;
 }
+
+export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'bnb4' | 'q4f16';
 
 export interface EmbeddedModel {
 	/** The id asked for, and the id that was loaded (they differ after a fallback). */
@@ -48,7 +52,8 @@ export function configuredSource(): ModelSource {
 		id: c.EMBEDDED_MODEL,
 		dir: resolve(c.EMBEDDED_MODEL_DIR),
 		cacheDir: resolve(c.EMBEDDED_MODEL_CACHE_DIR ?? `${c.DATA_DIR}/model-cache`),
-		hubUrl: c.EMBEDDED_MODEL_HUB_URL
+		hubUrl: c.EMBEDDED_MODEL_HUB_URL,
+		dtype: c.EMBEDDED_MODEL_DTYPE
 	};
 }
 
@@ -74,7 +79,7 @@ async function loadExactly(source: ModelSource): Promise<Omit<EmbeddedModel, 're
 	env.useFSCache = true;
 	try {
 		const tokenizer = await AutoTokenizer.from_pretrained(source.id);
-		const model = await AutoModelForCausalLM.from_pretrained(source.id, { dtype: 'fp32', device: 'cpu' });
+		const model = await AutoModelForCausalLM.from_pretrained(source.id, { dtype: source.dtype ?? 'fp32', device: 'cpu' });
 		const modelConfig = model.config as unknown as Record<string, unknown>;
 		const contextLength =
 			numberField(modelConfig, 'n_positions', 'max_position_embeddings', 'n_ctx') ??
@@ -110,7 +115,7 @@ export function loadEmbeddedModel(source: ModelSource): Promise<EmbeddedModel> {
 			if (!isHubId(source.id)) throw error;
 			const reason = error instanceof Error ? error.message : String(error);
 			logger.warn({ requested: source.id, fallback: SHIPPED_MODEL_ID, reason }, 'embedded model unavailable; loading the shipped model instead');
-			return { requestedId: source.id, fallbackReason: reason, ...(await loadExactly({ ...source, id: SHIPPED_MODEL_ID })) };
+			return { requestedId: source.id, fallbackReason: reason, ...(await loadExactly({ ...source, id: SHIPPED_MODEL_ID, dtype: 'fp32' })) };
 		}
 	};
 	const result = loadQueue.then(load, load);
