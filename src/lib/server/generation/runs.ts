@@ -10,7 +10,7 @@ import { logger } from '../logger';
 import { readDraftContent } from '../drafts';
 import { ModelNotConfiguredError, prepareRequest, type GenerationInput, type PreparedRequest } from '../models/gateway';
 import { checkFits, embeddedModel, promptTokenCount } from '../models/embedded';
-import { getModel, type FormattedPrompt, type ModelId } from '../models/registry';
+import { getModel, standIns, type FormattedPrompt, type ModelId } from '../models/registry';
 import { redis } from '../redis';
 import { versionByNumber } from '../versions/history';
 import { Flight, sharedFlights } from './flight';
@@ -224,6 +224,13 @@ const STALE_AFTER_MS = 30 * 60_000;
 export async function startGeneration(): Promise<void> {
 	const count = await failAbandonedRuns(redis() ? new Date(Date.now() - STALE_AFTER_MS) : null);
 	if (count > 0) logger.warn({ count }, 'runs left unfinished by a stopped studio were marked failed');
+	// A model runs on the stand-in: load it now, in the background, so the first run does not wait for it.
+	if (Object.keys(standIns(generationSettings().endpoints)).length > 0) {
+		void embeddedModel().then(
+			(model) => logger.info({ model: model.id, requested: model.requestedId, loadMs: model.loadMs, fallback: model.fallbackReason }, 'embedded stand-in model loaded'),
+			(error: unknown) => logger.error({ err: error }, 'the embedded stand-in model could not be loaded; runs of models with no endpoint will fail')
+		);
+	}
 }
 
 /** Ends every run on this instance as failed (the studio is stopping) and waits until each is recorded. */
