@@ -24,6 +24,16 @@ describe('the cache key', () => {
 		];
 		for (const key of keys) expect(flightKey(key)).not.toBe(flightKey(base));
 	});
+
+	it("keeps a stand-in's answers apart from the real model's, and one stand-in's from another's", () => {
+		const text = { format: 'text' as const, text: 'def add(a, b):' };
+		const real = cacheKey('codet5p', text, { max_new_tokens: 50, temperature: 0 });
+		const standIn = cacheKey('codet5p', text, { max_new_tokens: 50, temperature: 0 }, 'codetune-tiny-code');
+		const otherStandIn = cacheKey('codet5p', text, { max_new_tokens: 50, temperature: 0 }, 'Xenova/tiny_starcoder_py');
+		expect(standIn.modelName).toBe('codet5p~codetune-tiny-code');
+		expect(standIn.promptHash).toBe(real.promptHash);
+		expect(new Set([real, standIn, otherStandIn].map(flightKey)).size).toBe(3);
+	});
 });
 
 describe('whether a run uses the cache', () => {

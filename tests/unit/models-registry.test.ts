@@ -6,10 +6,12 @@ import {
 	getModel,
 	isModelConfigured,
 	isModelId,
+	modelBackend,
 	modelEndpoint,
 	normaliseParameters,
 	notConfiguredMessage,
-	parametersSchema
+	parametersSchema,
+	standIns
 } from '../../src/lib/server/models/registry';
 import { parseConfig } from '../../src/lib/server/config';
 
@@ -28,15 +30,43 @@ describe('the two models', () => {
 		expect(isModelId('gpt-4')).toBe(false);
 	});
 
-	it('take their endpoint and token from the configuration; unset means not configured', () => {
-		const settings = parseConfig({ WHITERABBITNEO_ENDPOINT_URL: ' https://wrn.example/ ', HF_TOKEN: 'hf_x' });
+	it('take their endpoint and token from the configuration; unset means not configured when there is no stand-in', () => {
+		const settings = parseConfig({ WHITERABBITNEO_ENDPOINT_URL: ' https://wrn.example/ ', HF_TOKEN: 'hf_x', EMBEDDED_MODEL: 'off' });
 		expect(modelEndpoint('whiterabbitneo', settings)).toEqual({ url: 'https://wrn.example/', token: 'hf_x' });
 		expect(modelEndpoint('codet5p', settings)).toBeNull();
 		expect(isModelConfigured('whiterabbitneo', settings)).toBe(true);
 		expect(isModelConfigured('codet5p', settings)).toBe(false);
+		expect(modelBackend('codet5p', settings)).toBeNull();
+		expect(standIns(settings)).toEqual({});
 		expect(modelEndpoint('whiterabbitneo', parseConfig({ WHITERABBITNEO_ENDPOINT_URL: 'http://127.0.0.1:8080' }))).toEqual({ url: 'http://127.0.0.1:8080' });
 		expect(() => parseConfig({ CODET5P_ENDPOINT_URL: 'ftp://x' })).toThrow(/CODET5P_ENDPOINT_URL: must start with http:\/\/ or https:\/\//);
 		expect(notConfiguredMessage('whiterabbitneo')).toMatch(/^No model endpoint is configured for WhiteRabbitNeo-33B: set WHITERABBITNEO_ENDPOINT_URL/);
+	});
+});
+
+describe('the embedded stand-in model', () => {
+	it('serves, by default, every model that has no endpoint; a model with one keeps it', () => {
+		const settings = parseConfig({ WHITERABBITNEO_ENDPOINT_URL: 'https://wrn.example/' });
+		expect(settings.EMBEDDED_MODEL).toBe('codetune-tiny-code');
+		expect(modelBackend('whiterabbitneo', settings)).toEqual({ kind: 'endpoint', url: 'https://wrn.example/' });
+		expect(modelBackend('codet5p', settings)).toEqual({ kind: 'embedded', modelId: 'codetune-tiny-code' });
+		expect(isModelConfigured('codet5p', settings)).toBe(true);
+		expect(standIns(settings)).toEqual({ codet5p: 'codetune-tiny-code' });
+		expect(standIns(parseConfig({}))).toEqual({ whiterabbitneo: 'codetune-tiny-code', codet5p: 'codetune-tiny-code' });
+	});
+
+	it('may be a Hub id; `off` (or settings without one) means none; anything else is refused at start-up', () => {
+		expect(standIns(parseConfig({ EMBEDDED_MODEL: 'Xenova/tiny_starcoder_py' }))).toEqual({ whiterabbitneo: 'Xenova/tiny_starcoder_py', codet5p: 'Xenova/tiny_starcoder_py' });
+		expect(standIns({ WHITERABBITNEO_ENDPOINT_URL: undefined, CODET5P_ENDPOINT_URL: undefined, HF_TOKEN: undefined })).toEqual({});
+		expect(() => parseConfig({ EMBEDDED_MODEL: '../../etc' })).toThrow(/EMBEDDED_MODEL: must be off, a folder name or a Hub id/);
+		expect(() => parseConfig({ EMBEDDED_MODEL: 'a/b/c' })).toThrow(/EMBEDDED_MODEL/);
+		expect(() => parseConfig({ EMBEDDED_MODEL_DTYPE: 'q3' })).toThrow(/EMBEDDED_MODEL_DTYPE/);
+	});
+
+	it("gets every prompt as one text, whatever its slot's own format", () => {
+		const content = { systemPrompt: 'Sys', fewShotExamples: [{ input: 'Q', output: 'A' }] };
+		expect(formatPrompt('whiterabbitneo', content, 'User', 'text')).toEqual({ format: 'text', text: 'Sys\n\nQ\nA\n\nUser' });
+		expect(formatPrompt('whiterabbitneo', content, 'User', 'text')).toEqual(formatPrompt('codet5p', content, 'User'));
 	});
 });
 
