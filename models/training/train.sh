@@ -15,3 +15,5 @@ $python bpe.py --work "$work" --out "$out"
 $python train.py --work "$work" --tokenizer "$out/tokenizer.json" --minutes "$minutes" --eval-every 200
 $python export_onnx.py --checkpoint "$work/best.pt" --out "$out"
 cp "$work/training.json" "$work/corpus.json" "$out/"
+$python model_card.py --model "$out"
+$python tokenizer_fixture.py

@@ -19,11 +19,12 @@ import {
 	runEvents,
 	sessionAccess,
 	sessionRunViews,
+	sessionStandIns,
 	startRuns,
 	type SessionAccess
 } from '$lib/server/generation';
 import { logger } from '$lib/server/logger';
-import { isModelConfigured, notConfiguredMessage, standIns } from '$lib/server/models/registry';
+import { isModelConfigured, notConfiguredMessage } from '$lib/server/models/registry';
 import { redisKey } from '$lib/server/redis';
 import { sameOrigin, sessionToken } from '../http-auth';
 import { onClientEvent, Refusal, refuseUnknownEvents } from './events';
@@ -106,7 +107,7 @@ export class GenerationHub {
 			await socket.join(sessionRoom(sessionId));
 			socket.data.sessions[sessionId] = { workspaceId: access.session.workspaceId, promptId: access.session.promptId, role: access.role, canRun: access.canRun };
 			this.presence.announce(sessionId);
-			const [presence, runs] = await Promise.all([this.presence.participants(sessionId), sessionRunViews(sessionId)]);
+			const [presence, runs, standIns] = await Promise.all([this.presence.participants(sessionId), sessionRunViews(sessionId), sessionStandIns()]);
 			const snapshot: SessionSnapshot = {
 				sessionId,
 				participants: presence.participants,
@@ -114,7 +115,7 @@ export class GenerationHub {
 				runs,
 				canRun: access.canRun,
 				notConfigured: notConfigured(),
-				standIns: standIns(generationSettings().endpoints)
+				standIns
 			};
 			return snapshot;
 		});

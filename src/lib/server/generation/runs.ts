@@ -51,6 +51,20 @@ async function withStandInChecked(request: PreparedRequest): Promise<PreparedReq
 	return { ...request, backend: { kind: 'embedded', modelId: model.id } };
 }
 
+/**
+ * The models that run on the stand-in, each with the id of the model actually loaded (a Hub id that
+ * could not be had falls back to the shipped one): what a session shows is what its runs record.
+ */
+export async function sessionStandIns(): Promise<Partial<Record<ModelId, string>>> {
+	const named = standIns(generationSettings().endpoints);
+	if (Object.keys(named).length === 0) return named;
+	const loaded = await embeddedModel().then(
+		(model) => model.id,
+		() => null // the run's start says why; the session still names what was asked for
+	);
+	return loaded ? Object.fromEntries(Object.keys(named).map((id) => [id, loaded])) : named;
+}
+
 /** The version's (or draft's) parameters with the run's own choices laid over them. */
 function withOverrides(content: DraftContent, overrides: StartRunRequest['parameters']): DraftContent {
 	const chosen = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
