@@ -1,8 +1,14 @@
 // Browser tests in Debian's chromium (Playwright's own browser downloads are not reachable here).
 // The studio under test is the production build started the way the README starts it, `npm start`
 // (scripts/setup.mjs --build, then `node server.js`), on a free port and on the EMBEDDED database in
-// a fresh data folder: the fresh-machine path. `npm test` builds once before this runs, so the
-// start finds the build current; run alone, `npm start` builds whatever is stale first.
+// a fresh data folder: the fresh-machine path. Two such studios run side by side:
+// - the main one (baseURL, E2E_PORT), its two model endpoints pointed at the TGI-protocol test server
+//   that a spec starts on E2E_TGI_PORT (sessions.spec.ts);
+// - the stand-in one (E2E_STANDIN_PORT, its own data folder), started with no endpoint configured at
+//   all, as a fresh clone is: both models run on the embedded stand-in model (stand-in.spec.ts).
+// `npm test` builds once before this runs, so the starts find the build current; run alone, the first
+// `npm start` builds whatever is stale. Playwright starts the web servers one after the other, each
+// once the one before answers, so the second start finds the build the first one made current.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,15 +28,26 @@ if (!process.env.E2E_TGI_PORT) {
 	do process.env.E2E_TGI_PORT = freePort();
 	while (process.env.E2E_TGI_PORT === process.env.E2E_PORT);
 }
-if (!process.env.E2E_DATA_DIR) {
-	const dataDir = mkdtempSync(join(tmpdir(), 'cts-e2e-data-'));
-	process.env.E2E_DATA_DIR = dataDir;
-	// The runner exits after the web server is stopped: nothing writes to the folder any more.
-	process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+// The stand-in studio's port, distinct from both.
+if (!process.env.E2E_STANDIN_PORT) {
+	do process.env.E2E_STANDIN_PORT = freePort();
+	while ([process.env.E2E_PORT, process.env.E2E_TGI_PORT].includes(process.env.E2E_STANDIN_PORT));
 }
+/** A fresh data folder in the environment variable `name`, unless set already; removed on exit. */
+const dataFolder = (name: string, prefix: string) => {
+	if (process.env[name]) return;
+	const dataDir = mkdtempSync(join(tmpdir(), prefix));
+	process.env[name] = dataDir;
+	// The runner exits after the web servers are stopped: nothing writes to the folder any more.
+	process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+};
+dataFolder('E2E_DATA_DIR', 'cts-e2e-data-');
+dataFolder('E2E_STANDIN_DATA_DIR', 'cts-e2e-standin-data-');
 
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 const tgiURL = `http://127.0.0.1:${process.env.E2E_TGI_PORT}`;
+/** The studio with no model endpoint; stand-in.spec.ts builds the same address from E2E_STANDIN_PORT. */
+const standInURL = `http://127.0.0.1:${process.env.E2E_STANDIN_PORT}`;
 const jsonReport = process.env.E2E_JSON_REPORT;
 
 export default defineConfig({
@@ -62,25 +79,46 @@ export default defineConfig({
 		trace: 'retain-on-failure',
 		screenshot: 'only-on-failure'
 	},
-	webServer: {
-		// Exactly the README's start, with nothing of the developer's or the test run's database or
-		// Redis settings: a fresh machine has none, so the studio must come up on its embedded database.
-		command: 'env -u DATABASE_URL -u REDIS_URL -u REDIS_PREFIX npm start',
-		url: `${baseURL}/api/health`,
-		env: {
-			PORT: process.env.E2E_PORT!,
-			HOST: '127.0.0.1',
-			DATA_DIR: process.env.E2E_DATA_DIR!,
-			LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
-			WHITERABBITNEO_ENDPOINT_URL: tgiURL,
-			CODET5P_ENDPOINT_URL: tgiURL,
-			// A sleeping model is retried after 200 ms, not the production default: tests wait less.
-			MODEL_WAKE_INITIAL_DELAY_MS: '200'
+	webServer: [
+		{
+			// Exactly the README's start, with nothing of the developer's or the test run's database or
+			// Redis settings: a fresh machine has none, so the studio must come up on its embedded database.
+			command: 'env -u DATABASE_URL -u REDIS_URL -u REDIS_PREFIX npm start',
+			url: `${baseURL}/api/health`,
+			env: {
+				PORT: process.env.E2E_PORT!,
+				HOST: '127.0.0.1',
+				DATA_DIR: process.env.E2E_DATA_DIR!,
+				LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+				WHITERABBITNEO_ENDPOINT_URL: tgiURL,
+				CODET5P_ENDPOINT_URL: tgiURL,
+				// A sleeping model is retried after 200 ms, not the production default: tests wait less.
+				MODEL_WAKE_INITIAL_DELAY_MS: '200'
+			},
+			reuseExistingServer: false,
+			timeout: 300_000,
+			stdout: 'pipe',
+			stderr: 'pipe',
+			gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 }
 		},
-		reuseExistingServer: false,
-		timeout: 300_000,
-		stdout: 'pipe',
-		stderr: 'pipe',
-		gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 }
-	}
+		{
+			// The same start on a fresh machine that has no model endpoint either: both endpoint
+			// variables (and the stand-in's own settings) unset even when the developer's environment
+			// has them, so both models run on the shipped embedded stand-in model.
+			command:
+				'env -u DATABASE_URL -u REDIS_URL -u REDIS_PREFIX -u WHITERABBITNEO_ENDPOINT_URL -u CODET5P_ENDPOINT_URL -u EMBEDDED_MODEL -u EMBEDDED_MODEL_DIR npm start',
+			url: `${standInURL}/api/health`,
+			env: {
+				PORT: process.env.E2E_STANDIN_PORT!,
+				HOST: '127.0.0.1',
+				DATA_DIR: process.env.E2E_STANDIN_DATA_DIR!,
+				LOG_LEVEL: process.env.LOG_LEVEL || 'warn'
+			},
+			reuseExistingServer: false,
+			timeout: 300_000,
+			stdout: 'pipe',
+			stderr: 'pipe',
+			gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 }
+		}
+	]
 });

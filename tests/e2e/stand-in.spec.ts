@@ -1,0 +1,164 @@
+// The embedded stand-in model as a fresh clone meets it, in chromium, against the second studio of
+// playwright.config.ts: the README's `npm start` with no model endpoint configured at all
+// (E2E_STANDIN_PORT). An owner and an editor share a live session; the page says both models run on
+// the local stand-in; the owner runs both; both people watch the tokens of the shipped tiny code model
+// arrive and end with the same text, marked as the stand-in's; the run's history page says so too.
+import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { TEST_PASSWORD, uniqueUsername, uniqueWorkspaceName } from '../helpers/unique';
+
+/** The studio started with no endpoint (playwright.config.ts chose the port in the runner). */
+const STANDIN_URL = `http://127.0.0.1:${process.env.E2E_STANDIN_PORT}`;
+const STAND_IN = 'codetune-tiny-code';
+
+type ModelKey = 'whiterabbitneo' | 'codet5p';
+const MODELS: ModelKey[] = ['whiterabbitneo', 'codet5p'];
+
+interface Person {
+	name: string;
+	context: BrowserContext;
+	page: Page;
+}
+
+/** What a page saw of the latest run while it streamed: each pane's status and text, per change. */
+interface Seen {
+	model: string;
+	status: string | null;
+	text: string;
+}
+
+async function signUp(browser: Browser, prefix: string): Promise<Person> {
+	const name = uniqueUsername(prefix);
+	const context = await browser.newContext({ baseURL: STANDIN_URL });
+	const page = await context.newPage();
+	await page.goto('/signup');
+	await page.getByLabel('Username').fill(name);
+	await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
+	await page.getByLabel('Confirm password').fill(TEST_PASSWORD);
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await expect(page).toHaveURL(/\/workspaces$/);
+	return { name, context, page };
+}
+
+const pane = (page: Page, model: ModelKey): Locator => page.getByTestId('latest-runs').getByTestId(`run-output-${model}`);
+const runText = (page: Page, model: ModelKey) => pane(page, model).getByTestId('run-text').textContent();
+
+/**
+ * Records, in the page, every state of the latest run's panes as the DOM changes: one token event is
+ * one socket message, so each token the page rendered leaves its own entry.
+ */
+async function watchPanes(page: Page) {
+	await page.evaluate(() => {
+		const seen: { model: string; status: string | null; text: string }[] = [];
+		(window as unknown as { __seen: typeof seen }).__seen = seen;
+		const last = new Map<string, string>();
+		new MutationObserver(() => {
+			for (const pane of document.querySelectorAll('[data-testid="latest-runs"] [data-testid^="run-output-"]')) {
+				const model = pane.getAttribute('data-testid')!.slice('run-output-'.length);
+				const status = pane.getAttribute('data-status');
+				const text = pane.querySelector('[data-testid="run-text"]')?.textContent ?? '';
+				const key = `${status}\u0000${text}`;
+				if (last.get(model) === key) continue;
+				last.set(model, key);
+				seen.push({ model, status, text });
+			}
+		}).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-status'] });
+	});
+}
+
+const seenIn = (page: Page) => page.evaluate(() => (window as unknown as { __seen: Seen[] }).__seen);
+
+test('with no endpoint configured, a shared session runs both models on the embedded stand-in and everyone watches its tokens', async ({ browser }) => {
+	test.setTimeout(90_000);
+	const health = await (await fetch(`${STANDIN_URL}/api/health`)).json();
+	expect(health).toMatchObject({ ok: true, database: 'embedded' });
+
+	const owner = await signUp(browser, 'owner');
+	const editor = await signUp(browser, 'editor');
+
+	// The owner's workspace, with the editor as a member.
+	const page = owner.page;
+	await page.getByLabel('Workspace name').fill(uniqueWorkspaceName('Stand-in'));
+	await page.getByRole('button', { name: 'Create workspace' }).click();
+	await expect(page).toHaveURL(/\/w\/[^/]+$/);
+	const workspacePath = new URL(page.url()).pathname;
+	await page.goto(`${workspacePath}/settings`);
+	const addMember = page.locator('form').filter({ has: page.getByRole('button', { name: 'Add member' }) });
+	await addMember.getByLabel('Username').fill(editor.name);
+	await addMember.getByLabel('Role').selectOption('editor');
+	await addMember.getByRole('button', { name: 'Add member' }).click();
+	await expect(page.getByText(`${editor.name} joined as editor.`).first()).toBeVisible();
+
+	// The starter "Generate {{language}} code: {{task}}", committed as v1 from the live editor.
+	await page.goto(`${workspacePath}/prompts/new`);
+	await page.getByRole('button', { name: 'Use “Generate code”' }).click();
+	await expect(page).toHaveURL(/\/prompts\/generate-code\/edit$/);
+	const promptPath = `${workspacePath}/prompts/generate-code`;
+	await page.goto(promptPath);
+	await expect(page.getByRole('status').filter({ hasText: /^\s*Connected\s*$/ })).toBeVisible();
+	await page.getByLabel('Commit message').fill('Starter');
+	await page.getByRole('button', { name: 'Commit version' }).click();
+	await expect(page.getByTestId('latest-version')).toContainText('v1');
+
+	// The owner opens a session; the editor joins it by its address.
+	await page.getByRole('link', { name: 'Run it live' }).click();
+	await expect(page).toHaveURL(`${promptPath}/sessions`);
+	await page.getByLabel('Title').fill('On the stand-in');
+	await page.getByRole('button', { name: 'Open session' }).click();
+	await expect(page).toHaveURL(new RegExp(`${promptPath}/sessions/[0-9a-f-]{36}$`));
+	await editor.page.goto(page.url());
+
+	// Both see that the models have no endpoint and run on the local stand-in, nothing refused.
+	for (const person of [owner, editor]) {
+		await expect(person.page.getByTestId('session-status')).toHaveAttribute('data-state', 'connected');
+		const notice = person.page.getByTestId('stand-in-notice');
+		await expect(notice).toContainText('Running on the local stand-in model');
+		await expect(notice).toContainText(STAND_IN);
+		await expect(notice).toContainText('WHITERABBITNEO_ENDPOINT_URL and CODET5P_ENDPOINT_URL');
+		await expect(person.page.getByTestId('not-configured')).toHaveCount(0);
+	}
+	await expect(page.getByText('(local stand-in model)')).toHaveCount(2);
+
+	// The owner runs v1 on both models, greedy and short, straight from the model (no cache).
+	for (const person of [owner, editor]) await watchPanes(person.page);
+	await page.getByLabel('Prompt', { exact: true }).selectOption('1');
+	await page.getByLabel('language', { exact: true }).fill('Python');
+	await page.getByLabel('task', { exact: true }).fill('def add(a, b):');
+	await page.getByLabel('Max tokens').fill('40');
+	await page.getByLabel('Temperature').fill('0');
+	await page.getByLabel('Cache', { exact: true }).selectOption('never');
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
+
+	const texts: Record<string, string> = {};
+	for (const person of [owner, editor]) {
+		for (const model of MODELS) {
+			await expect(pane(person.page, model)).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
+			await expect(pane(person.page, model)).toHaveAttribute('data-stand-in', STAND_IN);
+			await expect(pane(person.page, model).getByTestId('stand-in-mark')).toHaveText('local stand-in model');
+			const text = (await runText(person.page, model)) ?? '';
+			expect(text.trim(), `${person.name}'s ${model} text`).not.toBe('');
+			texts[`${person.name} ${model}`] = text;
+		}
+		// Tokens arrived one by one: the page showed part of the text while the run was still going.
+		const seen = await seenIn(person.page);
+		for (const model of MODELS) {
+			const final = texts[`${person.name} ${model}`]!;
+			const partial = seen.filter((s) => s.model === model && s.status === 'running' && s.text.length > 0 && s.text.length < final.length);
+			expect(partial.length, `${person.name} saw ${model}'s text grow while it streamed`).toBeGreaterThan(0);
+			for (const state of partial) expect(final.startsWith(state.text)).toBe(true);
+		}
+	}
+	// One run, the same text on every page.
+	for (const model of MODELS) expect(texts[`${editor.name} ${model}`]).toBe(texts[`${owner.name} ${model}`]);
+
+	// The run's own page says which model answered.
+	await pane(page, 'codet5p').getByRole('link', { name: 'Run details' }).click();
+	await expect(page).toHaveURL(new RegExp(`${workspacePath}/runs/[0-9a-f-]{36}$`));
+	await expect(page.getByTestId('stand-in-mark')).toHaveText(`local stand-in model · ${STAND_IN}`);
+	// And the workspace's runs list, under each model's name.
+	await page.goto(`${workspacePath}/runs`);
+	for (const name of ['WhiteRabbitNeo-33B', 'CodeT5+ 16B']) {
+		await expect(page.getByRole('row').filter({ hasText: name }).getByText('local stand-in model', { exact: true })).toBeVisible();
+	}
+
+	for (const person of [owner, editor]) await person.context.close();
+});
