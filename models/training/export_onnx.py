@@ -76,8 +76,10 @@ def main():
                           do_constant_folding=True)
     onnx.checker.check_model(onnx.load(str(path)))
     (out / "config.json").write_text(json.dumps(hf_config(config), indent=2))
+    # A model this small falls into loops when decoding greedily ("_c_c_c_c…"); never repeating a
+    # 6-token run breaks them without touching the short runs code repeats (indentation, `self.`).
     (out / "generation_config.json").write_text(json.dumps(
-        {"bos_token_id": 0, "eos_token_id": 0, "max_length": config.n_positions}, indent=2))
+        {"bos_token_id": 0, "eos_token_id": 0, "max_length": config.n_positions, "no_repeat_ngram_size": 6}, indent=2))
     print(json.dumps({"onnx_bytes": path.stat().st_size}))
 
 

@@ -9,15 +9,18 @@ from pathlib import Path
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", required=True, help="the model folder")
+    parser.add_argument("--note", default="", help="a sentence on how this run went, for the card")
     args = parser.parse_args()
     folder = Path(args.model)
     corpus = json.loads((folder / "corpus.json").read_text())
     training = json.loads((folder / "training.json").read_text())
     config = json.loads((folder / "config.json").read_text())
+    generation = json.loads((folder / "generation_config.json").read_text())
     onnx_mb = (folder / "onnx" / "model.onnx").stat().st_size / 1e6
     history = "\n".join(
         f"| {h['step']} | {h['minutes']} | {h['train_loss']} | {h['valid_loss']} |" for h in training["history"]
     )
+    note_row = f"| this run | {args.note} |\n" if args.note else ""
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.machine())
     (folder / "README.md").write_text(f"""# codetune-tiny-code
@@ -36,7 +39,8 @@ It writes plausible-looking Python and little else; it is a stand-in, not a subs
 | corpus | the Python {platform.python_version()} standard library's own sources (`{corpus['source']}`, `*.py` without test folders): {corpus['train_files']} files, {corpus['train_bytes'] / 1e6:.1f} MB for training ({training['train_tokens']:,} tokens); every 20th file held out: {corpus['valid_files']} files, {corpus['valid_bytes'] / 1e6:.2f} MB ({training['valid_tokens']:,} tokens) |
 | training | {training['minutes']} minutes on {training['threads']} CPU threads ({cpu}), {training['steps']:,} steps of {training['batch']} × {training['block']} tokens ({training['tokens_seen']:,} tokens seen), AdamW (lr {training['lr']}, warm-up 100 steps, cosine to 10 % over the time budget, weight decay 0.1, gradient clip 1.0) |
 | validation loss | **{training['best_valid_loss']}** nats/token (cross-entropy on the held-out files; the checkpoint kept is the best one) |
-
+| decoding defaults | `generation_config.json`: `no_repeat_ngram_size` {generation.get('no_repeat_ngram_size', 'none')} (a model this small loops when greedy; this breaks the loops) |
+{note_row}
 Reproduce it from scratch with `models/training/train.sh [minutes]` (Debian's `python3-torch`,
 `python3-onnx`, `python3-numpy`, `python3-regex` and `libopenblas0-pthread`, run by
 `/usr/bin/python3`): it builds the corpus, trains the tokenizer, trains for the given minutes
