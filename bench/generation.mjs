@@ -3,10 +3,9 @@
 // answers, else the embedded engine in a temporary folder) and loads the studio's server code
 // through Vite (for $lib and $realtime). Redis is used, as by the integration tests, when it answers
 // at TEST_REDIS_URL (default redis://127.0.0.1:6379), under a key prefix of this run's own.
-import { resolve } from 'node:path';
 import { chooseDatabase } from './bench-database.mjs';
+import { root, runStudioBench } from './run-studio-bench.mjs';
 
-const root = resolve(import.meta.dirname, '..');
 const redact = (url) => `${url.protocol}//${url.host}${url.pathname}`;
 
 async function chooseRedis() {
@@ -49,23 +48,7 @@ setTimeout(async () => {
 	await database.drop().catch(() => {});
 	process.exit(1);
 }, 600_000).unref();
-const { createServer } = await import('vite');
-const vite = await createServer({
-	root,
-	logLevel: 'warn',
-	appType: 'custom',
-	server: { middlewareMode: true, hmr: false, ws: false }
-});
-let failed = false;
-try {
-	const bench = await vite.ssrLoadModule('/bench/generation-bench.ts');
-	await bench.runBench({ database: database.description, redis: redis.description, root });
-} catch (error) {
-	failed = true;
-	console.error(error);
-} finally {
-	await vite.close();
+await runStudioBench('/bench/generation-bench.ts', { database: database.description, redis: redis.description, root }, async () => {
 	await redis.drop().catch((error) => console.error(`could not clear the bench's Redis keys: ${error.message}`));
 	await database.drop().catch((error) => console.error(`could not drop the bench database: ${error.message}`));
-}
-process.exit(failed ? 1 : 0);
+});
