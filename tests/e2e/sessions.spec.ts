@@ -4,9 +4,9 @@
 // editor watch one run of both models stream to the same text; a viewer who joins mid-stream ends
 // with that text too; the editor's cancel stops a run for everyone and closes the model request;
 // the same deterministic run again is served from the cache without calling the model.
-import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { startTgiServer, type TgiServer } from '../helpers/tgi-server';
-import { TEST_PASSWORD, uniqueUsername, uniqueWorkspaceName } from '../helpers/unique';
+import { signUp, teamWithPrompt } from './team';
 
 type ModelKey = 'whiterabbitneo' | 'codet5p';
 const MODELS: ModelKey[] = ['whiterabbitneo', 'codet5p'];
@@ -49,53 +49,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
 	await tgi?.close();
 });
-
-interface Person {
-	name: string;
-	context: BrowserContext;
-	page: Page;
-}
-
-async function signUp(browser: Browser, prefix: string): Promise<Person> {
-	const name = uniqueUsername(prefix);
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	await page.goto('/signup');
-	await page.getByLabel('Username').fill(name);
-	await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-	await page.getByLabel('Confirm password').fill(TEST_PASSWORD);
-	await page.getByRole('button', { name: 'Create account' }).click();
-	await expect(page).toHaveURL(/\/workspaces$/);
-	return { name, context, page };
-}
-
-/** The owner's workspace with the others as members, and a "Generate code" prompt committed as v1. */
-async function teamWithPrompt(owner: Person, members: [Person, 'editor' | 'viewer'][]): Promise<{ workspacePath: string; promptPath: string }> {
-	const page = owner.page;
-	await page.getByLabel('Workspace name').fill(uniqueWorkspaceName('Red team'));
-	await page.getByRole('button', { name: 'Create workspace' }).click();
-	await expect(page).toHaveURL(/\/w\/[^/]+$/);
-	const workspacePath = new URL(page.url()).pathname;
-	for (const [person, role] of members) {
-		await page.goto(`${workspacePath}/settings`);
-		const addMember = page.locator('form').filter({ has: page.getByRole('button', { name: 'Add member' }) });
-		await addMember.getByLabel('Username').fill(person.name);
-		await addMember.getByLabel('Role').selectOption(role);
-		await addMember.getByRole('button', { name: 'Add member' }).click();
-		await expect(page.getByText(`${person.name} joined as ${role}.`).first()).toBeVisible();
-	}
-	// The starter "Generate {{language}} code: {{task}}", committed as v1 from the live editor.
-	await page.goto(`${workspacePath}/prompts/new`);
-	await page.getByRole('button', { name: 'Use “Generate code”' }).click();
-	await expect(page).toHaveURL(/\/prompts\/generate-code\/edit$/);
-	const promptPath = `${workspacePath}/prompts/generate-code`;
-	await page.goto(promptPath);
-	await expect(page.getByRole('status').filter({ hasText: /^\s*Connected\s*$/ })).toBeVisible();
-	await page.getByLabel('Commit message').fill('Starter');
-	await page.getByRole('button', { name: 'Commit version' }).click();
-	await expect(page.getByTestId('latest-version')).toContainText('v1');
-	return { workspacePath, promptPath };
-}
 
 const pane = (page: Page, model: ModelKey): Locator => page.getByTestId('latest-runs').getByTestId(`run-output-${model}`);
 const runText = (page: Page, model: ModelKey) => pane(page, model).getByTestId('run-text').textContent();

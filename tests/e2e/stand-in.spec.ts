@@ -3,8 +3,8 @@
 // (E2E_STANDIN_PORT). An owner and an editor share a live session; the page says both models run on
 // the local stand-in; the owner runs both; both people watch the tokens of the shipped tiny code model
 // arrive and end with the same text, marked as the stand-in's; the run's history page says so too.
-import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { TEST_PASSWORD, uniqueUsername, uniqueWorkspaceName } from '../helpers/unique';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { signUp, teamWithPrompt } from './team';
 
 /** The studio started with no endpoint (playwright.config.ts chose the port in the runner). */
 const STANDIN_URL = `http://127.0.0.1:${process.env.E2E_STANDIN_PORT}`;
@@ -13,30 +13,11 @@ const STAND_IN = 'codetune-tiny-code';
 type ModelKey = 'whiterabbitneo' | 'codet5p';
 const MODELS: ModelKey[] = ['whiterabbitneo', 'codet5p'];
 
-interface Person {
-	name: string;
-	context: BrowserContext;
-	page: Page;
-}
-
 /** What a page saw of the latest run while it streamed: each pane's status and text, per change. */
 interface Seen {
 	model: string;
 	status: string | null;
 	text: string;
-}
-
-async function signUp(browser: Browser, prefix: string): Promise<Person> {
-	const name = uniqueUsername(prefix);
-	const context = await browser.newContext({ baseURL: STANDIN_URL });
-	const page = await context.newPage();
-	await page.goto('/signup');
-	await page.getByLabel('Username').fill(name);
-	await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-	await page.getByLabel('Confirm password').fill(TEST_PASSWORD);
-	await page.getByRole('button', { name: 'Create account' }).click();
-	await expect(page).toHaveURL(/\/workspaces$/);
-	return { name, context, page };
 }
 
 const pane = (page: Page, model: ModelKey): Locator => page.getByTestId('latest-runs').getByTestId(`run-output-${model}`);
@@ -72,32 +53,11 @@ test('with no endpoint configured, a shared session runs both models on the embe
 	const health = await (await fetch(`${STANDIN_URL}/api/health`)).json();
 	expect(health).toMatchObject({ ok: true, database: 'embedded' });
 
-	const owner = await signUp(browser, 'owner');
-	const editor = await signUp(browser, 'editor');
+	const owner = await signUp(browser, 'owner', STANDIN_URL);
+	const editor = await signUp(browser, 'editor', STANDIN_URL);
 
-	// The owner's workspace, with the editor as a member.
+	const { workspacePath, promptPath } = await teamWithPrompt(owner, [[editor, 'editor']], 'Stand-in');
 	const page = owner.page;
-	await page.getByLabel('Workspace name').fill(uniqueWorkspaceName('Stand-in'));
-	await page.getByRole('button', { name: 'Create workspace' }).click();
-	await expect(page).toHaveURL(/\/w\/[^/]+$/);
-	const workspacePath = new URL(page.url()).pathname;
-	await page.goto(`${workspacePath}/settings`);
-	const addMember = page.locator('form').filter({ has: page.getByRole('button', { name: 'Add member' }) });
-	await addMember.getByLabel('Username').fill(editor.name);
-	await addMember.getByLabel('Role').selectOption('editor');
-	await addMember.getByRole('button', { name: 'Add member' }).click();
-	await expect(page.getByText(`${editor.name} joined as editor.`).first()).toBeVisible();
-
-	// The starter "Generate {{language}} code: {{task}}", committed as v1 from the live editor.
-	await page.goto(`${workspacePath}/prompts/new`);
-	await page.getByRole('button', { name: 'Use “Generate code”' }).click();
-	await expect(page).toHaveURL(/\/prompts\/generate-code\/edit$/);
-	const promptPath = `${workspacePath}/prompts/generate-code`;
-	await page.goto(promptPath);
-	await expect(page.getByRole('status').filter({ hasText: /^\s*Connected\s*$/ })).toBeVisible();
-	await page.getByLabel('Commit message').fill('Starter');
-	await page.getByRole('button', { name: 'Commit version' }).click();
-	await expect(page.getByTestId('latest-version')).toContainText('v1');
 
 	// The owner opens a session; the editor joins it by its address.
 	await page.getByRole('link', { name: 'Run it live' }).click();
