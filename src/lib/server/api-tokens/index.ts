@@ -1,0 +1,110 @@
+// API tokens: how programs call the prompt API on behalf of a workspace. An owner creates one (the
+// token is shown once; only its SHA-256 is stored, as for sessions), names it, gives it scopes
+// (read: list and fetch prompts; run: also run them) and revokes it. A bearer token is checked
+// here on every API request; its last use is recorded at most once a minute.
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import type { ApiScope } from '$lib/schemas/api-tokens';
+import { prisma } from '../db';
+import { forbidden, notFound } from '../errors';
+import type { Member } from '../workspaces';
+
+/** Every token starts so: secret scanners and people can tell what it is. */
+export const TOKEN_PREFIX = 'cts_';
+/** Active tokens a workspace may hold at once. */
+export const MAX_TOKENS_PER_WORKSPACE = 50;
+const LAST_USED_EVERY_MS = 60_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface ApiTokenRow {
+	id: string;
+	name: string;
+	/** The token's first characters, to tell tokens apart in a list (never enough to use it). */
+	prefix: string;
+	scopes: ApiScope[];
+	createdBy: string | null;
+	createdAt: Date;
+	lastUsedAt: Date | null;
+	expiresAt: Date | null;
+	revokedAt: Date | null;
+}
+
+/** What an authenticated request may do. */
+export interface ApiCaller {
+	tokenId: string;
+	workspaceId: string;
+	scopes: ApiScope[];
+}
+
+const hashToken = (token: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+
+function requireOwner(member: Member): void {
+	if (member.role !== 'owner') throw forbidden('Only workspace owners manage API tokens.');
+}
+
+export async function listApiTokens(member: Member): Promise<ApiTokenRow[]> {
+	requireOwner(member);
+	const db = await prisma();
+	const rows = await db.apiToken.findMany({
+		where: { workspaceId: member.workspace.id },
+		orderBy: [{ revokedAt: { sort: 'desc', nulls: 'first' } }, { createdAt: 'desc' }],
+		select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true, createdBy: { select: { username: true } } }
+	});
+	return rows.map(({ createdBy, ...row }) => ({ ...row, createdBy: createdBy?.username ?? null }));
+}
+
+/** Creates a token; the returned `token` is the only time it exists in the clear. */
+export async function createApiToken(
+	member: Member,
+	input: { name: string; scopes: ApiScope[]; expiresInDays: number }
+): Promise<{ token: string; row: ApiTokenRow }> {
+	requireOwner(member);
+	const db = await prisma();
+	const active = await db.apiToken.count({ where: { workspaceId: member.workspace.id, revokedAt: null } });
+	if (active >= MAX_TOKENS_PER_WORKSPACE) throw forbidden(`A workspace holds at most ${MAX_TOKENS_PER_WORKSPACE} active tokens: revoke one first.`);
+	const token = TOKEN_PREFIX + encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(20)));
+	const row = await db.apiToken.create({
+		data: {
+			workspaceId: member.workspace.id,
+			name: input.name,
+			tokenHash: hashToken(token),
+			prefix: token.slice(0, 12),
+			scopes: [...new Set(input.scopes)],
+			createdById: member.user.id,
+			expiresAt: input.expiresInDays > 0 ? new Date(Date.now() + input.expiresInDays * DAY_MS) : null
+		},
+		select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true }
+	});
+	return { token, row: { ...row, createdBy: member.user.username } };
+}
+
+export async function revokeApiToken(member: Member, tokenId: string): Promise<void> {
+	requireOwner(member);
+	const db = await prisma();
+	const { count } = await db.apiToken.updateMany({ where: { id: tokenId, workspaceId: member.workspace.id, revokedAt: null }, data: { revokedAt: new Date() } });
+	if (count === 0) throw notFound('The token');
+}
+
+/**
+ * The caller behind an `Authorization: Bearer <token>` value, or null for a token that is unknown,
+ * revoked or expired (the API answers all three alike, so a probe learns nothing).
+ */
+export async function authenticateApiToken(token: string): Promise<ApiCaller | null> {
+	if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
+	const db = await prisma();
+	const row = await db.apiToken.findUnique({
+		where: { tokenHash: hashToken(token) },
+		select: { id: true, workspaceId: true, scopes: true, lastUsedAt: true, expiresAt: true, revokedAt: true }
+	});
+	const now = new Date();
+	if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+	if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_EVERY_MS) {
+		await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+	}
+	return { tokenId: row.id, workspaceId: row.workspaceId, scopes: row.scopes };
+}
+
+/** Whether the caller's scopes allow `needed` (run implies nothing about read: each is given). */
+export function hasScope(caller: ApiCaller, needed: ApiScope): boolean {
+	return caller.scopes.includes(needed);
+}
