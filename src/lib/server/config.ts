@@ -48,6 +48,8 @@ const schema = z.object({
 	MODEL_CACHE_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 365).default(24),
 	/** Hourly price of the GPU that serves the models, for each run's cost estimate (an A100 Space). */
 	MODEL_COST_PER_HOUR_USD: z.coerce.number().min(0).max(10_000).default(2.5),
+	/** Prompt API requests allowed per token per minute (in Redis when configured). */
+	API_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
 	/** The in-process model that stands in for a model with no endpoint: a folder name under
 	 * EMBEDDED_MODEL_DIR (the shipped one by default) or a Hugging Face Hub id (downloaded once into
 	 * EMBEDDED_MODEL_CACHE_DIR). `off`: no stand-in; a model with no endpoint cannot run. */

@@ -1,0 +1,160 @@
+// The prompt API over HTTP against a running studio: bearer tokens good and bad, scopes, the one
+// error shape, fetch by label or version, render with variables (missing ones named), private
+// prompts kept out, and the per-token rate limit with Retry-After.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken, revokeApiToken } from '$lib/server/api-tokens';
+import { promptMetaSchema } from '$lib/schemas/prompt';
+import { createPrompt } from '$lib/server/prompts';
+import { commitDraft, moveLabel } from '$lib/server/versions';
+import { startAppServer, type AppServer } from '../helpers/app-server';
+import { uniquePromptName } from '../helpers/unique';
+import { sample, setDraft, versionTeam } from './versions-fixtures';
+
+let app: AppServer;
+let team: Awaited<ReturnType<typeof versionTeam>>;
+let readToken: string;
+let runOnlyToken: string;
+let privateSlug: string;
+
+beforeAll(async () => {
+	[app, team] = await Promise.all([startAppServer({ API_REQUESTS_PER_MINUTE: '40' }), versionTeam('api')]);
+	await setDraft(team.promptId, sample());
+	await commitDraft(team.author, team.prompt, 'First review prompt');
+	await setDraft(team.promptId, sample({ userPromptTemplate: 'Review this {{language}} code for {{focus}}:\n{{code}}' }));
+	await commitDraft(team.author, team.prompt, 'Ask for a focus');
+	await moveLabel(team.owner, team.prompt, 'production', 1);
+	await moveLabel(team.owner, team.prompt, 'staging', 2);
+	const hidden = await createPrompt(team.author, promptMetaSchema.parse({ name: uniquePromptName('Secret'), visibility: 'private' }));
+	privateSlug = hidden.slug;
+	readToken = (await createApiToken(team.owner, { name: 'reader', scopes: ['read'], expiresInDays: 0 })).token;
+	runOnlyToken = (await createApiToken(team.owner, { name: 'runner', scopes: ['run'], expiresInDays: 0 })).token;
+}, 120_000);
+afterAll(() => app?.stop());
+
+async function call(path: string, token: string | null, init: RequestInit = {}) {
+	const response = await fetch(app.url + path, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...init.headers } });
+	return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
+}
+const render = (slug: string, body: unknown, token = readToken) =>
+	call(`/api/v1/prompts/${slug}/render`, token, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+
+describe('authentication and scopes', () => {
+	it('no token, a malformed header, an unknown or a revoked token: 401 unauthorized with a Bearer challenge', async () => {
+		const { token: doomed, row } = await createApiToken(team.owner, { name: 'doomed', scopes: ['read'], expiresInDays: 0 });
+		expect((await call('/api/v1/prompts', doomed)).status).toBe(200);
+		await revokeApiToken(team.owner, row.id);
+		for (const token of [null, 'cts_notarealtokenatallxxxxxxxxxxxxxx', doomed]) {
+			const answer = await call('/api/v1/prompts', token);
+			expect(answer.status).toBe(401);
+			expect(answer.body.error.code).toBe('unauthorized');
+			expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer /);
+		}
+		const basic = await call('/api/v1/prompts', null, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+		expect(basic.body.error).toMatchObject({ code: 'unauthorized', message: expect.stringContaining('Authorization: Bearer') });
+	});
+
+	it('a token without the read scope gets 403 insufficient_scope naming what it lacks', async () => {
+		const answer = await call('/api/v1/prompts', runOnlyToken);
+		expect(answer.status).toBe(403);
+		expect(answer.body.error).toEqual({ code: 'insufficient_scope', message: 'This token lacks the "read" scope.', details: { needed: 'read', granted: ['run'] } });
+	});
+
+	it("another workspace's token sees only its own workspace's prompts", async () => {
+		const other = await versionTeam('apiother');
+		const { token } = await createApiToken(other.owner, { name: 'theirs', scopes: ['read'], expiresInDays: 0 });
+		// Only its own workspace's prompt (no version yet), none of this one's.
+		expect((await call('/api/v1/prompts', token)).body.prompts).toEqual([expect.objectContaining({ slug: other.prompt, latestVersion: null, labels: {} })]);
+		expect((await call(`/api/v1/prompts/${team.prompt}`, token)).body.error.code).toBe('not_found');
+		expect((await call(`/api/v1/prompts/${other.prompt}`, token)).body.error).toEqual({ code: 'not_found', message: `"${other.prompt}" has no committed version yet.` });
+	});
+});
+
+describe('reading prompts', () => {
+	it('lists the shared prompts with their latest version and labels; a private prompt stays out', async () => {
+		const { status, body } = await call('/api/v1/prompts', readToken);
+		expect(status).toBe(200);
+		expect(body.prompts).toEqual([expect.objectContaining({ slug: team.prompt, latestVersion: 2, labels: { production: 1, staging: 2 }, visibility: 'workspace' })]);
+		expect(body.prompts.map((p: { slug: string }) => p.slug)).not.toContain(privateSlug);
+		expect((await call(`/api/v1/prompts/${privateSlug}`, readToken)).status).toBe(404);
+	});
+
+	it('fetches by label, by version, and by default the production version', async () => {
+		const production = await call(`/api/v1/prompts/${team.prompt}?label=production`, readToken);
+		expect(production.status).toBe(200);
+		expect(production.body).toMatchObject({ version: { number: 1, message: 'First review prompt', labels: ['production'] }, resolvedBy: { label: 'production' }, variables: ['language', 'code'] });
+		expect(production.body.content.userPromptTemplate).toBe('Review this {{language}} code:\n{{code}}');
+		expect(production.body.version.contentHash).toMatch(/^[0-9a-f]{64}$/);
+		const second = await call(`/api/v1/prompts/${team.prompt}?version=2`, readToken);
+		expect(second.body).toMatchObject({ version: { number: 2 }, resolvedBy: { version: 2 }, variables: ['language', 'focus', 'code'] });
+		const byDefault = await call(`/api/v1/prompts/${team.prompt}`, readToken);
+		expect(byDefault.body).toMatchObject({ version: { number: 1 }, resolvedBy: { default: 'production' } });
+	});
+
+	it('an unknown label is 404 unknown_label listing the labels there are; a missing version or prompt is not_found; bad queries are invalid_request', async () => {
+		const label = await call(`/api/v1/prompts/${team.prompt}?label=canary`, readToken);
+		expect(label.status).toBe(404);
+		expect(label.body.error).toEqual({ code: 'unknown_label', message: `"${team.prompt}" has no label "canary".`, details: { labels: ['production', 'staging'] } });
+		expect((await call(`/api/v1/prompts/${team.prompt}?version=9`, readToken)).body.error.code).toBe('not_found');
+		expect((await call('/api/v1/prompts/no-such-prompt', readToken)).body.error.code).toBe('not_found');
+		for (const query of ['version=0', 'version=abc', 'version=1.5', 'label=Bad%20Label!', 'label=production&version=2']) {
+			const answer = await call(`/api/v1/prompts/${team.prompt}?${query}`, readToken);
+			expect(answer.status, query).toBe(400);
+			expect(answer.body.error.code, query).toBe('invalid_request');
+		}
+	});
+});
+
+describe('rendering', () => {
+	it('renders a version with its variables, as chat turns and as one text', async () => {
+		const answer = await render(team.prompt, { label: 'production', variables: { language: 'Python', code: 'eval(x)' } });
+		expect(answer.status).toBe(200);
+		expect(answer.body.text).toBe('Review this Python code:\neval(x)');
+		expect(answer.body.chat).toEqual([
+			{ role: 'system', content: 'You are a careful security reviewer.' },
+			{ role: 'user', content: 'eval(input())' },
+			{ role: 'assistant', content: 'Never eval user input.' },
+			{ role: 'user', content: 'Review this Python code:\neval(x)' }
+		]);
+		expect(answer.body.plain).toBe('You are a careful security reviewer.\n\neval(input())\nNever eval user input.\n\nReview this Python code:\neval(x)');
+		expect(answer.body.version.number).toBe(1);
+	});
+
+	it('missing variables are 400 missing_variables naming each; a bad body is invalid_request', async () => {
+		const missing = await render(team.prompt, { version: 2, variables: { language: 'Go' } });
+		expect(missing.status).toBe(400);
+		expect(missing.body.error).toEqual({ code: 'missing_variables', message: 'Missing variables: focus, code.', details: { missing: ['focus', 'code'] } });
+		const notJson = await call(`/api/v1/prompts/${team.prompt}/render`, readToken, { method: 'POST', body: '{oops', headers: { 'content-type': 'application/json' } });
+		expect(notJson.body.error).toEqual({ code: 'invalid_request', message: 'The body is not valid JSON.' });
+		for (const body of [{ variables: { code: 1 } }, { variables: {}, extra: true }, { label: 'production', version: 1, variables: {} }, { variables: { code: 'x'.repeat(100_001) } }, []]) {
+			const answer = await render(team.prompt, body);
+			expect(answer.status, JSON.stringify(body).slice(0, 60)).toBe(400);
+			expect(answer.body.error.code).toBe('invalid_request');
+		}
+		const huge = await call(`/api/v1/prompts/${team.prompt}/render`, readToken, { method: 'POST', body: JSON.stringify({ variables: { code: 'x'.repeat(300_000) } }), headers: { 'content-type': 'application/json' } });
+		expect(huge.body.error).toEqual({ code: 'invalid_request', message: 'The body is over 256 KiB.' });
+	});
+
+	it('a variable value is text, never template: braces in it stay as they are', async () => {
+		const answer = await render(team.prompt, { label: 'production', variables: { language: '{{code}}', code: '<script>alert(1)</script>' } });
+		expect(answer.body.text).toBe('Review this {{code}} code:\n<script>alert(1)</script>');
+	});
+});
+
+describe('rate limits', () => {
+	it('a token over its requests per minute gets 429 rate_limited with Retry-After; another token is not affected', async () => {
+		const { token } = await createApiToken(team.owner, { name: 'busy', scopes: ['read'], expiresInDays: 0 });
+		const statuses: number[] = [];
+		let limited: Awaited<ReturnType<typeof call>> | undefined;
+		for (let i = 0; i < 41; i++) {
+			const answer = await call('/api/v1/prompts', token);
+			statuses.push(answer.status);
+			if (answer.status === 429) limited = answer;
+		}
+		expect(statuses.slice(0, 40).every((s) => s === 200)).toBe(true);
+		expect(statuses[40]).toBe(429);
+		expect(limited!.body.error.code).toBe('rate_limited');
+		expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+		expect(Number(limited!.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+		expect((await call('/api/v1/prompts', readToken)).status).toBe(200);
+	});
+});
