@@ -6,6 +6,7 @@ import { ServiceError } from '../errors';
 export const API_ERROR_CODES = {
 	unauthorized: 401,
 	insufficient_scope: 403,
+	forbidden: 403,
 	not_found: 404,
 	unknown_label: 404,
 	invalid_request: 400,
@@ -38,6 +39,6 @@ export function errorResponse(error: ApiError): Response {
 /** A service's expected refusal in the API's shape. */
 export function fromServiceError(error: ServiceError): ApiError {
 	const code: ApiErrorCode =
-		error.status === 404 ? 'not_found' : error.status === 403 ? 'insufficient_scope' : error.status === 409 ? 'conflict' : error.status === 429 ? 'rate_limited' : 'invalid_request';
+		error.status === 404 ? 'not_found' : error.status === 403 ? 'forbidden' : error.status === 409 ? 'conflict' : error.status === 429 ? 'rate_limited' : 'invalid_request';
 	return new ApiError(code, error.message, error.field ? { field: error.field } : undefined, error.retryAfterSeconds ? { 'retry-after': String(error.retryAfterSeconds) } : {});
 }
