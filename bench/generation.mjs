@@ -3,6 +3,7 @@
 // answers, else the embedded engine in a temporary folder) and loads the studio's server code
 // through Vite (for $lib and $realtime). Redis is used, as by the integration tests, when it answers
 // at TEST_REDIS_URL (default redis://127.0.0.1:6379), under a key prefix of this run's own.
+import { deleteKeysWithPrefix } from '../tests/helpers/redis-keys.mjs';
 import { chooseDatabase } from './bench-database.mjs';
 import { root, runStudioBench } from './run-studio-bench.mjs';
 
@@ -27,12 +28,7 @@ async function chooseRedis() {
 	return {
 		description: `${redact(new URL(url))}, key prefix ${prefix}: socket.io's Redis adapter publishes every event, run limits in Redis`,
 		async drop() {
-			let cursor = '0';
-			do {
-				const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-				if (keys.length) await redis.del(...keys);
-				cursor = next;
-			} while (cursor !== '0');
+			await deleteKeysWithPrefix(redis, prefix);
 			redis.disconnect();
 		}
 	};

@@ -82,7 +82,10 @@ describe('the shipped model', () => {
 		expect(tokens.length).toBeGreaterThan(1);
 		expect(tokens.join('')).toBe(text);
 		expect(text).not.toContain('\uFFFD');
-		expect(done!.finishReason === 'length' ? done!.usage!.completionTokens : 24).toBe(24);
+		// Cut by the limit at exactly 24 tokens, or ended by the model itself before it.
+		if (done!.finishReason === 'length') expect(done!.usage!.completionTokens).toBe(24);
+		else expect(done!.usage!.completionTokens).toBeLessThan(24);
+		expect(tokens.length).toBeLessThanOrEqual(done!.usage!.completionTokens!);
 	});
 
 	it('refuses a prompt longer than its context with a clear error, before generating anything', async () => {

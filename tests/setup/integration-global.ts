@@ -9,6 +9,7 @@ import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/lib/server/db/connect';
 import { applyMigrations } from '../../src/lib/server/db/migrate';
 import { adminUrl, probePostgres, probeRedis, redact, redisUrl, withDatabase } from './services';
+import { deleteKeysWithPrefix } from '../helpers/redis-keys.mjs';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
@@ -68,12 +69,7 @@ async function redisTeardown(url: string, prefix: string) {
 	const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
 	try {
 		await redis.connect();
-		let cursor = '0';
-		do {
-			const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-			if (keys.length) await redis.del(...keys);
-			cursor = next;
-		} while (cursor !== '0');
+		await deleteKeysWithPrefix(redis, prefix);
 	} finally {
 		redis.disconnect();
 	}

@@ -8,6 +8,7 @@ export { default as EmptyState } from './EmptyState.svelte';
 export { default as Field, type FieldControlProps } from './Field.svelte';
 export { default as Input } from './Input.svelte';
 export { default as Label } from './Label.svelte';
+export { default as LiveStatus, type LiveStatusLook } from './LiveStatus.svelte';
 export { default as PageHeader } from './PageHeader.svelte';
 export { default as Select } from './Select.svelte';
 export { default as Textarea } from './Textarea.svelte';

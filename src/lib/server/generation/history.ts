@@ -13,6 +13,7 @@ import { conflict, invalid, notFound } from '../errors';
 import { privatePromptRule } from '../prompts';
 import type { Member } from '../workspaces/access';
 import { lastSequences } from './token-log';
+import { runCoreSelect } from './records';
 
 export interface RunSummary {
 	id: string;
@@ -80,26 +81,10 @@ export interface CacheFigures {
 }
 
 const summarySelect = {
-	id: true,
-	runGroupId: true,
-	sessionId: true,
-	modelUsed: true,
-	standInModel: true,
-	status: true,
-	executedAt: true,
-	finishedAt: true,
-	cacheMode: true,
-	cacheOutcome: true,
-	timeToFirstTokenMs: true,
-	executionTimeMs: true,
-	promptTokens: true,
-	completionTokens: true,
+	...runCoreSelect,
 	tokensUsed: true,
 	estimatedCostUsd: true,
-	userFeedback: true,
-	prompt: { select: { slug: true, name: true } },
-	version: { select: { versionNumber: true } },
-	user: { select: { username: true } }
+	prompt: { select: { slug: true, name: true } }
 } satisfies Prisma.ExecutionHistorySelect;
 
 const detailSelect = {

@@ -97,7 +97,8 @@ export async function failAbandonedRuns(onlyOlderThan: Date | null): Promise<num
 	return count;
 }
 
-const viewSelect = {
+/** What every reading of a run selects: the live view here, history's summary and detail too. */
+export const runCoreSelect = {
 	id: true,
 	runGroupId: true,
 	sessionId: true,
@@ -108,9 +109,6 @@ const viewSelect = {
 	finishedAt: true,
 	cacheMode: true,
 	cacheOutcome: true,
-	outputData: true,
-	errorMessage: true,
-	finishReason: true,
 	timeToFirstTokenMs: true,
 	executionTimeMs: true,
 	promptTokens: true,
@@ -118,6 +116,13 @@ const viewSelect = {
 	userFeedback: true,
 	user: { select: { username: true } },
 	version: { select: { versionNumber: true } }
+} satisfies Prisma.ExecutionHistorySelect;
+
+const viewSelect = {
+	...runCoreSelect,
+	outputData: true,
+	errorMessage: true,
+	finishReason: true
 } satisfies Prisma.ExecutionHistorySelect;
 
 type ViewRow = Prisma.ExecutionHistoryGetPayload<{ select: typeof viewSelect }>;
