@@ -1,0 +1,97 @@
+// The forms and queries of the public library: publishing a version, searching the library,
+// starring, forking, reporting abuse and a site admin hiding a prompt. Shared by pages, the server
+// and tests; the server parses every one of them (never trusts what a browser sends).
+import { z } from 'zod';
+import { MODEL_IDS } from '$lib/models';
+import { MAX_TAGS, slugSchema } from './prompt';
+
+export const PUBLISH_LIMITS = {
+	title: 120,
+	description: 2000,
+	tags: MAX_TAGS,
+	tag: 32,
+	/** Sample outputs a publisher may pick from the version's runs. */
+	samples: 3,
+	/** Characters of a sample output kept on the public page. */
+	sampleOutput: 8000,
+	query: 200,
+	pageSize: 20,
+	/** Pages a visitor may page through (deeper pages cost the database more than they give). */
+	maxPage: 500,
+	reportReason: 2000
+} as const;
+
+/** Lower-case letters, digits, and . _ + # - inside: tags end up in URLs and filters. */
+export const publicTagSchema = z
+	.string()
+	.trim()
+	.toLowerCase()
+	.min(1)
+	.max(PUBLISH_LIMITS.tag, `Each tag is at most ${PUBLISH_LIMITS.tag} characters.`)
+	.regex(/^[\p{L}\p{N}][\p{L}\p{N}._+#-]*$/u, 'Tags use letters, digits and . _ + # - (no spaces).');
+
+const checkboxList = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]));
+
+/**
+ * Publishing a committed version. `tags` arrive comma-separated from the form; `sampleRunIds`
+ * (repeated checkbox `sampleRunIds`) must be succeeded runs of that same version (checked on the server).
+ */
+export const publishSchema = z.object({
+	versionNumber: z.coerce.number({ error: 'Choose a version.' }).int().min(1, 'Choose a version.'),
+	title: z.string({ error: 'Enter a title.' }).trim().min(1, 'Enter a title.').max(PUBLISH_LIMITS.title, `Use at most ${PUBLISH_LIMITS.title} characters.`),
+	description: z.string().trim().max(PUBLISH_LIMITS.description, `Use at most ${PUBLISH_LIMITS.description} characters.`).default(''),
+	tags: z
+		.string()
+		.max(600, 'Too many tags.')
+		.default('')
+		.transform((raw) => [...new Set(raw.split(',').map((tag) => tag.trim().toLowerCase()).filter(Boolean))])
+		.pipe(z.array(publicTagSchema).max(PUBLISH_LIMITS.tags, `Use at most ${PUBLISH_LIMITS.tags} tags.`)),
+	sampleRunIds: checkboxList
+		.pipe(z.array(z.uuid('Pick runs from the list.')).max(PUBLISH_LIMITS.samples, `Pick at most ${PUBLISH_LIMITS.samples} sample outputs.`))
+		.default([])
+});
+export type PublishInput = z.infer<typeof publishSchema>;
+
+export const LIBRARY_SORTS = ['relevance', 'newest', 'stars', 'trending'] as const;
+export type LibrarySort = (typeof LIBRARY_SORTS)[number];
+
+/**
+ * The library's URL query. Anything malformed falls back to its default rather than failing: a
+ * shared link with a stale parameter still shows the library. `relevance` needs a query; without
+ * one the library sorts by newest.
+ */
+export const libraryQuerySchema = z
+	.object({
+		q: z.string().trim().max(PUBLISH_LIMITS.query).catch(''),
+		sort: z.enum(LIBRARY_SORTS).optional().catch(undefined),
+		tag: z.union([z.literal(''), publicTagSchema]).catch(''),
+		model: z.union([z.literal(''), z.enum(MODEL_IDS)]).catch(''),
+		page: z.coerce.number().int().min(1).max(PUBLISH_LIMITS.maxPage).catch(1)
+	})
+	.transform((query) => ({ ...query, sort: query.sort === undefined || (query.sort === 'relevance' && !query.q) ? (query.q ? 'relevance' : 'newest') : query.sort }) as LibraryQuery);
+export interface LibraryQuery {
+	q: string;
+	sort: LibrarySort;
+	tag: string;
+	model: '' | (typeof MODEL_IDS)[number];
+	page: number;
+}
+
+/** Forking a published version into one of the user's workspaces (where they are editor or owner). */
+export const forkSchema = z.object({
+	workspace: slugSchema,
+	versionNumber: z.coerce.number().int().min(1).optional()
+});
+export type ForkInput = z.infer<typeof forkSchema>;
+
+export const reportSchema = z.object({
+	reason: z
+		.string({ error: 'Say what is wrong with this prompt.' })
+		.trim()
+		.min(10, 'Say what is wrong with this prompt (at least 10 characters).')
+		.max(PUBLISH_LIMITS.reportReason, `Use at most ${PUBLISH_LIMITS.reportReason} characters.`)
+});
+
+export const hideSchema = z.object({
+	reason: z.string({ error: 'Give a reason.' }).trim().min(1, 'Give a reason.').max(500, 'Use at most 500 characters.')
+});
