@@ -148,11 +148,12 @@ export class GenerationHub {
 
 	private forwardRunEvents(): void {
 		const events = runEvents();
-		const room = (sessionId: string) => this.io.to(sessionRoom(sessionId));
-		const started = (run: RunView) => room(run.sessionId).emit('run:started', { run });
-		const waiting = (event: WaitingEvent) => room(event.sessionId).emit('run:waiting', event);
-		const token = (event: TokenEvent) => room(event.sessionId).emit('run:tokens', event);
-		const finished = (run: RunView) => room(run.sessionId).emit('run:finished', { run });
+		// A run of the prompt API (no session) streams to its HTTP caller only.
+		const room = (sessionId: string | null) => (sessionId === null ? null : this.io.to(sessionRoom(sessionId)));
+		const started = (run: RunView) => room(run.sessionId)?.emit('run:started', { run });
+		const waiting = (event: WaitingEvent) => room(event.sessionId)?.emit('run:waiting', event);
+		const token = (event: TokenEvent) => room(event.sessionId)?.emit('run:tokens', event);
+		const finished = (run: RunView) => room(run.sessionId)?.emit('run:finished', { run });
 		events.on('started', started).on('waiting', waiting).on('token', token).on('finished', finished);
 		this.cleanups.push(() => {
 			events.off('started', started).off('waiting', waiting).off('token', token).off('finished', finished);

@@ -116,7 +116,8 @@ export interface RunView {
 	executionId: string;
 	/** Runs started together (both models of one start) share a group; cancel acts on a group. */
 	groupId: string;
-	sessionId: string;
+	/** Null for a run started through the prompt API: it belongs to no session and reaches no room. */
+	sessionId: string | null;
 	model: ModelId;
 	/** The embedded model that ran in the model's place (it has no endpoint): the page says
 	 * "local stand-in model" on such an output. Null when the model's own endpoint served it. */
@@ -158,7 +159,8 @@ export interface SessionSnapshot {
 }
 
 export interface TokenEvent {
-	sessionId: string;
+	/** Null for a prompt API run (see RunView.sessionId); the hub forwards only session runs. */
+	sessionId: string | null;
 	executionId: string;
 	/** 1 for a run's first token, then consecutive: a client that sees a gap asks run:resync. */
 	seq: number;
@@ -166,7 +168,7 @@ export interface TokenEvent {
 }
 
 export interface WaitingEvent {
-	sessionId: string;
+	sessionId: string | null;
 	executionId: string;
 	message: string;
 	attempt: number;

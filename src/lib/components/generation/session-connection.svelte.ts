@@ -155,7 +155,7 @@ export class SessionConnection {
 
 	// ---- runs -------------------------------------------------------------------------------------
 
-	#apply(event: RunEvent, sessionId: string): void {
+	#apply(event: RunEvent, sessionId: string | null): void {
 		if (sessionId !== this.sessionId) return;
 		const needs = this.#book.apply(event);
 		if (this.#book.ready) this.#publish();

@@ -34,6 +34,8 @@ export interface ApiCaller {
 	tokenId: string;
 	workspaceId: string;
 	scopes: ApiScope[];
+	/** Who created the token: runs it starts are recorded under that user (null once they are gone). */
+	createdById: string | null;
 }
 
 const hashToken = (token: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
@@ -94,14 +96,14 @@ export async function authenticateApiToken(token: string): Promise<ApiCaller | n
 	const db = await prisma();
 	const row = await db.apiToken.findUnique({
 		where: { tokenHash: hashToken(token) },
-		select: { id: true, workspaceId: true, scopes: true, lastUsedAt: true, expiresAt: true, revokedAt: true }
+		select: { id: true, workspaceId: true, scopes: true, createdById: true, lastUsedAt: true, expiresAt: true, revokedAt: true }
 	});
 	const now = new Date();
 	if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
 	if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_EVERY_MS) {
 		await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
 	}
-	return { tokenId: row.id, workspaceId: row.workspaceId, scopes: row.scopes };
+	return { tokenId: row.id, workspaceId: row.workspaceId, scopes: row.scopes, createdById: row.createdById };
 }
 
 /** Whether the caller's scopes allow `needed` (run implies nothing about read: each is given). */

@@ -13,7 +13,9 @@ export const API_ERROR_CODES = {
 	missing_variables: 400,
 	conflict: 409,
 	rate_limited: 429,
-	internal: 500
+	internal: 500,
+	/** The model has no endpoint and no stand-in can serve it. */
+	model_unavailable: 503
 } as const;
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;
 

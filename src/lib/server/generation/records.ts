@@ -12,12 +12,14 @@ export interface NewRunRow {
 	promptId: string;
 	versionId: string | null;
 	sessionId: string | null;
-	userId: string;
+	userId: string | null;
+	/** Set for a run started through the prompt API (source `api`). */
+	apiTokenId: string | null;
 	groupId: string;
 	model: ModelId;
 	standInModel: string | null;
 	cacheMode: CacheMode;
-	variables: Record<string, string>;
+	variables: Record<string, unknown>;
 	renderedPrompt: string;
 	parameters: Record<string, unknown>;
 }
@@ -45,13 +47,14 @@ export async function createRunRows(rows: NewRunRow[]): Promise<{ id: string; ex
 			versionId: row.versionId,
 			sessionId: row.sessionId,
 			userId: row.userId,
+			apiTokenId: row.apiTokenId,
 			runGroupId: row.groupId,
-			source: 'studio' as const,
+			source: row.apiTokenId ? ('api' as const) : ('studio' as const),
 			status: 'running' as const,
 			modelUsed: row.model,
 			standInModel: row.standInModel,
 			cacheMode: row.cacheMode,
-			inputData: row.variables,
+			inputData: row.variables as Prisma.InputJsonValue,
 			renderedPrompt: row.renderedPrompt,
 			parameters: row.parameters as Prisma.InputJsonValue
 		})),
@@ -91,7 +94,7 @@ export async function finishRunRow(id: string, outcome: RunOutcome): Promise<Dat
 export async function failAbandonedRuns(onlyOlderThan: Date | null): Promise<number> {
 	const db = await prisma();
 	const { count } = await db.executionHistory.updateMany({
-		where: { status: 'running', source: 'studio', ...(onlyOlderThan ? { executedAt: { lt: onlyOlderThan } } : {}) },
+		where: { status: 'running', source: { in: ['studio', 'api'] }, ...(onlyOlderThan ? { executedAt: { lt: onlyOlderThan } } : {}) },
 		data: { status: 'failed', success: false, finishedAt: new Date(), errorMessage: 'The studio stopped while this run was going; it was not finished.' }
 	});
 	return count;
@@ -132,7 +135,7 @@ export function toRunView(row: ViewRow, lastSeq: number, liveText?: string): Run
 	return {
 		executionId: row.id,
 		groupId: row.runGroupId ?? row.id,
-		sessionId: row.sessionId ?? '',
+		sessionId: row.sessionId,
 		model: isModelId(row.modelUsed) ? row.modelUsed : 'whiterabbitneo',
 		standIn: row.standInModel,
 		status: row.status,

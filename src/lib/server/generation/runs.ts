@@ -2,7 +2,7 @@
 // for each chosen model, writes the running rows, then gives each run its tokens: from the cache
 // (a stored answer, or an identical request already in the air) or from a new upstream request.
 import { randomUUID } from 'node:crypto';
-import { SESSION_LIMITS, type ResyncResult, type RunView, type StartRunRequest } from '$lib/realtime/session-events';
+import { SESSION_LIMITS, type CacheMode, type ResyncResult, type RunSource, type RunView, type StartRunRequest } from '$lib/realtime/session-events';
 import type { DraftContent } from '$lib/prompt-doc';
 import { cacheDecision, cacheKey, flightKey, isCacheable, lookupAnswer, storeAnswer } from '../cache';
 import { forbidden, notFound } from '../errors';
@@ -66,7 +66,7 @@ export async function sessionStandIns(): Promise<Partial<Record<ModelId, string>
 }
 
 /** The version's (or draft's) parameters with the run's own choices laid over them. */
-function withOverrides(content: DraftContent, overrides: StartRunRequest['parameters']): DraftContent {
+export function withOverrides(content: DraftContent, overrides: StartRunRequest['parameters']): DraftContent {
 	const chosen = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
 	return { ...content, parameters: { ...content.parameters, ...chosen } };
 }
@@ -80,46 +80,83 @@ export async function startRuns(access: SessionAccess, request: StartRunRequest)
 	if (!access.canRun) throw forbidden('Viewers watch sessions; editors and owners run them.');
 	await consumeRunStart(access.userId);
 	const { content: base, versionId } = await runContent(access, request);
-	const content = withOverrides(base, request.parameters);
-	const input: GenerationInput = { content, variables: request.variables };
-	const prepared: PreparedRequest[] = await Promise.all(
-		request.models.map((model) => withStandInChecked(prepareRequest(model, input, generationSettings().endpoints)))
-	);
-
-	const groupId = randomUUID();
+	const input: GenerationInput = { content: withOverrides(base, request.parameters), variables: request.variables };
+	const prepared = await prepareRuns(request.models, input);
 	const { session } = access;
+	const started = await launchRuns(prepared, input, {
+		workspaceId: session.workspaceId,
+		promptId: session.promptId,
+		versionId,
+		sessionId: session.id,
+		userId: access.userId,
+		apiTokenId: null,
+		startedBy: access.username,
+		source: request.source,
+		cacheMode: request.cacheMode
+	});
+	// Only the session list's order depends on it: not worth holding up the first token.
+	void touchSession(session.id).catch((error) => logger.warn({ err: error }, 'marking a session active failed'));
+	return started;
+}
+
+/** What a run is started for: where its rows go and who (or which API token) started it. */
+export interface RunOrigin {
+	workspaceId: string;
+	promptId: string;
+	versionId: string | null;
+	/** Null for a prompt API run: it reaches its HTTP caller, no session room. */
+	sessionId: string | null;
+	userId: string | null;
+	apiTokenId: string | null;
+	startedBy: string | null;
+	source: RunSource;
+	cacheMode: CacheMode;
+}
+
+/**
+ * Prepares each model's request (rendered prompt, clamped parameters, endpoint or stand-in). Throws
+ * a ModelError (not-configured, input) before anything is written when one cannot run.
+ */
+export async function prepareRuns(models: readonly ModelId[], input: GenerationInput): Promise<PreparedRequest[]> {
+	return Promise.all(models.map((model) => withStandInChecked(prepareRequest(model, input, generationSettings().endpoints))));
+}
+
+/**
+ * Writes one running row per prepared request, announces each run and feeds it (cache, shared
+ * flight or upstream). The runs go on by themselves; their events are on runEvents().
+ */
+export async function launchRuns(prepared: PreparedRequest[], input: GenerationInput, origin: RunOrigin): Promise<{ groupId: string; runs: RunView[] }> {
+	const groupId = randomUUID();
 	const rows = await createRunRows(
 		prepared.map((p) => ({
-			workspaceId: session.workspaceId,
-			promptId: session.promptId,
-			versionId,
-			sessionId: session.id,
-			userId: access.userId,
+			workspaceId: origin.workspaceId,
+			promptId: origin.promptId,
+			versionId: origin.versionId,
+			sessionId: origin.sessionId,
+			userId: origin.userId,
+			apiTokenId: origin.apiTokenId,
 			groupId,
 			model: p.model,
 			standInModel: standInOf(p),
-			cacheMode: request.cacheMode,
-			variables: request.variables,
+			cacheMode: origin.cacheMode,
+			variables: input.variables,
 			renderedPrompt: renderedPromptText(p.prompt),
 			parameters: { ...p.parameters }
 		}))
 	);
-	// Only the session list's order depends on it: not worth holding up the first token.
-	void touchSession(session.id).catch((error) => logger.warn({ err: error }, 'marking a session active failed'));
-
 	const runs = prepared.map((p, i) => {
 		const view: RunView = {
 			executionId: rows[i]!.id,
 			groupId,
-			sessionId: session.id,
+			sessionId: origin.sessionId,
 			model: p.model,
 			standIn: standInOf(p),
 			status: 'running',
-			startedBy: access.username,
+			startedBy: origin.startedBy,
 			startedAt: rows[i]!.executedAt.toISOString(),
 			finishedAt: null,
-			source: request.source,
-			cacheMode: request.cacheMode,
+			source: origin.source,
+			cacheMode: origin.cacheMode,
 			cacheOutcome: null,
 			waitingMessage: null,
 			text: '',
@@ -134,7 +171,7 @@ export async function startRuns(access: SessionAccess, request: StartRunRequest)
 		};
 		const run = new ActiveRun(view);
 		runEvents().emit('started', { ...view });
-		void feed(run, p, input, request.cacheMode).catch((error) => {
+		void feed(run, p, input, origin.cacheMode).catch((error) => {
 			logger.error({ err: error, executionId: view.executionId }, 'a run could not start');
 			run.fail('The run could not start: an internal error was logged.');
 		});
