@@ -6,7 +6,8 @@ import { prisma } from '../db';
 import { isUniqueViolation } from '../db/errors';
 import { emitEvent } from '../events';
 import type { Prisma } from '../db/generated/client';
-import { conflict, forbidden, notFound } from '../errors';
+import { conflict, forbidden, invalid, notFound } from '../errors';
+import { lockPrompt, renameListing, withdrawListing } from '../publishing/listing';
 import { roleAtLeast } from '$lib/schemas/workspace';
 import type { Member } from '../workspaces/access';
 
@@ -170,12 +171,26 @@ export async function createPrompt(member: Member, input: PromptMetaInput): Prom
 export async function updatePromptMeta(member: Member, slug: string, input: PromptMetaInput): Promise<{ slug: string }> {
 	requireEditor(member);
 	const current = await getPrompt(member, slug);
+	// Public means published: a prompt becomes public only by publishing a version (publishing/).
+	if (input.visibility === 'public' && current.visibility !== 'public') {
+		throw invalid('A prompt becomes public by publishing a version from its Publish tab.', 'visibility');
+	}
 	const db = await prisma();
 	const updated = await writeMeta(() =>
-		db.prompt.update({
-			where: { id: current.id },
-			data: { ...metaColumns(input), slug: input.slug || current.slug },
-			select: { slug: true }
+		db.$transaction(async (tx) => {
+			// Under the prompt's lock, as publishing takes it: a publish in between is seen here.
+			await lockPrompt(tx, current.id);
+			const before = await tx.prompt.findUniqueOrThrow({ where: { id: current.id }, select: { visibility: true, slug: true } });
+			const visibility = input.visibility === 'public' && before.visibility !== 'public' ? before.visibility : input.visibility;
+			const row = await tx.prompt.update({
+				where: { id: current.id },
+				data: { ...metaColumns(input), visibility, slug: input.slug || current.slug },
+				select: { slug: true }
+			});
+			// Made private or workspace-only: it leaves the community library. Renamed: its public address follows.
+			if (before.visibility === 'public' && visibility !== 'public') await withdrawListing(tx, current.id);
+			else if (row.slug !== before.slug) await renameListing(tx, current.id, row.slug);
+			return row;
 		})
 	);
 	// Open editors lose a prompt that became private to its author and the owners.
