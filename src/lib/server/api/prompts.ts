@@ -3,23 +3,29 @@
 // prompt by label or number, and that version rendered with variables.
 import { z } from 'zod';
 import { labelNameSchema } from '$lib/schemas/versions';
-import type { DraftContent } from '$lib/prompt-doc';
 import { extractVariables, missingVariables, renderTemplate, TemplateError } from '$lib/template';
 import type { ApiCaller } from '../api-tokens';
 import { prisma } from '../db';
-import { formatPrompt, type FormattedPrompt } from '../models/registry';
+import { formatPrompt } from '../models/registry';
 import { versionByNumber } from '../versions/history';
 import { ApiError } from './errors';
+import type { ApiPromptSummary, ApiPromptVersion, ApiRendered } from './responses';
+
+// The response types are inferred from the zod schemas the OpenAPI document is built from.
+export type { ApiPromptSummary, ApiPromptVersion, ApiRendered };
 
 const shared = { visibility: { not: 'private' as const } };
 
 // The studio's own rule for label names, so the API finds every label a person can set.
-const labelSchema = labelNameSchema.optional();
+const labelSchema = labelNameSchema.optional().describe('The version with this label (e.g. production, staging).');
+const versionNumberDescription = 'The version with this number; ask for a label or a version, not both.';
+/** How many variables a render request may send; `maxProperties` tells OpenAPI readers the same. */
+const MAX_RENDER_VARIABLES = 100;
 
 export const versionQuerySchema = z
 	.object({
 		label: labelSchema,
-		version: z.coerce.number().int('A version is a whole number.').min(1, 'Versions start at 1.').max(1_000_000).optional()
+		version: z.coerce.number().int('A version is a whole number.').min(1, 'Versions start at 1.').max(1_000_000).optional().describe(versionNumberDescription)
 	})
 	.refine((q) => !(q.label && q.version), 'Ask for a label or a version, not both.');
 export type VersionQuery = z.infer<typeof versionQuerySchema>;
@@ -27,24 +33,16 @@ export type VersionQuery = z.infer<typeof versionQuerySchema>;
 export const renderRequestSchema = z
 	.object({
 		label: labelSchema,
-		version: z.number().int().min(1).max(1_000_000).optional(),
-		variables: z.record(z.string().max(64), z.string().max(100_000, 'A variable holds at most 100,000 characters.')).default({})
+		version: z.number().int().min(1).max(1_000_000).optional().describe(versionNumberDescription),
+		variables: z
+			.record(z.string().max(64), z.string().max(100_000, 'A variable holds at most 100,000 characters.'))
+			.default({})
+			.meta({ description: "Values for the template's {{variables}}; a missing one is a 400 missing_variables.", maxProperties: MAX_RENDER_VARIABLES })
 	})
 	.strict()
 	.refine((q) => !(q.label && q.version), 'Ask for a label or a version, not both.')
-	.refine((q) => Object.keys(q.variables).length <= 100, 'At most 100 variables.');
+	.refine((q) => Object.keys(q.variables).length <= MAX_RENDER_VARIABLES, `At most ${MAX_RENDER_VARIABLES} variables.`);
 export type RenderRequest = z.infer<typeof renderRequestSchema>;
-
-export interface ApiPromptSummary {
-	slug: string;
-	name: string;
-	description: string;
-	tags: string[];
-	visibility: 'workspace' | 'public';
-	latestVersion: number | null;
-	labels: Record<string, number>;
-	updatedAt: string;
-}
 
 export async function listApiPrompts(caller: ApiCaller): Promise<ApiPromptSummary[]> {
 	const db = await prisma();
@@ -73,15 +71,6 @@ export async function listApiPrompts(caller: ApiCaller): Promise<ApiPromptSummar
 		labels: Object.fromEntries(row.labels.map((l) => [l.name, l.version.versionNumber])),
 		updatedAt: row.updatedAt.toISOString()
 	}));
-}
-
-export interface ApiPromptVersion {
-	prompt: { slug: string; name: string };
-	version: { number: number; message: string; author: string | null; createdAt: string; contentHash: string; labels: string[] };
-	/** How the version was picked: the label asked for, the number asked for, or the default. */
-	resolvedBy: { label: string } | { version: number } | { default: 'production' | 'latest' };
-	content: DraftContent;
-	variables: string[];
 }
 
 /**
@@ -123,17 +112,6 @@ export async function fetchApiPrompt(caller: ApiCaller, slug: string, query: Ver
 		content: version.content,
 		variables: extractVariables(version.content.userPromptTemplate)
 	};
-}
-
-export interface ApiRendered {
-	prompt: ApiPromptVersion['prompt'];
-	version: ApiPromptVersion['version'];
-	/** The user template with the variables filled in. */
-	text: string;
-	/** The whole prompt as each model format sends it: chat turns, and one plain text. */
-	chat: Extract<FormattedPrompt, { format: 'chat' }>['messages'];
-	plain: string;
-	parameters: DraftContent['parameters'];
 }
 
 export async function renderApiPrompt(caller: ApiCaller, slug: string, request: RenderRequest): Promise<ApiRendered> {
