@@ -95,3 +95,8 @@ export const reportSchema = z.object({
 export const hideSchema = z.object({
 	reason: z.string({ error: 'Give a reason.' }).trim().min(1, 'Give a reason.').max(500, 'Use at most 500 characters.')
 });
+
+/** Unpublishing one published version from the Publish tab. */
+export const unpublishSchema = z.object({
+	version: z.coerce.number({ error: 'Choose a version.' }).int().min(1, 'Choose a version.')
+});

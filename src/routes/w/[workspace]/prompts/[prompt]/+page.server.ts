@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { userColor } from '$lib/components/editor/user-color';
 import { orHttpError } from '$lib/server/errors';
 import { deletePrompt, getPrompt } from '$lib/server/prompts';
+import { forkOrigin } from '$lib/server/publishing/fork';
 import { requireMember, requireRole, roleAtLeast } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -14,6 +15,8 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 		workspace: member.workspace,
 		role: member.role,
 		prompt,
+		/** The public prompt this one was forked from, while it is still in the library. */
+		forkedFrom: await forkOrigin(prompt.id),
 		canEdit: roleAtLeast(member.role, 'editor'),
 		live: {
 			promptId: prompt.id,

@@ -1,0 +1,28 @@
+// The Publish tab: publish a committed version to the community library (title, description, tags,
+// sample outputs from its runs), see its publications, unpublish one or all. `?version=N` picks the
+// version whose runs are offered as samples (the newest by default).
+import { orHttpError } from '$lib/server/errors';
+import { publishAction, unpublishAction, unpublishAllAction } from '$lib/server/publishing/actions';
+import { publishingOverview } from '$lib/server/publishing/overview';
+import { requireMember } from '$lib/server/workspaces';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url, params }) => {
+	const member = await requireMember(locals, url, params.workspace);
+	const { candidates, ...overview } = await orHttpError(publishingOverview(member, params.prompt));
+	const asked = Number(url.searchParams.get('version'));
+	const selected = overview.versions.find((v) => v.number === asked)?.number ?? overview.versions[0]?.number ?? null;
+	return {
+		workspace: member.workspace,
+		role: member.role,
+		...overview,
+		selected,
+		samples: selected === null ? [] : (candidates[selected] ?? [])
+	};
+};
+
+export const actions: Actions = {
+	publish: publishAction,
+	unpublish: unpublishAction,
+	unpublishAll: unpublishAllAction
+};
