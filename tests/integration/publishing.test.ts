@@ -2,7 +2,7 @@
 // may become sample outputs, what the library's row holds (and never holds), the visibility rule,
 // forking a published version into a workspace, and the Publish and Fork pages over HTTP.
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promptMetaSchema } from '$lib/schemas/prompt';
 import { forkSchema, publishSchema } from '$lib/schemas/publishing';
 import { addMember, type Member } from '$lib/server/workspaces';
@@ -11,10 +11,12 @@ import { createPrompt, getPrompt, updatePromptMeta } from '$lib/server/prompts';
 import { forkOrigin, forkPublishedVersion } from '$lib/server/publishing/fork';
 import { publishingOverview } from '$lib/server/publishing/overview';
 import { publishVersion, unpublish } from '$lib/server/publishing/publish';
+import { startAppServer, type AppServer } from '../helpers/app-server';
 import { prisma } from '../helpers/db';
+import { FormClient, visibleText } from '../helpers/form-client';
 import { memberOf, newUser, newWorkspace } from '../helpers/people';
 import { refusal } from '../helpers/refusal';
-import { uniquePromptName } from '../helpers/unique';
+import { TEST_PASSWORD, uniquePromptName, uniqueUsername, uniqueWorkspaceName } from '../helpers/unique';
 import { readDraftContent, sample, setDraft, versionTeam } from './versions-fixtures';
 
 const SECRET_URL = 'https://secret-endpoint.example.test/v1';
@@ -363,5 +365,148 @@ describe('the publishing overview', () => {
 		expect([overview.canPublish, overview.publicPage, overview.publications]).toEqual([true, null, []]);
 		await publishVersion(t.author, t.prompt, form());
 		expect((await publishingOverview(t.author, t.prompt)).defaults).toEqual({ title: 'Injection review', description: 'Finds injection flaws.', tags: ['security', 'python'] });
+	});
+});
+
+describe('the Publish and Fork pages over HTTP, as a browser without JavaScript', () => {
+	let app: AppServer;
+
+	beforeAll(async () => {
+		app = await startAppServer();
+	}, 90_000);
+
+	afterAll(async () => {
+		await app?.stop();
+	});
+
+	async function signedUp(base: string) {
+		const client = new FormClient(app.url);
+		const username = uniqueUsername(base);
+		expect((await client.post('/signup', { username, password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD })).status).toBe(303);
+		return { client, username };
+	}
+
+	/** A browser posting a form with repeated fields (several checked boxes), with the client's session cookie. */
+	async function postFields(client: FormClient, path: string, fields: Array<[string, string]>) {
+		const response = await fetch(app.url + path, {
+			method: 'POST',
+			redirect: 'manual',
+			body: new URLSearchParams(fields).toString(),
+			headers: { accept: 'text/html', origin: app.url, 'content-type': 'application/x-www-form-urlencoded', cookie: String(Reflect.get(client, 'cookie')) }
+		});
+		return { status: response.status, location: response.headers.get('location'), html: await response.text() };
+	}
+
+	function expectShown(response: { status: number; html: string }, status: number, text: string) {
+		expect(response.status, visibleText(response.html).slice(0, 400)).toBe(status);
+		expect(visibleText(response.html)).toContain(text);
+	}
+
+	/** Owner, editor, viewer and an outsider; a prompt with v1 committed from its seeded draft and three runs of v1. */
+	async function team() {
+		const [owner, editor, viewer, outsider] = await Promise.all(['own', 'edit', 'view', 'out'].map(signedUp));
+		const ws = (await owner!.client.post('/workspaces?/create', { name: uniqueWorkspaceName('Publish') })).location!;
+		for (const [person, role] of [[editor, 'editor'], [viewer, 'viewer']] as const) {
+			expect((await owner!.client.post(`${ws}/settings?/addMember`, { username: person!.username, role })).status).toBe(200);
+		}
+		const path = (await editor!.client.post(`${ws}/prompts/new`, { name: 'Injection review' })).location!;
+		const db = await prisma();
+		const wsSlug = ws.split('/').at(-1)!;
+		const promptSlug = path.split('/').at(-1)!;
+		const prompt = await db.prompt.findFirstOrThrow({ where: { slug: promptSlug, workspace: { slug: wsSlug } } });
+		await db.prompt.update({ where: { id: prompt.id }, data: { systemPrompt: 'You review code for injection flaws.', userPromptTemplate: 'Review:\n{{code}}' } });
+		expectShown(await editor!.client.post(`${path}/versions?/commit`, { message: 'First cut' }), 200, 'Committed v1.');
+		const v1 = await db.promptVersion.findFirstOrThrow({ where: { promptId: prompt.id, versionNumber: 1 } });
+		const editorId = (await db.user.findFirstOrThrow({ where: { username: editor!.username } })).id;
+		const by = { workspace: { id: prompt.workspaceId, slug: wsSlug, name: '' }, user: { id: editorId, username: editor!.username, isSiteAdmin: false }, role: 'editor' } as Member;
+		const runs = {
+			good: await addRun({ by, promptId: prompt.id, versionId: v1.id, output: 'Use parameterised queries.', variables: { code: 'db.query("SELECT " + id)' } }),
+			other: await addRun({ by, promptId: prompt.id, versionId: v1.id, model: 'codet5p', output: 'Escape the input.', variables: { code: 'exec(cmd)' } }),
+			failed: await addRun({ by, promptId: prompt.id, versionId: v1.id, status: 'failed', output: 'half an answer' })
+		};
+		return { ws, wsSlug, path, promptSlug, promptId: prompt.id, runs, owner: owner!, editor: editor!, viewer: viewer!, outsider: outsider! };
+	}
+
+	it('publishes from the Publish tab with checked sample outputs, lists the publication and unpublishes it', async () => {
+		const t = await team();
+		const db = await prisma();
+		const editorPage = await t.editor.client.get(t.path);
+		expect(editorPage.html).toContain(`href="${t.path}/publish"`);
+		const page = await t.editor.client.get(`${t.path}/publish`);
+		expectShown(page, 200, 'Publish v1');
+		expect(visibleText(page.html)).toContain('Use parameterised queries.');
+		expect(visibleText(page.html)).not.toContain('half an answer');
+		expect(page.html).toContain(`value="${t.runs.good}"`);
+
+		const action = `${t.path}/publish?version=1&/publish`;
+		const fields = (samples: string[]): Array<[string, string]> => [
+			['versionNumber', '1'],
+			['title', 'Injection review'],
+			['description', 'Finds injection flaws.'],
+			['tags', 'security, sql'],
+			...samples.map((id): [string, string] => ['sampleRunIds', id])
+		];
+		const refused = await postFields(t.editor.client, action, fields([t.runs.good, t.runs.failed]));
+		expectShown(refused, 400, 'did not succeed (failed)');
+		expect(await db.publication.count({ where: { promptId: t.promptId } })).toBe(0);
+
+		expectShown(await postFields(t.editor.client, action, fields([t.runs.good, t.runs.other])), 200, 'Published: v1 is in the community library.');
+		const publication = await db.publication.findFirstOrThrow({ where: { promptId: t.promptId } });
+		expect((publication.samples as Array<{ output: string }>).map((sample) => sample.output)).toEqual(['Use parameterised queries.', 'Escape the input.']);
+		const listed = visibleText((await t.viewer.client.get(`${t.path}/publish`)).html);
+		expect(listed).toContain('On the public page');
+		expect(listed).toContain(`/library/${t.wsSlug}/${t.promptSlug}`);
+		// The meta form shows the published prompt as public, and says how to leave the library.
+		expect(visibleText((await t.editor.client.get(`${t.path}/edit`)).html)).toContain('Choosing workspace or private unpublishes it');
+
+		expectShown(await t.editor.client.post(`${t.path}/publish?version=1&/unpublish`, { version: '1' }), 200, 'Unpublished v1. No version is published any more');
+		expect(await db.publicPrompt.count({ where: { promptId: t.promptId } })).toBe(0);
+		expectShown(await postFields(t.owner.client, action, fields([])), 200, 'Published again: v1');
+		expectShown(await t.owner.client.post(`${t.path}/publish?/unpublishAll`, {}), 200, 'Unpublished everywhere');
+		expect((await db.prompt.findUniqueOrThrow({ where: { id: t.promptId } })).visibility).toBe('workspace');
+	});
+
+	it('keeps viewers, outsiders and signed-out visitors from publishing', async () => {
+		const t = await team();
+		const viewerPage = await t.viewer.client.get(`${t.path}/publish`);
+		expectShown(viewerPage, 200, 'Only editors and owners publish prompts.');
+		expect((await t.viewer.client.get(t.path)).html).not.toContain(`href="${t.path}/publish"`);
+		expect((await t.viewer.client.post(`${t.path}/publish?/publish`, { versionNumber: '1', title: 'Mine now' })).status).toBe(403);
+		expect((await t.viewer.client.post(`${t.path}/publish?/unpublishAll`, {})).status).toBe(403);
+		expect((await t.outsider.client.get(`${t.path}/publish`)).status).toBe(404);
+		expect((await t.outsider.client.post(`${t.path}/publish?/publish`, { versionNumber: '1', title: 'Mine now' })).status).toBe(404);
+		expect((await new FormClient(app.url).get(`${t.path}/publish`)).location).toMatch(/^\/signin\?redirectTo=/);
+		expect(await (await prisma()).publication.count({ where: { promptId: t.promptId } })).toBe(0);
+	});
+
+	it('forks a public prompt into the reader’s workspace and opens it, showing where it came from', async () => {
+		const t = await team();
+		expectShown(await t.editor.client.post(`${t.path}/publish?/publish`, { versionNumber: '1', title: 'Injection review', tags: 'security' }), 200, 'Published');
+		const forkPath = `/library/${t.wsSlug}/${t.promptSlug}/fork`;
+		const signedOut = await new FormClient(app.url).get(`${forkPath}?version=1`);
+		expect(signedOut.location).toBe(`/signin?redirectTo=${encodeURIComponent(`${forkPath}?version=1`)}`);
+
+		const home = (await t.outsider.client.post('/workspaces?/create', { name: uniqueWorkspaceName('Forks') })).location!;
+		const homeSlug = home.split('/').at(-1)!;
+		const page = await t.outsider.client.get(`${forkPath}?version=1`);
+		expectShown(page, 200, 'Fork “Injection review”');
+		expect(page.html).toContain(`value="${homeSlug}"`);
+		// The viewer of the origin's workspace may not fork into it.
+		expectShown(await t.viewer.client.post(forkPath, { workspace: t.wsSlug, versionNumber: '1' }), 403, 'Viewers cannot add prompts to');
+
+		const forked = await t.outsider.client.post(forkPath, { workspace: homeSlug, versionNumber: '1' });
+		expect(forked.status).toBe(303);
+		expect(forked.location).toBe(`${home}/prompts/injection-review`);
+		const opened = await t.outsider.client.get(forked.location!);
+		expectShown(opened, 200, `Forked from ${t.wsSlug}/${t.promptSlug} v1`);
+		expect(opened.html).toContain(`href="/library/${t.wsSlug}/${t.promptSlug}"`);
+		const history = visibleText((await t.outsider.client.get(`${forked.location}/versions`)).html);
+		expect(history).toContain(`Forked from ${t.wsSlug}/${t.promptSlug} v1`);
+
+		// Once the origin leaves the library, its fork page is gone and the fork no longer links to it.
+		expectShown(await t.editor.client.post(`${t.path}/publish?/unpublishAll`, {}), 200, 'Unpublished everywhere');
+		expect((await t.outsider.client.get(forkPath)).status).toBe(404);
+		expect((await t.outsider.client.post(forkPath, { workspace: homeSlug })).status).toBe(404);
+		expect(visibleText((await t.outsider.client.get(forked.location!)).html)).not.toContain('Forked from');
 	});
 });
