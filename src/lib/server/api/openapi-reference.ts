@@ -123,18 +123,20 @@ export function typeName(schema: JsonSchema): string {
 export function constraints(schema: JsonSchema): string {
 	const out: string[] = [];
 	const add = (key: string, words: (v: unknown) => string) => schema[key] !== undefined && out.push(words(schema[key]));
-	add('minLength', (v) => `at least ${v} characters`);
-	add('maxLength', (v) => `at most ${v} characters`);
+	const chars = (v: unknown) => `${v} ${v === 1 ? 'character' : 'characters'}`;
+	add('minLength', (v) => `at least ${chars(v)}`);
+	add('maxLength', (v) => `at most ${chars(v)}`);
 	add('minimum', (v) => `≥ ${v}`);
 	add('exclusiveMinimum', (v) => `> ${v}`);
 	add('maximum', (v) => `≤ ${v}`);
 	add('pattern', (v) => `matches ${v}`);
-	add('maxItems', (v) => `at most ${v} items`);
+	add('minItems', (v) => `at least ${v} ${v === 1 ? 'item' : 'items'}`);
+	add('maxItems', (v) => `at most ${v} ${v === 1 ? 'item' : 'items'}`);
 	add('maxProperties', (v) => `at most ${v} entries`);
 	const keys = schema.propertyNames as JsonSchema | undefined;
-	if (keys?.maxLength !== undefined) out.push(`names at most ${keys.maxLength} characters`);
+	if (keys?.maxLength !== undefined) out.push(`names at most ${chars(keys.maxLength)}`);
 	const values = isRecordSchema(schema) ? (schema.additionalProperties as JsonSchema) : undefined;
-	if (values?.maxLength !== undefined) out.push(`values at most ${values.maxLength} characters`);
+	if (values?.maxLength !== undefined) out.push(`values at most ${chars(values.maxLength)}`);
 	add('default', (v) => `default ${JSON.stringify(v)}`);
 	return out.join(', ');
 }

@@ -244,14 +244,14 @@ function operations(): OperationSpec[] {
 			description:
 				'Renders the version with `variables` and runs it on one model, recorded in the workspace’s run history like a studio run (and answered from the cache under the same rules). ' +
 				'With `stream: true` (the default) the answer is `text/event-stream`; with `stream: false`, one JSON body (the `done` event’s data) when the run ends. ' +
-				'A client that disconnects mid-stream cancels its run. Runs also count against the per-user run budget (429 `rate_limited` with `Retry-After`). ' +
+				'A client that disconnects mid-stream cancels its run. Each run also counts against the token’s runs a minute, besides its requests (over it: 429 `rate_limited` with `Retry-After`). ' +
 				'Errors before the stream starts use the JSON error shape; a model failure afterwards ends the stream with `done` and `status: failed`.',
 			scope: 'run',
 			parameters: [slugParameter()],
 			requestBody: { required: true, description: 'Which version, its variables, the model, parameter overrides, cache mode and whether to stream.', content: json(ref('RunRequest'), examples.runRequestExamples) },
 			success: {
 				description: 'The run: a stream of events, or its result as JSON with `stream: false`.',
-				headers: { 'X-Execution-Id': { description: "The run's id in the run history.", schema: { type: 'string', format: 'uuid' } } },
+				headers: { 'X-Execution-Id': { description: "Streamed answers only: the run's id in the run history, as the `started` event gives it.", schema: { type: 'string', format: 'uuid' } } },
 				content: {
 					'text/event-stream': runStreamContent(),
 					...json(ref('RunDone'), { result: { summary: 'stream: false', value: examples.runResultExample } })
@@ -270,7 +270,7 @@ function info(limits: OpenApiLimits): OpenApiDocument['info'] {
 			"Read, render and run a workspace's prompts from programs.",
 			'**Authentication.** Every request sends `Authorization: Bearer <token>`. A workspace owner creates tokens under Members & settings → API tokens; a token (`cts_` and 32 base32 characters) is shown once. Its scopes: `read` lists, fetches and renders prompts; `run` runs them.',
 			'**Errors.** Every error is `{"error": {"code", "message", "details"?}}` with a stable `code`; each code always has the same HTTP status. Branch on the code, never on the message.',
-			`**Rate limits.** Each token may make ${limits.requestsPerMinute} requests a minute; runs also count against ${limits.runsPerMinute} run starts a minute per token. Over a limit the answer is 429 \`rate_limited\` with \`Retry-After\` (seconds).`
+			`**Rate limits.** Each token may make ${limits.requestsPerMinute} requests a minute, and start ${limits.runsPerMinute} runs a minute. Over a limit the answer is 429 \`rate_limited\` with \`Retry-After\` (seconds).`
 		].join('\n\n')
 	};
 }
