@@ -167,6 +167,13 @@ const json = (schema: JsonSchema, named: Record<string, { summary: string; value
 	'application/json': { schema, examples: named }
 });
 
+const EVENT_DESCRIPTIONS: Record<ApiRunEventName, string> = {
+	started: 'first: the run is recorded and going, with the prompt as sent',
+	waiting: 'the model is waking up; the run retries by itself',
+	token: 'the next piece of text, `seq` 1, 2, 3… without gaps',
+	done: 'last: how the run ended, with its whole text'
+};
+
 function runStreamContent(): MediaTypeObject {
 	const events = (Object.keys(apiRunEventSchemas) as ApiRunEventName[]).map((name) => ({
 		name,
@@ -174,8 +181,8 @@ function runStreamContent(): MediaTypeObject {
 		schema: ref(EVENT_COMPONENTS[name])
 	}));
 	return {
+		// Each event of the stream, not the body as one value: the body is text, a sequence of these.
 		schema: {
-			type: 'string',
 			description:
 				'Server-sent events, each `event: <name>` and one `data:` line of JSON: ' +
 				events.map((e) => `\`${e.name}\` (${e.description})`).join('; ') +
@@ -192,13 +199,6 @@ function runStreamContent(): MediaTypeObject {
 		examples: { stream: { summary: 'A run that waits for the model to wake up, then streams', value: examples.runEventExamples.map(formatSseEvent).join('') } }
 	};
 }
-
-const EVENT_DESCRIPTIONS: Record<ApiRunEventName, string> = {
-	started: 'first: the run is recorded and going, with the prompt as sent',
-	waiting: 'the model is waking up; the run retries by itself',
-	token: 'the next piece of text, `seq` 1, 2, 3… without gaps',
-	done: 'last: how the run ended, with its whole text'
-};
 
 function operations(): OperationSpec[] {
 	return [
