@@ -44,12 +44,13 @@ export async function publishVersion(member: Member, promptSlug: string, input: 
 	const outcome = await db.$transaction(async (tx) => {
 		await lockPrompt(tx, prompt.id);
 		const version = await versionOf(tx, prompt.id, input.versionNumber);
-		const samples = await chooseSamples(tx, prompt.id, version, input.sampleRunIds);
+		const sampleRunIds = [...new Set(input.sampleRunIds)];
+		const samples = await chooseSamples(tx, prompt.id, version, sampleRunIds);
 		const fields = {
 			title: input.title,
 			description: input.description,
 			tags: input.tags,
-			sampleRunIds: input.sampleRunIds,
+			sampleRunIds,
 			samples: samples as Prisma.InputJsonValue,
 			modelsTried: await modelsTried(tx, prompt.id, version.id),
 			publishedById: member.user.id,
