@@ -52,7 +52,9 @@ export type RunSource = z.infer<typeof runSourceSchema>;
 
 export const variablesSchema = z
 	.record(z.string().min(1).max(SESSION_LIMITS.variableName), z.string().max(SESSION_LIMITS.variableValue))
-	.refine((v) => Object.keys(v).length <= SESSION_LIMITS.variables, `At most ${SESSION_LIMITS.variables} variables.`);
+	.refine((v) => Object.keys(v).length <= SESSION_LIMITS.variables, `At most ${SESSION_LIMITS.variables} variables.`)
+	// A refine is invisible to JSON Schema: the prompt API's OpenAPI document shows the limit from this.
+	.meta({ maxProperties: SESSION_LIMITS.variables });
 
 export const startRunSchema = z.object({
 	sessionId: id,
