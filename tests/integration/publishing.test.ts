@@ -268,6 +268,18 @@ describe('the visibility rule of the meta form', () => {
 		expect(await db.publication.count({ where: { promptId: t.promptId, unpublishedAt: null } })).toBe(0);
 		expect((await db.prompt.findUniqueOrThrow({ where: { id: t.promptId } })).visibility).toBe('private');
 	});
+
+	it('still answers a slug another prompt uses with 409, and leaves the library row as it was', async () => {
+		const t = await publishingTeam();
+		const other = await createPrompt(t.author, promptMetaSchema.parse({ name: uniquePromptName('Other') }));
+		await publishVersion(t.author, t.prompt, form());
+		const { name } = await getPrompt(t.author, t.prompt);
+		const clash = await refusal(updatePromptMeta(t.author, t.prompt, meta(name, { visibility: 'workspace', slug: other.slug })));
+		expect([clash.status, clash.field]).toEqual([409, 'slug']);
+		const db = await prisma();
+		expect((await db.publicPrompt.findUniqueOrThrow({ where: { promptId: t.promptId } })).promptSlug).toBe(t.prompt);
+		expect((await db.prompt.findUniqueOrThrow({ where: { id: t.promptId } })).visibility).toBe('public');
+	});
 });
 
 describe('forking a published version', () => {
