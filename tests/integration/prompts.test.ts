@@ -65,17 +65,25 @@ describe('prompts', () => {
 		expect(await listPrompts(b.owner, NO_FILTERS)).toEqual([]);
 	});
 
+	it('a new prompt cannot start public: public means published', async () => {
+		const { editor } = await team();
+		const refused = await refusal(createPrompt(editor, input({ name: 'Straight to public', visibility: 'public' })));
+		expect(refused).toMatchObject({ status: 400, field: 'visibility' });
+		expect(await listPrompts(editor, NO_FILTERS)).toEqual([]);
+	});
+
 	it('filters by text, category, tag and visibility', async () => {
 		const { editor } = await team();
 		await createPrompt(editor, input({ name: 'Analyse Python', category: 'analysis', tags: 'python' }));
-		await createPrompt(editor, input({ name: 'Security review', category: 'security', tags: 'python,owasp', visibility: 'public' }));
+		await createPrompt(editor, input({ name: 'Security review', category: 'security', tags: 'python,owasp', visibility: 'private' }));
 		await createPrompt(editor, input({ name: 'Optimise SQL', description: 'Speed up slow queries', category: 'performance', tags: 'sql' }));
 		const names = async (filters: Partial<typeof NO_FILTERS> | Record<string, string>) =>
 			(await listPrompts(editor, { ...NO_FILTERS, ...filters } as typeof NO_FILTERS)).map((p) => p.name).sort();
 		expect(await names({ q: 'slow QUER' })).toEqual(['Optimise SQL']);
 		expect(await names({ category: 'security' })).toEqual(['Security review']);
 		expect(await names({ tag: 'python' })).toEqual(['Analyse Python', 'Security review']);
-		expect(await names({ visibility: 'public' })).toEqual(['Security review']);
+		expect(await names({ visibility: 'private' })).toEqual(['Security review']);
+		expect(await names({ visibility: 'public' })).toEqual([]);
 		expect(await promptFacets(editor)).toEqual({
 			categories: ['analysis', 'performance', 'security'],
 			tags: ['owasp', 'python', 'sql']

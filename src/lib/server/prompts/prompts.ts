@@ -154,6 +154,8 @@ function metaColumns(input: PromptMetaInput) {
 
 export async function createPrompt(member: Member, input: PromptMetaInput): Promise<{ slug: string }> {
 	requireEditor(member);
+	// Public means published: a new prompt has no version to publish yet.
+	if (input.visibility === 'public') throw invalid('A new prompt is private or shared with the workspace; publish a version to make it public.', 'visibility');
 	const db = await prisma();
 	return writeMeta(() =>
 		db.prompt.create({
