@@ -25,8 +25,13 @@ export async function parseForm<S extends z.ZodType>(request: Request, schema: S
 	} catch {
 		return { ok: false, failure: fail(400, { message: 'The form could not be read.' }) };
 	}
-	const raw: Record<string, FormDataEntryValue> = {};
-	for (const [key, value] of formData) raw[key] = value;
+	// A name sent more than once (checkboxes of one list) arrives as an array, in order; a schema
+	// that expects one value refuses an array, so a doubled field is never silently dropped.
+	const raw: Record<string, FormDataEntryValue | FormDataEntryValue[]> = {};
+	for (const key of new Set(formData.keys())) {
+		const all = formData.getAll(key);
+		raw[key] = all.length === 1 ? all[0]! : all;
+	}
 	const values = formValues(formData);
 	const result = schema.safeParse(raw);
 	if (result.success) return { ok: true, data: result.data, values };

@@ -1,11 +1,11 @@
 // The Publish tab's form actions: each checks membership and role, parses its form, calls the
 // service, and answers `{ success: true, message }` or a FormFailure. The rules live in publish.ts.
-import { error, fail, type ActionFailure } from '@sveltejs/kit';
+import { error, type ActionFailure } from '@sveltejs/kit';
 import type { FormFailure } from '$lib/forms';
-import { publishSchema, unpublishSchema, type PublishInput } from '$lib/schemas/publishing';
+import { publishSchema, unpublishSchema } from '$lib/schemas/publishing';
 import { emptyFormSchema } from '$lib/schemas/versions';
 import { ServiceError } from '../errors';
-import { parseForm, toFailure, type Parsed } from '../forms';
+import { parseForm, toFailure } from '../forms';
 import { requireMember, requireRole, type Member } from '../workspaces/access';
 import { publishVersion, unpublish } from './publish';
 
@@ -33,25 +33,9 @@ async function answer(work: () => Promise<Answer>, values: Record<string, string
 	}
 }
 
-/**
- * The publish form, with every checked sample run: parseForm keeps one value per name, so the
- * repeated `sampleRunIds` checkboxes are read from the form data and checked on their own.
- */
-async function parsePublishForm(request: Request): Promise<Parsed<PublishInput>> {
-	const all = (await request.clone().formData().catch(() => null))?.getAll('sampleRunIds') ?? [];
-	const form = await parseForm(request, publishSchema);
-	if (!form.ok) return form;
-	const samples = publishSchema.shape.sampleRunIds.safeParse(all.length ? all : undefined);
-	if (!samples.success) {
-		const message = samples.error.issues[0]?.message ?? 'Pick runs from the list.';
-		return { ok: false, failure: fail(400, { message, errors: { sampleRunIds: message }, values: form.values }) };
-	}
-	return { ...form, data: { ...form.data, sampleRunIds: samples.data } };
-}
-
 export async function publishAction(event: PublishEvent): Promise<Answer> {
 	const member = await publisher(event);
-	const form = await parsePublishForm(event.request);
+	const form = await parseForm(event.request, publishSchema);
 	if (!form.ok) return form.failure;
 	return answer(async () => {
 		const result = await publishVersion(member, event.params.prompt, form.data);
