@@ -52,6 +52,13 @@ export const publishSchema = z.object({
 });
 export type PublishInput = z.infer<typeof publishSchema>;
 
+/**
+ * How a search excerpt marks the matched words: private-use characters, which no HTML parser reads
+ * as markup; the page turns the marked parts into <mark> elements (the server strips these two
+ * characters from the text first, so only matches carry them).
+ */
+export const EXCERPT_MARK = { start: '\uE000', end: '\uE001' } as const;
+
 export const LIBRARY_SORTS = ['relevance', 'newest', 'stars', 'trending'] as const;
 export type LibrarySort = (typeof LIBRARY_SORTS)[number];
 

@@ -37,6 +37,13 @@ export interface LibraryPage {
 	cards: PublicPromptCard[];
 	/** Total matches (capped by the count the query could afford: see `totalIsEstimate`). */
 	total: number;
+	/** True when more prompts match than were counted: `total` is then a lower bound ("10,000+"). */
+	totalIsEstimate: boolean;
+	/**
+	 * Set when a search matched too many prompts to rank them all: relevance then ranks this many of
+	 * the newest matches (and the pages reach that far); null when every match was ranked.
+	 */
+	rankedAmong: number | null;
 	page: number;
 	pageCount: number;
 }
