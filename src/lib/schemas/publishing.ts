@@ -107,3 +107,12 @@ export const hideSchema = z.object({
 export const unpublishSchema = z.object({
 	version: z.coerce.number({ error: 'Choose a version.' }).int().min(1, 'Choose a version.')
 });
+
+/** A site admin's action on one prompt (Hide carries hideSchema's reason too). */
+export const moderatedPromptSchema = z.object({ promptId: z.uuid('Choose a prompt from the list.') });
+export const hidePromptSchema = hideSchema.extend(moderatedPromptSchema.shape);
+export const dismissReportSchema = z.object({ reportId: z.uuid('Choose a report from the list.') });
+/** Granting or revoking the site admin role. */
+export const siteAdminSchema = z.object({
+	username: z.string({ error: 'Enter a username.' }).trim().min(1, 'Enter a username.').max(32, 'Usernames have at most 32 characters.')
+});

@@ -10,7 +10,8 @@ import type { SessionUser } from './session';
 export const usernameKey = (username: string) => username.trim().toLowerCase();
 
 const WRONG_CREDENTIALS = 'That username and password do not match an account.';
-
+/** Advisory lock key that serialises sign-ups while the studio has no account yet. */
+const FIRST_ACCOUNT_LOCK = 0x5173a0d1;
 
 export async function signUp(username: string, password: string): Promise<SessionUser> {
 	const db = await prisma();
@@ -19,7 +20,16 @@ export async function signUp(username: string, password: string): Promise<Sessio
 	if (taken) throw conflict('That username is taken.', 'username');
 	const passwordHash = await hashPassword(password);
 	try {
-		const user = await db.user.create({ data: { username: username.trim(), usernameKey: key, passwordHash } });
+		const data = { username: username.trim(), usernameKey: key, passwordHash };
+		// The first account of a studio becomes its site admin. Only while there is no account yet
+		// does a sign-up take the lock and look again, so two first sign-ups at once make one admin.
+		const user = (await db.user.findFirst({ select: { id: true } }))
+			? await db.user.create({ data })
+			: await db.$transaction(async (tx) => {
+					await tx.$executeRaw`SELECT pg_advisory_xact_lock(${FIRST_ACCOUNT_LOCK}::bigint)`;
+					const first = (await tx.user.findFirst({ select: { id: true } })) === null;
+					return tx.user.create({ data: { ...data, isSiteAdmin: first } });
+				});
 		return { id: user.id, username: user.username, isSiteAdmin: user.isSiteAdmin };
 	} catch (error) {
 		// Two sign-ups racing for one name: the unique index decides.

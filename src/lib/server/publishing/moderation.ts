@@ -1,0 +1,201 @@
+// Moderation of the public library: signed-in users report a public prompt (rate-limited, once
+// while their report is open); site admins see open reports, hide a prompt (it leaves the library
+// and its reports are resolved), unhide it, dismiss a report, and grant or revoke the site admin
+// role. Whether someone is a site admin is read from the database on every call.
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { SessionUser } from '../auth/session';
+import { usernameKey } from '../auth/accounts';
+import { prisma } from '../db';
+import { ServiceError, invalid, notFound } from '../errors';
+import { sharedLimiter } from '../rate-limit';
+import { listedPrompt, type PublicAddress } from './public-page';
+
+/** Reports one user may file per hour. */
+export const REPORTS_PER_HOUR = 10;
+/** Reports and hidden prompts the admin page lists at most, oldest report first. */
+const ADMIN_LIST_LIMIT = 200;
+
+let limiter: RateLimiterAbstract | undefined;
+const reportLimiter = () => (limiter ??= sharedLimiter(['abuse-reports'], REPORTS_PER_HOUR, 3600));
+
+/** 404 (as if the page did not exist) unless the user is a site admin now, by the database. */
+export async function requireSiteAdmin(user: SessionUser | null): Promise<SessionUser> {
+	if (!user) throw notFound('That page');
+	const row = await (await prisma()).user.findUnique({ where: { id: user.id }, select: { isSiteAdmin: true } });
+	if (!row?.isSiteAdmin) throw notFound('That page');
+	return { ...user, isSiteAdmin: true };
+}
+
+export interface ReportResult {
+	created: boolean;
+	message: string;
+}
+
+/** Files the user's report on the public prompt at `address`; a second one while the first is open changes nothing. */
+export async function reportAbuse(user: SessionUser, address: PublicAddress, reason: string): Promise<ReportResult> {
+	const { promptId } = await listedPrompt(address);
+	const db = await prisma();
+	const open = await db.abuseReport.findFirst({ where: { promptId, reporterId: user.id, resolvedAt: null }, select: { id: true } });
+	if (open) return { created: false, message: 'You have already reported this prompt. A site admin will look at it.' };
+	try {
+		await reportLimiter().consume(user.id);
+	} catch (rejection) {
+		if (!(rejection instanceof RateLimiterRes)) throw rejection;
+		const minutes = Math.max(1, Math.ceil(rejection.msBeforeNext / 60_000));
+		throw new ServiceError(429, `You have sent ${REPORTS_PER_HOUR} reports this hour. Try again in ${minutes} minute(s).`, undefined, Math.ceil(rejection.msBeforeNext / 1000));
+	}
+	await db.abuseReport.create({ data: { promptId, reporterId: user.id, reason } });
+	return { created: true, message: 'Thank you. A site admin will look at your report.' };
+}
+
+export interface ModeratedPrompt {
+	id: string;
+	title: string;
+	/** Its public address while it is listed (a hidden prompt keeps its row; an unpublished one has none). */
+	address: PublicAddress | null;
+	/** Where it lives in the studio, for an admin's reference. */
+	workspaceSlug: string;
+	promptSlug: string;
+	hiddenAt: string | null;
+	hiddenReason: string | null;
+	hiddenBy: string | null;
+}
+
+export interface OpenReport {
+	id: string;
+	reason: string;
+	createdAt: string;
+	reporter: string | null;
+	prompt: ModeratedPrompt;
+}
+
+const moderatedSelect = {
+	id: true,
+	name: true,
+	slug: true,
+	hiddenAt: true,
+	hiddenReason: true,
+	hiddenBy: { select: { username: true } },
+	workspace: { select: { slug: true } },
+	publicPage: { select: { workspaceSlug: true, promptSlug: true, title: true } }
+} as const;
+
+type ModeratedRow = {
+	id: string;
+	name: string;
+	slug: string;
+	hiddenAt: Date | null;
+	hiddenReason: string | null;
+	hiddenBy: { username: string } | null;
+	workspace: { slug: string };
+	publicPage: { workspaceSlug: string; promptSlug: string; title: string } | null;
+};
+
+function toModerated(row: ModeratedRow): ModeratedPrompt {
+	return {
+		id: row.id,
+		title: row.publicPage?.title ?? row.name,
+		address: row.publicPage ? { workspaceSlug: row.publicPage.workspaceSlug, promptSlug: row.publicPage.promptSlug } : null,
+		workspaceSlug: row.workspace.slug,
+		promptSlug: row.slug,
+		hiddenAt: row.hiddenAt?.toISOString() ?? null,
+		hiddenReason: row.hiddenReason,
+		hiddenBy: row.hiddenBy?.username ?? null
+	};
+}
+
+/** Reports no admin has acted on yet, oldest first. */
+export async function openReports(admin: SessionUser | null): Promise<OpenReport[]> {
+	await requireSiteAdmin(admin);
+	const rows = await (await prisma()).abuseReport.findMany({
+		where: { resolvedAt: null },
+		orderBy: { createdAt: 'asc' },
+		take: ADMIN_LIST_LIMIT,
+		select: { id: true, reason: true, createdAt: true, reporter: { select: { username: true } }, prompt: { select: moderatedSelect } }
+	});
+	return rows.map((row) => ({
+		id: row.id,
+		reason: row.reason,
+		createdAt: row.createdAt.toISOString(),
+		reporter: row.reporter?.username ?? null,
+		prompt: toModerated(row.prompt)
+	}));
+}
+
+/** Prompts hidden from the library, most recently hidden first. */
+export async function hiddenPrompts(admin: SessionUser | null): Promise<ModeratedPrompt[]> {
+	await requireSiteAdmin(admin);
+	const rows = await (await prisma()).prompt.findMany({
+		where: { hiddenAt: { not: null } },
+		orderBy: { hiddenAt: 'desc' },
+		take: ADMIN_LIST_LIMIT,
+		select: moderatedSelect
+	});
+	return rows.map(toModerated);
+}
+
+/** Hides the prompt from the library and resolves its open reports, in one transaction. */
+export async function hidePrompt(admin: SessionUser | null, promptId: string, reason: string): Promise<{ message: string }> {
+	const by = await requireSiteAdmin(admin);
+	const db = await prisma();
+	return db.$transaction(async (tx) => {
+		const now = new Date();
+		const { count } = await tx.prompt.updateMany({ where: { id: promptId, hiddenAt: null }, data: { hiddenAt: now, hiddenById: by.id, hiddenReason: reason } });
+		if (count === 0) {
+			const exists = await tx.prompt.findUnique({ where: { id: promptId }, select: { id: true } });
+			if (!exists) throw notFound('That prompt');
+			throw invalid('That prompt is already hidden.');
+		}
+		const resolved = await tx.abuseReport.updateMany({ where: { promptId, resolvedAt: null }, data: { resolvedAt: now, resolvedById: by.id } });
+		const reports = resolved.count === 1 ? '1 open report resolved' : `${resolved.count} open reports resolved`;
+		return { message: `Hidden from the library (${reports}).` };
+	});
+}
+
+/** Puts a hidden prompt back in the library (if it is still published). */
+export async function unhidePrompt(admin: SessionUser | null, promptId: string): Promise<{ message: string }> {
+	await requireSiteAdmin(admin);
+	const db = await prisma();
+	const { count } = await db.prompt.updateMany({ where: { id: promptId, hiddenAt: { not: null } }, data: { hiddenAt: null, hiddenById: null, hiddenReason: null } });
+	if (count === 0) {
+		const exists = await db.prompt.findUnique({ where: { id: promptId }, select: { id: true } });
+		if (!exists) throw notFound('That prompt');
+		throw invalid('That prompt is not hidden.');
+	}
+	return { message: 'Back in the library.' };
+}
+
+/** Closes a report without hiding the prompt. */
+export async function dismissReport(admin: SessionUser | null, reportId: string): Promise<{ message: string }> {
+	const by = await requireSiteAdmin(admin);
+	const { count } = await (await prisma()).abuseReport.updateMany({ where: { id: reportId, resolvedAt: null }, data: { resolvedAt: new Date(), resolvedById: by.id } });
+	if (count === 0) throw notFound('That open report');
+	return { message: 'Report dismissed.' };
+}
+
+/** Usernames of the site admins, alphabetically. */
+export async function siteAdmins(admin: SessionUser | null): Promise<string[]> {
+	await requireSiteAdmin(admin);
+	const rows = await (await prisma()).user.findMany({ where: { isSiteAdmin: true }, orderBy: { usernameKey: 'asc' }, select: { username: true } });
+	return rows.map((row) => row.username);
+}
+
+/**
+ * Grants or revokes the site admin role. The last site admin cannot be revoked (the admins' rows
+ * are locked while counting, so two admins revoking each other at once cannot leave none).
+ */
+export async function setSiteAdmin(admin: SessionUser | null, username: string, isSiteAdmin: boolean): Promise<{ message: string }> {
+	await requireSiteAdmin(admin);
+	const db = await prisma();
+	return db.$transaction(async (tx) => {
+		const target = await tx.user.findUnique({ where: { usernameKey: usernameKey(username) }, select: { id: true, username: true, isSiteAdmin: true } });
+		if (!target) throw invalid(`There is no account named ${username}.`, 'username');
+		if (target.isSiteAdmin === isSiteAdmin) return { message: `${target.username} ${isSiteAdmin ? 'is already' : 'is not'} a site admin.` };
+		if (!isSiteAdmin) {
+			const admins = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM users WHERE is_site_admin ORDER BY id FOR UPDATE`;
+			if (admins.length <= 1) throw invalid('The studio needs at least one site admin: grant the role to someone else first.', 'username');
+		}
+		await tx.user.update({ where: { id: target.id }, data: { isSiteAdmin } });
+		return { message: isSiteAdmin ? `${target.username} is now a site admin.` : `${target.username} is no longer a site admin.` };
+	});
+}
