@@ -28,6 +28,8 @@ const EXCERPT_CHARS = 280;
 /** ts_headline parses the whole text it is given; the best fragment is sought in this much. */
 const HEADLINE_SOURCE_CHARS = 20_000;
 const MARKS = EXCERPT_MARK.start + EXCERPT_MARK.end;
+/** Stands for `<` while ts_headline reads the text (another private-use character). */
+const LESS_THAN = '\uE002';
 const HEADLINE_OPTIONS = `StartSel=${EXCERPT_MARK.start}, StopSel=${EXCERPT_MARK.end}, MaxWords=40, MinWords=18, MaxFragments=1, ShortWord=2`;
 
 interface CardRow {
@@ -163,10 +165,11 @@ function pageRows(query: LibraryQuery, offset: number, { window, broad }: Shape)
 /** The page's cards: row data, the description cut for a card, and the excerpt (a highlighted fragment for a search). */
 function cardsQuery(query: LibraryQuery, offset: number, shape: Shape): Prisma.Sql {
 	const { rows, order } = pageRows(query, offset, shape);
-	const text = sql`translate(page.text, ${MARKS}, '')`;
+	// ts_headline's parser drops whatever looks like an HTML tag, and prompts about code are full of
+	// them: `<` goes in as LESS_THAN and comes back afterwards, so the excerpt shows the text as written.
 	const excerpt = query.q
-		? sql`ts_headline('english', left(${text}, ${raw(HEADLINE_SOURCE_CHARS)}), ${tsquery(query.q)}, ${HEADLINE_OPTIONS})`
-		: sql`left(${text}, ${raw(EXCERPT_CHARS)})`;
+		? sql`ts_headline('english', left(translate(page.text, ${`<${MARKS}${LESS_THAN}`}, ${LESS_THAN}), ${raw(HEADLINE_SOURCE_CHARS)}), ${tsquery(query.q)}, ${HEADLINE_OPTIONS})`
+		: sql`left(translate(page.text, ${MARKS}, ''), ${raw(EXCERPT_CHARS)})`;
 	return sql`SELECT page.workspace_slug, page.prompt_slug, page.title, left(page.description, ${raw(DESCRIPTION_CHARS)}) AS description,
 			char_length(page.description) > ${raw(DESCRIPTION_CHARS)} AS description_cut, page.tags, page.models, page.author_name,
 			page.version_number, page.published_at, page.star_count, page.fork_count, ${excerpt} AS excerpt,
@@ -203,7 +206,7 @@ function toCard(row: CardRow, highlighted: boolean): PublicPromptCard {
 		starCount: row.star_count,
 		forkCount: row.fork_count,
 		// A headline is a fragment already; a plain excerpt is the start of the text.
-		excerpt: highlighted ? row.excerpt : ellipsis(row.excerpt, row.text_cut)
+		excerpt: highlighted ? row.excerpt.replaceAll(LESS_THAN, '<') : ellipsis(row.excerpt, row.text_cut)
 	};
 }
 
