@@ -161,9 +161,11 @@ describe('searching the library', () => {
 	it('sorts by newest, most starred and trending (stars of the last 7 days first), and by relevance only with a query', async () => {
 		const { owner } = await newWorkspace('sorts');
 		const tag = word('t');
-		const old = await publish(owner, { tags: [tag] });
-		const middle = await publish(owner, { tags: [tag] });
-		const newest = await publish(owner, { tags: [tag] });
+		const term = word();
+		const content = { systemPrompt: `Sort ${term} prompts.` };
+		const old = await publish(owner, { tags: [tag], content });
+		const middle = await publish(owner, { tags: [tag], content });
+		const newest = await publish(owner, { tags: [tag], content });
 		const fans = await Promise.all([1, 2, 3].map(() => newUser('fan')));
 		for (const fan of fans) await starPrompt(fan, old.address);
 		await starPrompt(fans[0]!, middle.address);
@@ -175,6 +177,10 @@ describe('searching the library', () => {
 		expect(slugs(await search({ tag, sort: 'stars' }))).toEqual([old.slug, middle.slug, newest.slug]);
 		expect(slugs(await search({ tag, sort: 'trending' }))).toEqual([middle.slug, old.slug, newest.slug]);
 		expect((await search({ tag, sort: 'stars' })).cards.map((c) => c.starCount)).toEqual([3, 1, 0]);
+		// The same orders for a text query (its few matches are found through the full-text index, then sorted).
+		expect(slugs(await search({ q: term, sort: 'newest' }))).toEqual([newest.slug, middle.slug, old.slug]);
+		expect(slugs(await search({ q: term, sort: 'stars' }))).toEqual([old.slug, middle.slug, newest.slug]);
+		expect(slugs(await search({ q: term, sort: 'trending' }))).toEqual([middle.slug, old.slug, newest.slug]);
 		// Relevance without a query falls back to newest; with one it is the default.
 		expect(libraryQuerySchema.parse({ sort: 'relevance' }).sort).toBe('newest');
 		expect(libraryQuerySchema.parse({ q: 'x' }).sort).toBe('relevance');

@@ -75,13 +75,21 @@ const columnsOf = (alias: string) => Prisma.raw([...LISTING_FIELDS, ...PROMPT_FI
 const FROM_LISTED = sql`public_prompts pp JOIN prompt_library p ON p.id = pp.prompt_id`;
 const raw = (value: number) => Prisma.raw(String(value));
 
-/** What the count said about a text query, when it was counted first. */
+/** How a page is best computed, from what the count said about a text query. */
 interface Shape {
 	/** More matches than COUNT_CAP: relevance ranks the newest RANK_WINDOW of them. */
 	window: boolean;
 	/** More than SELECTIVE_MATCHES matches. */
 	broad: boolean;
+	/**
+	 * Newest and stars may walk their index (published_at, star_count), checking each row until the
+	 * page is full. False when the matches are so few that the walk would read more rows than there
+	 * are matches: the matches are then found through the GIN index and sorted.
+	 */
+	walk: boolean;
 }
+
+const BROWSE: Shape = { window: false, broad: false, walk: true };
 
 interface PageRows {
 	/** A query for the page's rows with CARD_COLUMNS and its sort keys. */
@@ -95,7 +103,7 @@ interface PageRows {
  * (newest), star_count (stars), the stars' created_at (trending), the GIN index on search (any
  * text query); only relevance has to rank every match.
  */
-function pageRows(query: LibraryQuery, offset: number, { window, broad }: Shape): PageRows {
+function pageRows(query: LibraryQuery, offset: number, { window, broad, walk }: Shape): PageRows {
 	const where = conditions(query, true);
 	const limit = sql`LIMIT ${raw(PAGE_SIZE)} OFFSET ${raw(offset)}`;
 	switch (query.sort) {
@@ -118,9 +126,10 @@ function pageRows(query: LibraryQuery, offset: number, { window, broad }: Shape)
 			};
 		}
 		case 'stars':
+			// `+ 0` (and `+ interval '0 s'` below): an order no index gives, so the GIN index finds the rows.
 			return {
 				rows: sql`SELECT ${CARD_COLUMNS} FROM ${FROM_LISTED} WHERE ${where}
-					ORDER BY p.star_count DESC, pp.published_at DESC, pp.prompt_id DESC ${limit}`,
+					ORDER BY ${walk ? sql`p.star_count` : sql`p.star_count + 0`} DESC, pp.published_at DESC, pp.prompt_id DESC ${limit}`,
 				order: sql`page.star_count DESC, page.published_at DESC, page.prompt_id DESC`
 			};
 		case 'trending': {
@@ -156,7 +165,8 @@ function pageRows(query: LibraryQuery, offset: number, { window, broad }: Shape)
 		}
 		case 'newest':
 			return {
-				rows: sql`SELECT ${CARD_COLUMNS} FROM ${FROM_LISTED} WHERE ${where} ORDER BY pp.published_at DESC, pp.prompt_id DESC ${limit}`,
+				rows: sql`SELECT ${CARD_COLUMNS} FROM ${FROM_LISTED} WHERE ${where}
+					ORDER BY ${walk ? sql`pp.published_at` : sql`pp.published_at + interval '0 s'`} DESC, pp.prompt_id DESC ${limit}`,
 				order: sql`page.published_at DESC, page.prompt_id DESC`
 			};
 	}
@@ -177,17 +187,36 @@ function cardsQuery(query: LibraryQuery, offset: number, shape: Shape): Prisma.S
 		FROM (${rows}) page ORDER BY ${order}`;
 }
 
+interface Counted {
+	/** Matches, counted up to COUNT_CAP + 1. */
+	count: number;
+	/** About how many prompts the library holds (the planner's estimate). */
+	size: number;
+}
+
 /**
- * How many prompts match, counted up to COUNT_CAP + 1. With a text query the count goes through
- * the GIN index even when the planner would scan the table: a scan reads (and decompresses) every
- * row's tsvector, the index only finds the rows.
+ * How many prompts match, counted up to COUNT_CAP + 1, and about how many there are in all. A
+ * text query is counted through the GIN index (see indexFirst).
  */
-async function countMatches(query: LibraryQuery): Promise<number> {
+async function countMatches(query: LibraryQuery): Promise<Counted> {
 	const db = await prisma();
-	const count = sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM public_prompts pp WHERE ${conditions(query, false)} LIMIT ${Prisma.raw(String(COUNT_CAP + 1))}) s`;
-	if (!query.q) return (await db.$queryRaw<Array<{ n: number }>>(count))[0]?.n ?? 0;
-	const [, rows] = await db.$transaction([db.$executeRaw`SET LOCAL enable_seqscan = off`, db.$queryRaw<Array<{ n: number }>>(count)]);
-	return rows[0]?.n ?? 0;
+	const count = sql`SELECT (SELECT count(*)::int FROM (SELECT 1 FROM public_prompts pp WHERE ${conditions(query, false)} LIMIT ${raw(COUNT_CAP + 1)}) s) AS n,
+		(SELECT reltuples::float8 FROM pg_class WHERE oid = 'public_prompts'::regclass) AS size`;
+	const [row] = query.q ? await indexFirst<Array<{ n: number; size: number }>>(count) : await db.$queryRaw<Array<{ n: number; size: number }>>(count);
+	const n = row?.n ?? 0;
+	// A table never analysed has no estimate (-1).
+	return { count: n, size: Math.max(row?.size ?? 0, n) };
+}
+
+/**
+ * Runs a text query's statement with sequential scans of the table ruled out. The planner does not
+ * count what reading a row's tsvector costs (it is compressed, often out of line): a scan reads
+ * every row's, where the GIN index only finds the matching rows.
+ */
+async function indexFirst<T>(statement: Prisma.Sql): Promise<T> {
+	const db = await prisma();
+	const [, rows] = await db.$transaction([db.$executeRaw`SET LOCAL enable_seqscan = off`, db.$queryRaw<T>(statement)]);
+	return rows;
 }
 
 const ellipsis = (text: string, cut: boolean) => (cut ? `${text.trimEnd()}…` : text);
@@ -214,18 +243,25 @@ function toCard(row: CardRow, highlighted: boolean): PublicPromptCard {
 export async function searchLibrary(query: LibraryQuery): Promise<LibraryPage> {
 	const db = await prisma();
 	const offset = (query.page - 1) * PAGE_SIZE;
-	let count: number;
+	let counted: Counted;
 	let rows: CardRow[];
-	let shape: Shape = { window: false, broad: false };
-	if (query.q && (query.sort === 'relevance' || query.sort === 'trending')) {
-		// How many prompts a text query matches decides how these two sorts are best computed, so the count comes first.
-		count = await countMatches(query);
-		shape = { window: count > COUNT_CAP, broad: count > SELECTIVE_MATCHES };
-		rows = await db.$queryRaw<CardRow[]>(cardsQuery(query, offset, shape));
-	} else {
+	let shape = BROWSE;
+	if (!query.q) {
 		const sort = query.sort === 'relevance' ? 'newest' : query.sort;
-		[count, rows] = await Promise.all([countMatches(query), db.$queryRaw<CardRow[]>(cardsQuery({ ...query, sort }, offset, shape))]);
+		[counted, rows] = await Promise.all([countMatches(query), db.$queryRaw<CardRow[]>(cardsQuery({ ...query, sort }, offset, BROWSE))]);
+	} else {
+		// How many prompts a text query matches decides how its page is best computed: the count comes first.
+		counted = await countMatches(query);
+		const { count, size } = counted;
+		// Rows an index walk would read to fill this page, at this query's share of the library.
+		const walked = ((offset + PAGE_SIZE) * size) / Math.max(count, 1);
+		shape = { window: count > COUNT_CAP, broad: count > SELECTIVE_MATCHES, walk: count > COUNT_CAP || walked <= count };
+		const statement = cardsQuery(query, offset, shape);
+		// A broad trending query checks the text of its first rows only (see pageRows): joining the
+		// recent stars to the table by a scan is then the cheaper plan, so the planner keeps its choice.
+		rows = query.sort === 'trending' && shape.broad ? await db.$queryRaw<CardRow[]>(statement) : await indexFirst<CardRow[]>(statement);
 	}
+	const { count } = counted;
 	const window = shape.window && query.sort === 'relevance';
 	const total = Math.min(count, COUNT_CAP);
 	const reachable = window ? RANK_WINDOW : total;
