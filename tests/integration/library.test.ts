@@ -11,7 +11,7 @@ import { promptMetaSchema } from '$lib/schemas/prompt';
 import { libraryQuerySchema, publishSchema } from '$lib/schemas/publishing';
 import type { SessionUser } from '$lib/server/auth';
 import { createPrompt, getPrompt } from '$lib/server/prompts';
-import { searchLibrary } from '$lib/server/publishing/library';
+import { RANK_WINDOW, searchLibrary, searchShape } from '$lib/server/publishing/library';
 import { dismissReport, hidePrompt, openReports, reportAbuse, unhidePrompt } from '$lib/server/publishing/moderation';
 import { publicPromptPage } from '$lib/server/publishing/public-page';
 import { publishVersion, unpublish } from '$lib/server/publishing/publish';
@@ -201,6 +201,18 @@ describe('searching the library', () => {
 		expect(beyond.total).toBe(21);
 		expect(new Set([...slugs(first), ...slugs(second)])).toEqual(new Set(published));
 		expect(slugs(second)).toEqual([published[0]]);
+	});
+});
+
+describe('how a search is computed on a large library', () => {
+	it('ranks every match up to 5,000, else the newest 1,000; sorts few matches found through the index, walks for many', () => {
+		const library = 100_000;
+		expect(searchShape({ count: 3, size: library }, 0)).toEqual({ window: false, broad: false, walk: false });
+		expect(searchShape({ count: 944, size: library }, 0)).toMatchObject({ window: false, walk: false });
+		expect(searchShape({ count: 5000, size: library }, 0)).toMatchObject({ window: false, broad: true, walk: true });
+		expect(searchShape({ count: 5000, size: library }, 49 * 20)).toMatchObject({ walk: false });
+		expect(searchShape({ count: 10_001, size: library }, 9980)).toEqual({ window: true, broad: true, walk: true });
+		expect(RANK_WINDOW).toBe(1000);
 	});
 });
 

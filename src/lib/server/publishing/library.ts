@@ -13,7 +13,8 @@ import type { LibraryPage, PublicPromptCard } from './types';
 const PAGE_SIZE = PUBLISH_LIMITS.pageSize;
 /** Counting stops here: the deepest page a visitor may open holds match number 10,000. */
 export const COUNT_CAP = PUBLISH_LIMITS.maxPage * PUBLISH_LIMITS.pageSize;
-/** A query matching more than COUNT_CAP prompts has its newest this-many matches ranked. */
+/** Up to this many matches are all ranked for relevance; a broader query has its newest RANK_WINDOW matches ranked. */
+export const RANK_ALL_UP_TO = 5000;
 export const RANK_WINDOW = 1000;
 export const TRENDING_DAYS = 7;
 /** Up to this many matches a text query is selective: its rows are best found through the GIN index. */
@@ -59,9 +60,11 @@ function conditions(query: LibraryQuery, joined: boolean): Prisma.Sql {
 			? sql`p.hidden_at IS NULL`
 			: sql`NOT EXISTS (SELECT 1 FROM prompt_library h WHERE h.id = pp.prompt_id AND h.hidden_at IS NOT NULL)`
 	];
-	if (query.q) parts.push(sql`pp.search @@ ${tsquery(query.q)}`);
 	if (query.tag) parts.push(sql`pp.tags @> ARRAY[${query.tag}]::text[]`);
 	if (query.model) parts.push(sql`pp.models @> ARRAY[${query.model}]::text[]`);
+	// Last: PostgreSQL checks equally cheap-looking conditions in the order written, and this one
+	// reads the row's tsvector; the array checks before it are really cheap.
+	if (query.q) parts.push(sql`pp.search @@ ${tsquery(query.q)}`);
 	return Prisma.join(parts, ' AND ');
 }
 
@@ -76,8 +79,8 @@ const FROM_LISTED = sql`public_prompts pp JOIN prompt_library p ON p.id = pp.pro
 const raw = (value: number) => Prisma.raw(String(value));
 
 /** How a page is best computed, from what the count said about a text query. */
-interface Shape {
-	/** More matches than COUNT_CAP: relevance ranks the newest RANK_WINDOW of them. */
+export interface Shape {
+	/** More matches than RANK_ALL_UP_TO: relevance ranks the newest RANK_WINDOW of them. */
 	window: boolean;
 	/** More than SELECTIVE_MATCHES matches. */
 	broad: boolean;
@@ -187,7 +190,7 @@ function cardsQuery(query: LibraryQuery, offset: number, shape: Shape): Prisma.S
 		FROM (${rows}) page ORDER BY ${order}`;
 }
 
-interface Counted {
+export interface Counted {
 	/** Matches, counted up to COUNT_CAP + 1. */
 	count: number;
 	/** About how many prompts the library holds (the planner's estimate). */
@@ -239,6 +242,13 @@ function toCard(row: CardRow, highlighted: boolean): PublicPromptCard {
 	};
 }
 
+/** How a text query's page is computed, from its count (see Shape). */
+export function searchShape({ count, size }: Counted, offset: number): Shape {
+	// Rows an index walk would read to fill this page, at this query's share of the library.
+	const walked = ((offset + PAGE_SIZE) * size) / Math.max(count, 1);
+	return { window: count > RANK_ALL_UP_TO, broad: count > SELECTIVE_MATCHES, walk: count > COUNT_CAP || walked <= count };
+}
+
 /** One page of the public library for a parsed LibraryQuery (libraryQuerySchema). */
 export async function searchLibrary(query: LibraryQuery): Promise<LibraryPage> {
 	const db = await prisma();
@@ -252,10 +262,7 @@ export async function searchLibrary(query: LibraryQuery): Promise<LibraryPage> {
 	} else {
 		// How many prompts a text query matches decides how its page is best computed: the count comes first.
 		counted = await countMatches(query);
-		const { count, size } = counted;
-		// Rows an index walk would read to fill this page, at this query's share of the library.
-		const walked = ((offset + PAGE_SIZE) * size) / Math.max(count, 1);
-		shape = { window: count > COUNT_CAP, broad: count > SELECTIVE_MATCHES, walk: count > COUNT_CAP || walked <= count };
+		shape = searchShape(counted, offset);
 		const statement = cardsQuery(query, offset, shape);
 		// A broad trending query checks the text of its first rows only (see pageRows): joining the
 		// recent stars to the table by a scan is then the cheaper plan, so the planner keeps its choice.
