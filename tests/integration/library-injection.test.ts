@@ -187,7 +187,7 @@ async function publishFixture(owner: Member, hostile: boolean): Promise<Fixture>
 			status: 'succeeded',
 			modelUsed: 'whiterabbitneo',
 			finishedAt: new Date(),
-			inputData: hostile ? { constructor: ATTRIBUTE, '<b>name</b>': SCRIPT, language: ANCHOR } : { language: 'python' },
+			inputData: (hostile ? { constructor: ATTRIBUTE, '<b>name</b>': SCRIPT, language: ANCHOR } : { language: 'python' }) as Record<string, string>,
 			renderedPrompt: `[endpoint ${SECRET_URL} token ${SECRET_TOKEN}]`,
 			parameters: { endpoint: SECRET_URL, headers: { authorization: `Bearer ${SECRET_TOKEN}` }, temperature: 0.2 },
 			outputData: hostile ? `${ALL}\n${END_TITLE}` : 'Looks fine.',
@@ -292,8 +292,10 @@ describe('publishing hostile text', () => {
 
 	it('carries text, variables and parameters only: no endpoint URL or token on the page, in its data or in the library’s rows', async () => {
 		const { owner } = await newWorkspace('secrets');
-		const prompt = await publishFixture(owner, false);
 		const db = await prisma();
+		// The workspace's own model settings hold an endpoint and a token too.
+		await db.workspace.update({ where: { id: owner.workspace.id }, data: { modelSettings: { endpoint: SECRET_URL, token: SECRET_TOKEN } } });
+		const prompt = await publishFixture(owner, false);
 		// Even a stored version whose parameters somehow held an endpoint and a header shows only the known parameters.
 		await db.promptVersion.updateMany({
 			where: { promptId: prompt.id },

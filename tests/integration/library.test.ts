@@ -8,10 +8,11 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promptMetaSchema } from '$lib/schemas/prompt';
-import { libraryQuerySchema, publishSchema } from '$lib/schemas/publishing';
+import { forkSchema, libraryQuerySchema, publishSchema } from '$lib/schemas/publishing';
 import type { SessionUser } from '$lib/server/auth';
 import { createPrompt, getPrompt } from '$lib/server/prompts';
 import { RANK_WINDOW, searchLibrary, searchShape } from '$lib/server/publishing/library';
+import { forkPublishedVersion } from '$lib/server/publishing/fork';
 import { dismissReport, hidePrompt, openReports, reportAbuse, unhidePrompt } from '$lib/server/publishing/moderation';
 import { publicPromptPage } from '$lib/server/publishing/public-page';
 import { publishVersion, unpublish } from '$lib/server/publishing/publish';
@@ -426,6 +427,22 @@ describe('over HTTP', () => {
 		// A signed-out visitor cannot star: the action sends them to sign in.
 		const starred = await visitor.post(`${path}?/star`, {});
 		expect([starred.status, starred.location]).toEqual([303, `/signin?redirectTo=${encodeURIComponent(`${path}?/star`)}`]);
+	});
+
+	it('links a published fork to its origin, and shows the origin’s fork count', async () => {
+		const { owner } = await newWorkspace('origin');
+		const origin = await publish(owner, { title: 'The original' });
+		const forker = await newWorkspace('forker');
+		const fork = await forkPublishedVersion(forker.owner.user, origin.address, forkSchema.parse({ workspace: forker.slug }));
+		const published = await publishVersion(forker.owner, fork.promptSlug, publishSchema.parse({ versionNumber: '1', title: 'My variant' }));
+		const originPath = `/library/${origin.address.workspaceSlug}/${origin.address.promptSlug}`;
+		const visitor = new FormClient(app.url);
+		const forkPage = await visitor.get(`/library/${published.workspaceSlug}/${published.promptSlug}`);
+		expect(forkPage.html).toContain(`href="${originPath}"`);
+		expect(visibleText(forkPage.html)).toContain('forked from The original v1');
+		const originPage = await visitor.get(originPath);
+		expect(visibleText(originPage.html)).toContain('Fork 1');
+		expect(originPage.html).not.toContain('forked from');
 	});
 
 	it('lets a signed-in reader star, unstar and report by form, and shows it', async () => {
