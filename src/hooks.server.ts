@@ -7,7 +7,7 @@ import { config } from '$lib/server/config';
 import { closeDatabase, database } from '$lib/server/db';
 import { configureDrafts } from '$lib/server/drafts';
 import { closeGeneration, startGeneration } from '$lib/server/generation';
-import { closeRedis } from '$lib/server/redis';
+import { closeRedis, redisReady } from '$lib/server/redis';
 import { logger } from '$lib/server/logger';
 
 /** server.js calls this on SIGTERM/SIGINT, after it stops taking requests. */
@@ -23,7 +23,7 @@ export const init: ServerInit = async () => {
 	(globalThis as Record<symbol, unknown>)[Symbol.for('codetunestudio.shutdown')] = shutdown;
 	const { DRAFT_UNLOAD_GRACE_MS, DRAFT_COMPACT_EVERY } = config();
 	configureDrafts({ unloadGraceMs: DRAFT_UNLOAD_GRACE_MS, compactEvery: DRAFT_COMPACT_EVERY });
-	await database();
+	await Promise.all([database(), redisReady()]);
 	await startGeneration();
 	const server = registeredHttpServer();
 	if (server) attachRealtime(server);

@@ -22,6 +22,28 @@ export function redis(): Redis | null {
 	return globals[CLIENT] ?? null;
 }
 
+/**
+ * Waits (at most `timeoutMs`) until the client is connected. Commands are not queued while it
+ * connects (enableOfflineQueue: false), so a rate limiter asked before then would count in its
+ * in-memory fallback, apart from every other instance: the studio waits for Redis before serving.
+ * An unreachable Redis is logged and the studio serves on its fallbacks, as during an outage.
+ */
+export async function redisReady(timeoutMs = 10_000): Promise<void> {
+	const client = redis();
+	if (!client || client.status === 'ready') return;
+	const ready = await new Promise<boolean>((resolve) => {
+		const timer = setTimeout(() => finish(false), timeoutMs);
+		const onReady = () => finish(true);
+		function finish(ok: boolean) {
+			clearTimeout(timer);
+			client!.off('ready', onReady);
+			resolve(ok);
+		}
+		client.once('ready', onReady);
+	});
+	if (!ready) logger.warn({ timeoutMs, status: client.status }, 'redis was not ready in time: rate limits count in memory until it is');
+}
+
 /** Keys are namespaced so several studios (or test runs) can share one Redis. */
 export function redisKey(...parts: string[]): string {
 	return [config().REDIS_PREFIX, ...parts].join(':');
