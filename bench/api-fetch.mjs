@@ -5,40 +5,13 @@
 // fixtures: workspace, prompt, versions, labels, tokens). Redis, when it answers at TEST_REDIS_URL
 // (default redis://127.0.0.1:6379), holds the per-token rate limits under a key prefix of this
 // run's own, deleted after, as several production instances would share them.
-import { deleteKeysWithPrefix } from '../tests/helpers/redis-keys.mjs';
+import { chooseRedis } from './bench-redis.mjs';
 import { chooseDatabase } from './bench-database.mjs';
 import { root, runStudioBench } from './run-studio-bench.mjs';
 
-const redact = (url) => `${url.protocol}//${url.host}${url.pathname}`;
-
-async function chooseRedis() {
-	const url = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
-	const { Redis } = await import('ioredis');
-	const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: () => null });
-	redis.on('error', () => {});
-	try {
-		await redis.connect();
-		await redis.ping();
-	} catch (error) {
-		redis.disconnect();
-		delete process.env.REDIS_URL;
-		return { description: `none (${redact(new URL(url))} did not answer: ${error.message}); rate limits in the studio's memory`, drop: async () => {} };
-	}
-	const prefix = `cts_bench_${Date.now()}`;
-	process.env.REDIS_URL = url;
-	process.env.REDIS_PREFIX = prefix;
-	return {
-		description: `${redact(new URL(url))}, key prefix ${prefix}: per-token rate limits counted in Redis`,
-		async drop() {
-			await deleteKeysWithPrefix(redis, prefix);
-			redis.disconnect();
-		}
-	};
-}
-
 process.env.LOG_LEVEL ??= 'warn';
 const database = await chooseDatabase();
-const redis = await chooseRedis();
+const redis = await chooseRedis({ uses: 'per-token rate limits counted in Redis', without: "rate limits in the studio's memory" });
 // Whatever hangs, the run ends (and cleans up what it can) instead of waiting forever.
 setTimeout(async () => {
 	console.error('prompt API bench: gave up after 10 minutes');

@@ -3,40 +3,13 @@
 // answers, else the embedded engine in a temporary folder) and loads the studio's server code
 // through Vite (for $lib and $realtime). Redis is used, as by the integration tests, when it answers
 // at TEST_REDIS_URL (default redis://127.0.0.1:6379), under a key prefix of this run's own.
-import { deleteKeysWithPrefix } from '../tests/helpers/redis-keys.mjs';
+import { chooseRedis } from './bench-redis.mjs';
 import { chooseDatabase } from './bench-database.mjs';
 import { root, runStudioBench } from './run-studio-bench.mjs';
 
-const redact = (url) => `${url.protocol}//${url.host}${url.pathname}`;
-
-async function chooseRedis() {
-	const url = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
-	const { Redis } = await import('ioredis');
-	const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: () => null });
-	redis.on('error', () => {});
-	try {
-		await redis.connect();
-		await redis.ping();
-	} catch (error) {
-		redis.disconnect();
-		delete process.env.REDIS_URL;
-		return { description: `none (${redact(new URL(url))} did not answer: ${error.message}); socket.io without an adapter`, drop: async () => {} };
-	}
-	const prefix = `cts_bench_${Date.now()}`;
-	process.env.REDIS_URL = url;
-	process.env.REDIS_PREFIX = prefix;
-	return {
-		description: `${redact(new URL(url))}, key prefix ${prefix}: socket.io's Redis adapter publishes every event, run limits in Redis`,
-		async drop() {
-			await deleteKeysWithPrefix(redis, prefix);
-			redis.disconnect();
-		}
-	};
-}
-
 process.env.LOG_LEVEL ??= 'warn';
 const database = await chooseDatabase();
-const redis = await chooseRedis();
+const redis = await chooseRedis({ uses: "socket.io's Redis adapter publishes every event, run limits in Redis", without: 'socket.io without an adapter' });
 // Whatever hangs, the run ends (and cleans up what it can) instead of waiting forever.
 setTimeout(async () => {
 	console.error('generation bench: gave up after 10 minutes');
