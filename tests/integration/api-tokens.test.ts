@@ -47,7 +47,7 @@ describe('API tokens (service)', () => {
 		const { owner } = await newWorkspace('tok');
 		const { token, row } = await createApiToken(owner, { name: 'Reader', scopes: ['read'], expiresInDays: 90 });
 		const caller = await authenticateApiToken(token);
-		expect(caller).toEqual({ tokenId: row.id, workspaceId: owner.workspace.id, scopes: ['read'] });
+		expect(caller).toEqual({ tokenId: row.id, workspaceId: owner.workspace.id, scopes: ['read'], createdById: owner.user.id });
 		expect(hasScope(caller!, 'read')).toBe(true);
 		expect(hasScope(caller!, 'run')).toBe(false);
 		const [listed] = await listApiTokens(owner);
