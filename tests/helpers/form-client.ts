@@ -1,5 +1,8 @@
 // A browser with JavaScript off: posts forms as URL-encoded bodies, follows no redirects, keeps
 // the session cookie, and hands back status, location and the rendered HTML.
+import { prisma } from './db';
+import { TEST_PASSWORD, uniqueUsername } from './unique';
+
 export interface FormResponse {
 	status: number;
 	location: string | null;
@@ -57,4 +60,14 @@ export function visibleText(html: string): string {
 		.replace(/&gt;/g, '>')
 		.replace(/&amp;/g, '&')
 		.replace(/\s+/g, ' ');
+}
+
+/** A new account signed up through the sign-up form of the studio at `base`, signed in on its own client. */
+export async function signUpOverHttp(base: string, prefix: string): Promise<{ client: FormClient; username: string; id: string }> {
+	const client = new FormClient(base);
+	const username = uniqueUsername(prefix);
+	const response = await client.post('/signup', { username, password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD });
+	if (response.status !== 303 || !client.signedIn) throw new Error(`signing up ${username} failed (${response.status}): ${visibleText(response.html).slice(0, 300)}`);
+	const user = await (await prisma()).user.findUniqueOrThrow({ where: { usernameKey: username.toLowerCase() }, select: { id: true } });
+	return { client, username, id: user.id };
 }

@@ -8,9 +8,9 @@ import { prisma } from '$lib/server/db';
 import { ServiceError } from '$lib/server/errors';
 import { addMember } from '$lib/server/workspaces';
 import { startAppServer, type AppServer } from '../helpers/app-server';
-import { FormClient, visibleText } from '../helpers/form-client';
+import { FormClient, visibleText, signUpOverHttp } from '../helpers/form-client';
 import { memberOf, newUser, newWorkspace } from '../helpers/people';
-import { TEST_PASSWORD, uniqueUsername, uniqueWorkspaceName } from '../helpers/unique';
+import { uniqueWorkspaceName } from '../helpers/unique';
 
 const refusal = (work: Promise<unknown>) => work.then(() => null, (e: unknown) => e);
 
@@ -101,13 +101,7 @@ describe('the API tokens page over HTTP', () => {
 	}, 120_000);
 	afterAll(() => app?.stop());
 
-	async function signedUp(base: string) {
-		const client = new FormClient(app.url);
-		const username = uniqueUsername(base);
-		const response = await client.post('/signup', { username, password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD });
-		expect(response.status).toBe(303);
-		return { client, username };
-	}
+	const signedUp = (base: string) => signUpOverHttp(app.url, base);
 
 	it('an owner creates a token (shown in that page only), sees it listed with its prefix, and revokes it; an editor gets 403', async () => {
 		const owner = await signedUp('owner');

@@ -2,7 +2,7 @@
 // is a 400 whose message is in the page, a forbidden action a 403, a missing thing a 404.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../helpers/app-server';
-import { FormClient, visibleText } from '../helpers/form-client';
+import { FormClient, visibleText, signUpOverHttp } from '../helpers/form-client';
 import { TEST_PASSWORD, uniqueUsername, uniqueWorkspaceName } from '../helpers/unique';
 
 let app: AppServer;
@@ -15,14 +15,7 @@ afterAll(async () => {
 	await app?.stop();
 });
 
-async function signedUp(base: string): Promise<{ client: FormClient; username: string }> {
-	const client = new FormClient(app.url);
-	const username = uniqueUsername(base);
-	const response = await client.post('/signup', { username, password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD });
-	expect(response.status, visibleText(response.html).slice(0, 300)).toBe(303);
-	expect(client.signedIn).toBe(true);
-	return { client, username };
-}
+const signedUp = (base: string) => signUpOverHttp(app.url, base);
 
 /** An owner with a workspace and a prompt, an editor and a viewer in it, and an outsider. */
 async function team() {

@@ -23,7 +23,7 @@ import type { Member } from '$lib/server/workspaces';
 import type { DraftContent } from '$lib/prompt-doc';
 import { startAppServer, type AppServer } from '../helpers/app-server';
 import { hasPostgres, prisma, testDatabaseUrl } from '../helpers/db';
-import { FormClient, visibleText } from '../helpers/form-client';
+import { FormClient, visibleText, signUpOverHttp } from '../helpers/form-client';
 import { newUser, newWorkspace } from '../helpers/people';
 import { refusal } from '../helpers/refusal';
 import { TEST_PASSWORD, uniquePromptName, uniqueUsername } from '../helpers/unique';
@@ -354,13 +354,7 @@ describe('over HTTP', () => {
 		await app?.stop();
 	});
 
-	async function signedUp(base: string) {
-		const client = new FormClient(app.url);
-		const username = uniqueUsername(base);
-		expect((await client.post('/signup', { username, password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD })).status).toBe(303);
-		const user = await (await prisma()).user.findUniqueOrThrow({ where: { usernameKey: username }, select: { id: true } });
-		return { client, username, id: user.id };
-	}
+	const signedUp = (base: string) => signUpOverHttp(app.url, base);
 
 	const meta = (html: string, key: string) => {
 		const match = html.match(new RegExp(`<meta (?:property|name)="${key}" content="([^"]*)"`));

@@ -13,10 +13,10 @@ import { publishingOverview } from '$lib/server/publishing/overview';
 import { publishVersion, unpublish } from '$lib/server/publishing/publish';
 import { startAppServer, type AppServer } from '../helpers/app-server';
 import { prisma } from '../helpers/db';
-import { FormClient, visibleText } from '../helpers/form-client';
+import { FormClient, visibleText, signUpOverHttp } from '../helpers/form-client';
 import { memberOf, newUser, newWorkspace } from '../helpers/people';
 import { refusal } from '../helpers/refusal';
-import { TEST_PASSWORD, uniquePromptName, uniqueUsername, uniqueWorkspaceName } from '../helpers/unique';
+import { uniquePromptName, uniqueWorkspaceName } from '../helpers/unique';
 import { readDraftContent, sample, setDraft, versionTeam } from './versions-fixtures';
 
 const SECRET_URL = 'https://secret-endpoint.example.test/v1';
@@ -391,12 +391,7 @@ describe('the Publish and Fork pages over HTTP, as a browser without JavaScript'
 		await app?.stop();
 	});
 
-	async function signedUp(base: string) {
-		const client = new FormClient(app.url);
-		const username = uniqueUsername(base);
-		expect((await client.post('/signup', { username, password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD })).status).toBe(303);
-		return { client, username };
-	}
+	const signedUp = (base: string) => signUpOverHttp(app.url, base);
 
 	/** A browser posting a form with repeated fields (several checked boxes), with the client's session cookie. */
 	async function postFields(client: FormClient, path: string, fields: Array<[string, string]>) {

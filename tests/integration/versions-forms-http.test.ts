@@ -6,8 +6,8 @@ import { parse } from 'devalue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prisma } from '../helpers/db';
 import { startAppServer, type AppServer } from '../helpers/app-server';
-import { FormClient, visibleText } from '../helpers/form-client';
-import { TEST_PASSWORD, uniqueUsername, uniqueWorkspaceName } from '../helpers/unique';
+import { FormClient, visibleText, signUpOverHttp } from '../helpers/form-client';
+import { uniqueWorkspaceName } from '../helpers/unique';
 
 let app: AppServer;
 
@@ -19,12 +19,7 @@ afterAll(async () => {
 	await app?.stop();
 });
 
-async function signedUp(base: string) {
-	const client = new FormClient(app.url);
-	const username = uniqueUsername(base);
-	expect((await client.post('/signup', { username, password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD })).status).toBe(303);
-	return { client, username };
-}
+const signedUp = (base: string) => signUpOverHttp(app.url, base);
 
 const SEEDED = { systemPrompt: 'You review code for injection flaws.', userPromptTemplate: 'Review:\n{{code}}' };
 
