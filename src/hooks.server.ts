@@ -1,12 +1,13 @@
 // Request dispatch: open the database and mount realtime/ once, put the session's user on locals
 // for every request, and turn unexpected errors into one log line and a calm message with an id.
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { attachRealtime, closeRealtime, registeredHttpServer } from '$realtime/index';
+import { attachRealtime, closeRealtime, hubMetrics, registeredHttpServer, yjsMetrics } from '$realtime/index';
 import { SESSION_COOKIE, deleteSessionTokenCookie, setSessionTokenCookie, validateSessionToken } from '$lib/server/auth';
 import { config } from '$lib/server/config';
 import { closeDatabase, database } from '$lib/server/db';
 import { configureDrafts } from '$lib/server/drafts';
-import { closeGeneration, startGeneration } from '$lib/server/generation';
+import { activeRuns, closeGeneration, startGeneration } from '$lib/server/generation';
+import { readLiveFiguresFrom } from '$lib/server/metrics';
 import { closeRedis, redisReady } from '$lib/server/redis';
 import { logger } from '$lib/server/logger';
 
@@ -27,6 +28,7 @@ export const init: ServerInit = async () => {
 	await startGeneration();
 	const server = registeredHttpServer();
 	if (server) attachRealtime(server);
+	readLiveFiguresFrom(() => ({ activeRuns: activeRuns().size, yjs: yjsMetrics(), hub: hubMetrics() }));
 };
 
 export const handle: Handle = async ({ event, resolve }) => {

@@ -50,6 +50,8 @@ const schema = z.object({
 	MODEL_COST_PER_HOUR_USD: z.coerce.number().min(0).max(10_000).default(2.5),
 	/** Prompt API requests allowed per token per minute (in Redis when configured). */
 	API_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+	/** When set, GET /metrics (Prometheus) needs `Authorization: Bearer <this>`; unset, it is open. */
+	METRICS_TOKEN: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(16, 'must be at least 16 characters').max(200).optional()),
 	/** The in-process model that stands in for a model with no endpoint: a folder name under
 	 * EMBEDDED_MODEL_DIR (the shipped one by default) or a Hugging Face Hub id (downloaded once into
 	 * EMBEDDED_MODEL_CACHE_DIR). `off`: no stand-in; a model with no endpoint cannot run. */

@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { CacheOutcome, RunView, TokenEvent, WaitingEvent } from '$lib/realtime/session-events';
 import type { CachedAnswer } from '../cache';
 import { logger } from '../logger';
+import { observeRun } from '../metrics';
 import type { ModelError, WaitingInfo } from '../models/gateway';
 import type { Flight, FlightResult, FlightSubscriber } from './flight';
 import { finishRunRow, type RunOutcome } from './records';
@@ -210,6 +211,8 @@ export class ActiveRun implements FlightSubscriber {
 				await new Promise((resolve) => setTimeout(resolve, 250 * 4 ** attempt));
 			}
 		}
+		// API runs belong to no session (evaluation runs will name their own origin).
+		observeRun(this.snapshot(), this.view.sessionId === null ? 'api' : 'studio', outcome.costUsd);
 		runEvents().emit('finished', this.snapshot());
 	}
 }
