@@ -61,7 +61,7 @@ async function run(code: string) {
 
 describe('GET /metrics', () => {
 	it('is refused without the configured token', async () => {
-		for (const headers of [{}, { authorization: 'Bearer wrong-token-wrong-token-00' }]) {
+		for (const headers of [{}, { authorization: 'Bearer wrong-token-wrong-token-00' }] as Record<string, string>[]) {
 			const response = await fetch(`${app.url}/metrics`, { headers });
 			expect(response.status).toBe(401);
 			expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);

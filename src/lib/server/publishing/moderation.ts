@@ -4,6 +4,7 @@
 // role. Whether someone is a site admin is read from the database on every call.
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { SessionUser } from '../auth/session';
+import { requireSiteAdmin } from '../auth/site-admin';
 import { usernameKey } from '../auth/accounts';
 import { prisma } from '../db';
 import { ServiceError, invalid, notFound } from '../errors';
@@ -18,13 +19,7 @@ const ADMIN_LIST_LIMIT = 200;
 let limiter: RateLimiterAbstract | undefined;
 const reportLimiter = () => (limiter ??= sharedLimiter(['abuse-reports'], REPORTS_PER_HOUR, 3600));
 
-/** 404 (as if the page did not exist) unless the user is a site admin now, by the database. */
-export async function requireSiteAdmin(user: SessionUser | null): Promise<SessionUser> {
-	if (!user) throw notFound('That page');
-	const row = await (await prisma()).user.findUnique({ where: { id: user.id }, select: { isSiteAdmin: true } });
-	if (!row?.isSiteAdmin) throw notFound('That page');
-	return { ...user, isSiteAdmin: true };
-}
+export { requireSiteAdmin };
 
 export interface ReportResult {
 	created: boolean;
