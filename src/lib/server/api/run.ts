@@ -53,6 +53,7 @@ export async function startApiRun(caller: ApiCaller, slug: string, request: ApiR
 		throw error;
 	});
 	const { runs } = await launchRuns(prepared, input, {
+		kind: 'api',
 		workspaceId: caller.workspaceId,
 		promptId: prompt.id,
 		versionId: version.id,

@@ -7,14 +7,19 @@ import { prisma } from '../db';
 import type { Prisma } from '../db/generated/client';
 import { lastSequences } from './token-log';
 
+/** execution_history.source: where a run was started. */
+export type RunOriginKind = 'studio' | 'api' | 'evaluation';
+
 export interface NewRunRow {
 	workspaceId: string;
 	promptId: string;
 	versionId: string | null;
 	sessionId: string | null;
 	userId: string | null;
-	/** Set for a run started through the prompt API (source `api`). */
+	/** Set for a run started through the prompt API. */
 	apiTokenId: string | null;
+	/** What started it: a session, the prompt API or an evaluation. */
+	origin: RunOriginKind;
 	groupId: string;
 	model: ModelId;
 	standInModel: string | null;
@@ -49,7 +54,7 @@ export async function createRunRows(rows: NewRunRow[]): Promise<{ id: string; ex
 			userId: row.userId,
 			apiTokenId: row.apiTokenId,
 			runGroupId: row.groupId,
-			source: row.apiTokenId ? ('api' as const) : ('studio' as const),
+			source: row.origin,
 			status: 'running' as const,
 			modelUsed: row.model,
 			standInModel: row.standInModel,
@@ -94,7 +99,7 @@ export async function finishRunRow(id: string, outcome: RunOutcome): Promise<Dat
 export async function failAbandonedRuns(onlyOlderThan: Date | null): Promise<number> {
 	const db = await prisma();
 	const { count } = await db.executionHistory.updateMany({
-		where: { status: 'running', source: { in: ['studio', 'api'] }, ...(onlyOlderThan ? { executedAt: { lt: onlyOlderThan } } : {}) },
+		where: { status: 'running', source: { in: ['studio', 'api', 'evaluation'] }, ...(onlyOlderThan ? { executedAt: { lt: onlyOlderThan } } : {}) },
 		data: { status: 'failed', success: false, finishedAt: new Date(), errorMessage: 'The studio stopped while this run was going; it was not finished.' }
 	});
 	return count;

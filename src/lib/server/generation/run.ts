@@ -8,7 +8,7 @@ import { logger } from '../logger';
 import { observeRun } from '../metrics';
 import type { ModelError, WaitingInfo } from '../models/gateway';
 import type { Flight, FlightResult, FlightSubscriber } from './flight';
-import { finishRunRow, type RunOutcome } from './records';
+import { finishRunRow, type RunOriginKind, type RunOutcome } from './records';
 import { generationSettings } from './settings';
 import { TokenLog } from './token-log';
 
@@ -51,7 +51,11 @@ export class ActiveRun implements FlightSubscriber {
 	private completionTokens: number | null = null;
 
 	/** The run's state but its text, which snapshot() builds from the tokens. */
-	constructor(readonly view: RunView) {
+	constructor(
+		readonly view: RunView,
+		/** Where it was started, for the metrics (execution_history.source holds it too). */
+		private readonly origin: RunOriginKind = 'studio'
+	) {
 		const settings = generationSettings();
 		this.log = new TokenLog(view.executionId, settings.flushEveryTokens, settings.flushIntervalMs);
 		this.recorded = new Promise((resolve) => (this.resolveDone = resolve));
@@ -211,8 +215,7 @@ export class ActiveRun implements FlightSubscriber {
 				await new Promise((resolve) => setTimeout(resolve, 250 * 4 ** attempt));
 			}
 		}
-		// API runs belong to no session (evaluation runs will name their own origin).
-		observeRun(this.snapshot(), this.view.sessionId === null ? 'api' : 'studio', outcome.costUsd);
+		observeRun(this.snapshot(), this.origin, outcome.costUsd);
 		runEvents().emit('finished', this.snapshot());
 	}
 }

@@ -15,7 +15,7 @@ import { redis } from '../redis';
 import { versionByNumber } from '../versions/history';
 import { Flight, sharedFlights } from './flight';
 import { consumeRunStart } from './limits';
-import { createRunRows, failAbandonedRuns, storedRunView, storedRunViews } from './records';
+import { createRunRows, failAbandonedRuns, storedRunView, storedRunViews, type RunOriginKind } from './records';
 import { activeRuns, ActiveRun, runEvents } from './run';
 import { touchSession, type SessionAccess } from './sessions';
 import { generationSettings } from './settings';
@@ -84,6 +84,7 @@ export async function startRuns(access: SessionAccess, request: StartRunRequest)
 	const prepared = await prepareRuns(request.models, input);
 	const { session } = access;
 	const started = await launchRuns(prepared, input, {
+		kind: 'studio',
 		workspaceId: session.workspaceId,
 		promptId: session.promptId,
 		versionId,
@@ -101,6 +102,8 @@ export async function startRuns(access: SessionAccess, request: StartRunRequest)
 
 /** What a run is started for: where its rows go and who (or which API token) started it. */
 export interface RunOrigin {
+	/** A session's run, the prompt API's, or an evaluation's sample. */
+	kind: RunOriginKind;
 	workspaceId: string;
 	promptId: string;
 	versionId: string | null;
@@ -135,6 +138,7 @@ export async function launchRuns(prepared: PreparedRequest[], input: GenerationI
 			sessionId: origin.sessionId,
 			userId: origin.userId,
 			apiTokenId: origin.apiTokenId,
+			origin: origin.kind,
 			groupId,
 			model: p.model,
 			standInModel: standInOf(p),
@@ -169,7 +173,7 @@ export async function launchRuns(prepared: PreparedRequest[], input: GenerationI
 			completionTokens: null,
 			rating: null
 		};
-		const run = new ActiveRun(view);
+		const run = new ActiveRun(view, origin.kind);
 		runEvents().emit('started', { ...view });
 		void feed(run, p, input, origin.cacheMode).catch((error) => {
 			logger.error({ err: error, executionId: view.executionId }, 'a run could not start');

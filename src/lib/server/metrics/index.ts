@@ -12,8 +12,8 @@ export interface LiveFigures {
 	hub: { connections: number; sessions: number } | null;
 }
 
-/** Where a run came from, as the metrics label it. */
-export type RunOrigin = 'studio' | 'api';
+/** Where a run came from, as the metrics label it (execution_history.source). */
+export type RunOrigin = 'studio' | 'api' | 'evaluation';
 
 const SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40, 80, 160];
 const TOKENS_PER_SECOND = [1, 5, 10, 20, 40, 80, 160, 320, 640, 1280];
@@ -25,7 +25,7 @@ function build() {
 	let live: () => LiveFigures = () => ({ activeRuns: 0, yjs: null, hub: null });
 	const metrics = {
 		registry,
-		runs: new Counter({ name: 'cts_runs_total', help: 'Finished runs by model, status (succeeded|failed|cancelled), origin (studio|api) and cache outcome (hit|miss|skip).', labelNames: runLabels, registers: [registry] }),
+		runs: new Counter({ name: 'cts_runs_total', help: 'Finished runs by model, status (succeeded|failed|cancelled), origin (studio|api|evaluation) and cache outcome (hit|miss|skip).', labelNames: runLabels, registers: [registry] }),
 		latency: new Histogram({ name: 'cts_run_duration_seconds', help: 'Run latency, start to end, by model, status, origin and cache outcome.', labelNames: runLabels, buckets: SECONDS, registers: [registry] }),
 		timeToFirstToken: new Histogram({ name: 'cts_run_time_to_first_token_seconds', help: 'Time from a run starting to its first token, by model and cache outcome.', labelNames: ['model', 'cache'] as const, buckets: SECONDS, registers: [registry] }),
 		tokensPerSecond: new Histogram({ name: 'cts_run_tokens_per_second', help: 'Completion tokens per second after the first token, per run (runs of 2 tokens or more), by model and cache outcome.', labelNames: ['model', 'cache'] as const, buckets: TOKENS_PER_SECOND, registers: [registry] }),
