@@ -11,6 +11,8 @@ import type { AddressInfo } from 'node:net';
 export interface TgiScript {
 	/** Tokens streamed, in order. Default ['Hello', ',', ' world', '!']. */
 	tokens?: string[];
+	/** Answers each request from its body instead (a test that needs a different answer per prompt); undefined falls back to `tokens`. */
+	respond?: (body: unknown) => string[] | undefined;
 	/** Milliseconds between tokens. Default 0. */
 	delayMs?: number;
 	/** Milliseconds before the response headers. Default 0. */
@@ -120,7 +122,7 @@ export async function startTgiServer(initial: TgiScript = {}, port = 0): Promise
 		if (kind !== 'native' && stream !== true) return json(422, { error: 'This test server only streams', error_type: 'validation' });
 
 		res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-		const tokens = script.tokens ?? ['Hello', ',', ' world', '!'];
+		const tokens = script.respond?.(body) ?? script.tokens ?? ['Hello', ',', ' world', '!'];
 		const finishReason = script.finishReason ?? (kind === 'native' ? 'eos_token' : 'stop');
 		const created = Math.floor(Date.now() / 1000);
 		const model = String((body as { model?: unknown })?.model ?? 'tgi');

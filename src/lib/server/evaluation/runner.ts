@@ -1,0 +1,173 @@
+// Evaluating a prompt version on a benchmark: each problem's prompt goes into the version's template
+// ({{prompt}}, and {{entry_point}} / {{task_id}} when used) and runs on the model as an ordinary run
+// of the studio (an execution_history row with source `evaluation`, model_cache and single flight
+// as for any run); each answer becomes a program (program.ts) that runs with the problem's test in
+// the sandbox; results are stored as they come, progress is counted per problem, and pass@1 (and
+// pass@k for k samples) is recorded at the end. A sample that fails to generate is an `error`.
+import type { RunView } from '$lib/realtime/session-events';
+import type { StartEvaluationInput } from '$lib/schemas/evaluation';
+import { extractVariables } from '$lib/template';
+import { prisma } from '../db';
+import { forbidden, invalid, notFound } from '../errors';
+import { followRun, launchRuns, prepareRuns, withOverrides } from '../generation';
+import { logger } from '../logger';
+import type { GenerationInput } from '../models/gateway';
+import { getPrompt } from '../prompts';
+import { versionByNumber } from '../versions/history';
+import type { Member } from '../workspaces/access';
+import { DatasetError, loadProblems, type Problem } from './dataset';
+import { meanPassAtK, reportedKs } from './pass-at-k';
+import { programFor } from './program';
+import { runInSandbox, type SandboxResult } from './sandbox';
+import { evaluationSettings } from './settings';
+import { resolveDatasetSource } from './source';
+
+/** Problems worked on at once: each sample is a model request and a Python process. */
+const CONCURRENT_PROBLEMS = 2;
+/** Variables a benchmark fills; a template that needs any other cannot be evaluated. */
+const BENCHMARK_VARIABLES = new Set(['prompt', 'entry_point', 'task_id']);
+
+const cancelled = new Set<string>();
+const running = new Map<string, Promise<void>>();
+
+/**
+ * Checks and starts an evaluation; it goes on in the background (`whenEvaluated` waits for it).
+ * Editors and owners only; the template must take the problem through {{prompt}}.
+ */
+export async function startEvaluation(member: Member, promptSlug: string, input: StartEvaluationInput): Promise<{ id: string; problems: number }> {
+	if (member.role === 'viewer') throw forbidden('Viewers cannot start evaluations.');
+	const prompt = await getPrompt(member, promptSlug);
+	const version = await versionByNumber(prompt.id, input.versionNumber).catch(() => {
+		throw notFound(`Version ${input.versionNumber}`);
+	});
+	const variables = extractVariables(version.content.userPromptTemplate);
+	if (!variables.includes('prompt')) throw invalid('The template must take each problem as {{prompt}}.', 'versionNumber');
+	const unknown = variables.filter((name) => !BENCHMARK_VARIABLES.has(name));
+	if (unknown.length > 0) throw invalid(`A benchmark fills only {{prompt}}, {{entry_point}} and {{task_id}}; this template also needs ${unknown.map((v) => `{{${v}}}`).join(', ')}.`, 'versionNumber');
+	const source = resolveDatasetSource(input.dataset);
+	let problems: Problem[];
+	try {
+		problems = (await loadProblems(source.location, source.label)).slice(0, input.problemLimit);
+	} catch (error) {
+		if (error instanceof DatasetError) throw invalid(error.message, 'dataset');
+		throw error;
+	}
+	const db = await prisma();
+	const run = await db.evaluationRun.create({
+		data: {
+			workspaceId: member.workspace.id,
+			promptId: prompt.id,
+			versionId: version.id,
+			benchmark: /humaneval/i.test(source.label) ? 'humaneval' : 'custom',
+			modelId: input.model,
+			samplesPerProblem: input.samplesPerProblem,
+			parameters: { temperature: input.temperature, dataset: source.label },
+			status: 'running',
+			totalProblems: problems.length,
+			createdById: member.user.id,
+			startedAt: new Date()
+		},
+		select: { id: true }
+	});
+	const work = evaluate(run.id, { member, promptId: prompt.id, versionId: version.id, versionNumber: version.number, content: version.content, input, problems })
+		.catch(async (error: unknown) => {
+			logger.error({ err: error, evaluationId: run.id }, 'an evaluation failed');
+			await db.evaluationRun.update({ where: { id: run.id }, data: { status: 'failed', error: 'The evaluation stopped on an internal error (logged).', finishedAt: new Date() } });
+		})
+		.finally(() => {
+			running.delete(run.id);
+			cancelled.delete(run.id);
+		});
+	running.set(run.id, work);
+	return { id: run.id, problems: problems.length };
+}
+
+/** Resolves once the evaluation (running on this instance) has ended. */
+export function whenEvaluated(id: string): Promise<void> {
+	return running.get(id) ?? Promise.resolve();
+}
+
+/** Stops an evaluation of this instance after the samples in progress. */
+export async function cancelEvaluation(member: Member, id: string): Promise<void> {
+	if (member.role === 'viewer') throw forbidden('Viewers cannot cancel evaluations.');
+	const row = await (await prisma()).evaluationRun.findFirst({ where: { id, workspaceId: member.workspace.id }, select: { status: true } });
+	if (!row) throw notFound('The evaluation');
+	if (row.status === 'running') cancelled.add(id);
+}
+
+interface Plan {
+	member: Member;
+	promptId: string;
+	versionId: string;
+	versionNumber: number;
+	content: Awaited<ReturnType<typeof versionByNumber>>['content'];
+	input: StartEvaluationInput;
+	problems: Problem[];
+}
+
+async function generate(plan: Plan, problem: Problem): Promise<{ text: string } | { error: string }> {
+	const input: GenerationInput = {
+		content: withOverrides(plan.content, { temperature: plan.input.temperature }),
+		variables: { prompt: problem.prompt, entry_point: problem.entry_point, task_id: problem.task_id }
+	};
+	const prepared = await prepareRuns([plan.input.model], input);
+	const { runs } = await launchRuns(prepared, input, {
+		kind: 'evaluation',
+		workspaceId: plan.member.workspace.id,
+		promptId: plan.promptId,
+		versionId: plan.versionId,
+		sessionId: null,
+		userId: plan.member.user.id,
+		apiTokenId: null,
+		startedBy: plan.member.user.username,
+		source: { kind: 'version', versionNumber: plan.versionNumber },
+		cacheMode: plan.input.cacheMode
+	});
+	const run = await new Promise<RunView>((resolve) => followRun(runs[0]!.executionId, { waiting() {}, token() {}, finished: resolve }));
+	return run.status === 'succeeded' ? { text: run.text } : { error: run.error ?? `The run ended ${run.status}.` };
+}
+
+async function sample(plan: Plan, runId: string, problem: Problem, index: number): Promise<boolean> {
+	const generated = await generate(plan, problem).catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
+	let result: SandboxResult | null = null;
+	if ('text' in generated) {
+		const { sampleTimeoutMs, sampleMemoryBytes } = evaluationSettings();
+		result = await runInSandbox(programFor(problem, generated.text), { timeoutMs: sampleTimeoutMs, memoryBytes: sampleMemoryBytes, cpuSeconds: Math.ceil(sampleTimeoutMs / 1000) });
+	}
+	await (await prisma()).evaluationResult.create({
+		data: {
+			runId,
+			taskId: problem.task_id,
+			sampleIndex: index,
+			outcome: result ? result.outcome : 'error',
+			completion: 'text' in generated ? generated.text : '',
+			detail: result ? result.detail || null : 'error' in generated ? generated.error : null,
+			durationMs: result?.durationMs ?? null
+		}
+	});
+	return result?.outcome === 'passed';
+}
+
+async function evaluate(runId: string, plan: Plan): Promise<void> {
+	const db = await prisma();
+	const n = plan.input.samplesPerProblem;
+	const counts: { n: number; c: number }[] = [];
+	let next = 0;
+	const worker = async () => {
+		while (next < plan.problems.length && !cancelled.has(runId)) {
+			const problem = plan.problems[next++]!;
+			let passed = 0;
+			for (let i = 0; i < n && !cancelled.has(runId); i++) if (await sample(plan, runId, problem, i)) passed++;
+			if (cancelled.has(runId)) return;
+			counts.push({ n, c: passed });
+			await db.evaluationRun.update({ where: { id: runId }, data: { completedProblems: { increment: 1 } } });
+		}
+	};
+	await Promise.all(Array.from({ length: CONCURRENT_PROBLEMS }, worker));
+	if (cancelled.has(runId)) {
+		await db.evaluationRun.update({ where: { id: runId }, data: { status: 'cancelled', finishedAt: new Date() } });
+		return;
+	}
+	const passAtK = Object.fromEntries(reportedKs(n).map((k) => [String(k), meanPassAtK(counts, k)]));
+	await db.evaluationRun.update({ where: { id: runId }, data: { status: 'succeeded', passAt1: passAtK['1'] ?? null, passAtK, finishedAt: new Date() } });
+}

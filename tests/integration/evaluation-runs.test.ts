@@ -1,0 +1,139 @@
+// Evaluating a prompt version on HumanEval problems against the TGI-protocol test server: answers
+// with each problem's canonical solution score 100% pass@1, wrong answers 0%, an infinite loop is
+// timed out per sample; pass@k with several samples; every sample is an execution_history row of
+// source `evaluation`; a benchmark is read only from the datasets folder; templates that cannot
+// take a problem are refused.
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEvaluationSchema } from '$lib/schemas/evaluation';
+import { configureGeneration } from '$lib/server/generation';
+import { startEvaluation, whenEvaluated } from '$lib/server/evaluation/runner';
+import { configureEvaluation } from '$lib/server/evaluation/settings';
+import { commitDraft } from '$lib/server/versions';
+import { prisma } from '../helpers/db';
+import { testSettings } from '../helpers/hub-client';
+import { refusal } from '../helpers/refusal';
+import { startTgiServer, type TgiServer } from '../helpers/tgi-server';
+import { sample, setDraft, versionTeam } from './versions-fixtures';
+
+// The only folder benchmarks are read from, with the shipped HumanEval and a small cut of it.
+const datasets = mkdtempSync(join(tmpdir(), 'cts-datasets-'));
+const shipped = join(import.meta.dirname, '../../../shared/data/HumanEval.jsonl.gz');
+copyFileSync(shipped, join(datasets, 'HumanEval.jsonl.gz'));
+const problems = gunzipSync(readFileSync(shipped)).toString('utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { task_id: string; prompt: string; canonical_solution: string });
+writeFileSync(join(datasets, 'humaneval-8.jsonl'), problems.slice(0, 8).map((p) => JSON.stringify(p)).join('\n'));
+
+type Answer = 'canonical' | 'wrong' | 'loop' | 'fenced';
+let answer: Answer = 'canonical';
+let tgi: TgiServer;
+let team: Awaited<ReturnType<typeof versionTeam>>;
+
+/** The test server answers the problem whose prompt the request carries, as `answer` says. */
+function respond(body: unknown): string[] {
+	const sent = JSON.stringify(body);
+	const problem = problems.find((p) => sent.includes(JSON.stringify(p.prompt).slice(1, -1)))!;
+	if (!problem) return ['# no problem found'];
+	const code = { canonical: problem.canonical_solution, wrong: '    return None\n', loop: '    while True:\n        pass\n', fenced: `Here it is:\n\`\`\`python\n${problem.prompt}${problem.canonical_solution}\`\`\`\nDone.` }[answer];
+	return code.match(/[\s\S]{1,16}/g) ?? [];
+}
+
+beforeAll(async () => {
+	tgi = await startTgiServer({ respond });
+	configureGeneration(testSettings(tgi.url));
+	configureEvaluation({ datasetsDir: datasets, sampleTimeoutMs: 1500 });
+	team = await versionTeam('eval');
+	await setDraft(team.promptId, sample({ systemPrompt: 'Complete the Python function.', userPromptTemplate: '{{prompt}}', fewShotExamples: [], parameters: { modelType: 'whiterabbitneo', temperature: 0, maxTokens: 512 } }));
+	await commitDraft(team.author, team.prompt, 'HumanEval prompt');
+	await setDraft(team.promptId, sample({ userPromptTemplate: 'Solve {{problem}} in {{language}}' }));
+	await commitDraft(team.author, team.prompt, 'Not a benchmark template');
+}, 60_000);
+afterAll(async () => {
+	await tgi?.close();
+	rmSync(datasets, { recursive: true, force: true });
+});
+
+async function evaluated(over: Record<string, string> = {}) {
+	const input = startEvaluationSchema.parse({ versionNumber: '1', model: 'whiterabbitneo', dataset: 'humaneval-8.jsonl', ...over });
+	const { id, problems: count } = await startEvaluation(team.author, team.prompt, input);
+	await whenEvaluated(id);
+	const db = await prisma();
+	return {
+		count,
+		run: await db.evaluationRun.findUniqueOrThrow({ where: { id } }),
+		results: await db.evaluationResult.findMany({ where: { runId: id }, orderBy: [{ taskId: 'asc' }, { sampleIndex: 'asc' }] })
+	};
+}
+
+describe('evaluating a version on HumanEval', () => {
+	it('scores 100% pass@1 when the model answers each problem’s canonical solution', async () => {
+		answer = 'canonical';
+		const { count, run, results } = await evaluated({ cacheMode: 'never' });
+		expect(count).toBe(8);
+		expect(run).toMatchObject({ status: 'succeeded', totalProblems: 8, completedProblems: 8, passAt1: 1, benchmark: 'humaneval', modelId: 'whiterabbitneo' });
+		expect(results).toHaveLength(8);
+		expect(results.every((r) => r.outcome === 'passed')).toBe(true);
+		// Every sample was an ordinary run of the studio, recorded as such.
+		const rows = await (await prisma()).executionHistory.count({ where: { promptId: team.promptId, source: 'evaluation', status: 'succeeded' } });
+		expect(rows).toBeGreaterThanOrEqual(8);
+	}, 60_000);
+
+	it('takes the code out of a fenced answer that repeats the whole function', async () => {
+		answer = 'fenced';
+		const { run } = await evaluated({ problemLimit: '4', cacheMode: 'never' });
+		expect(run.passAt1).toBe(1);
+	}, 60_000);
+
+	it('scores 0% when the answers are wrong, with the failing assertion kept', async () => {
+		answer = 'wrong';
+		const { run, results } = await evaluated({ problemLimit: '4', cacheMode: 'never' });
+		expect(run).toMatchObject({ status: 'succeeded', passAt1: 0 });
+		expect(results.every((r) => r.outcome === 'failed')).toBe(true);
+		expect(results[0]!.detail).toMatch(/AssertionError|TypeError/);
+	}, 60_000);
+
+	it('times out an infinite loop per sample, and the evaluation still ends', async () => {
+		answer = 'loop';
+		const started = Date.now();
+		const { run, results } = await evaluated({ problemLimit: '2', cacheMode: 'never' });
+		expect(results.map((r) => r.outcome)).toEqual(['timeout', 'timeout']);
+		expect(run).toMatchObject({ status: 'succeeded', passAt1: 0 });
+		expect(Date.now() - started).toBeLessThan(15_000);
+	}, 60_000);
+
+	it('with several samples per problem, records pass@k for each reported k; a deterministic repeat comes from model_cache', async () => {
+		answer = 'canonical';
+		const calls = tgi.requests.length;
+		const { run, results } = await evaluated({ problemLimit: '2', samplesPerProblem: '3' });
+		// Temperature 0 in cache mode auto: asked once per problem at most (the first test's answers may be cached already).
+		expect(tgi.requests.length - calls).toBeLessThanOrEqual(2);
+		expect(results).toHaveLength(6);
+		expect(run.passAtK).toEqual({ '1': 1, '3': 1 });
+	}, 60_000);
+
+	it('reads the whole shipped file from the datasets folder', async () => {
+		answer = 'canonical';
+		const { run } = await evaluated({ dataset: 'HumanEval.jsonl.gz', problemLimit: '3' });
+		expect(run).toMatchObject({ totalProblems: 3, passAt1: 1 });
+	}, 60_000);
+});
+
+describe('refused before anything runs', () => {
+	const start = (over: Record<string, string>) =>
+		startEvaluation(team.author, team.prompt, startEvaluationSchema.parse({ versionNumber: '1', model: 'whiterabbitneo', dataset: 'humaneval-8.jsonl', ...over }));
+
+	it('a benchmark outside the datasets folder, a host not allowed, a missing or malformed file', async () => {
+		for (const dataset of ['../../etc/passwd', '/etc/passwd', 'http://127.0.0.1:5432/x.jsonl', 'file:///etc/passwd', 'missing.jsonl']) {
+			expect(await refusal(start({ dataset }))).toMatchObject({ status: 400, field: 'dataset' });
+		}
+		writeFileSync(join(datasets, 'broken.jsonl'), '{"task_id": "x"}\nnot json\n');
+		expect((await refusal(start({ dataset: 'broken.jsonl' }))).message).toMatch(/line 1: (prompt|entry_point|test)/);
+	});
+
+	it('a template without {{prompt}}, or one that needs variables a benchmark does not fill; a viewer', async () => {
+		expect((await refusal(start({ versionNumber: '2' }))).message).toMatch(/\{\{prompt\}\}/);
+		expect((await refusal(startEvaluation(team.viewer, team.prompt, startEvaluationSchema.parse({ versionNumber: '1', model: 'whiterabbitneo' }))))).toMatchObject({ status: 403 });
+	});
+});
