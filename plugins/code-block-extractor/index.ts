@@ -1,0 +1,49 @@
+// Extracts the code of an output (fenced blocks, or the bare code) and, for an evaluation sample,
+// the program that would run: the HumanEval prompt completed by the model's answer.
+import { z } from 'zod';
+import { definePlugin } from '$lib/server/plugins/types';
+import { extractCodeBlocks, type CodeBlock } from './extract';
+
+const configSchema = z.object({ language: z.enum(['python', 'javascript', 'typescript', 'shell']).default('python') });
+
+/**
+ * HumanEval's prompt ends with a function's signature and docstring. A model that answers the body
+ * only (indented lines, as in canonical_solution) completes the prompt; one that answers the whole
+ * function is appended after it: the prompt keeps its imports and helpers, and the new definition
+ * replaces the docstring-only stub (valid Python on its own).
+ */
+export function programFor(prompt: string, code: string, entryPoint: string): { code: string; mode: 'body' | 'function' } {
+	if (new RegExp(`^def\\s+${entryPoint}\\s*\\(`, 'm').test(code)) return { code: `${prompt.replace(/\s*$/, '')}\n\n\n${code}`, mode: 'function' };
+	const body = /^[ \t]/.test(code) ? code : code.replace(/^(?=.)/gm, '    ');
+	return { code: prompt + body, mode: 'body' };
+}
+
+function pick(blocks: CodeBlock[], language: string): CodeBlock | undefined {
+	return blocks.find((b) => b.language === language) ?? blocks.find((b) => b.language === 'unknown');
+}
+
+export default definePlugin({
+	manifest: {
+		id: 'code-block-extractor',
+		name: 'Code block extractor',
+		version: '1.0.0',
+		description: 'Extracts fenced code blocks (or the bare code) with their language; gives evaluations the program to run.',
+		hooks: ['analyseOutput', 'scoreSample'],
+		configSchema
+	},
+	analyseOutput({ output }) {
+		const blocks = extractCodeBlocks(output);
+		return {
+			findings: [],
+			metrics: { blocks: blocks.map((b) => ({ language: b.language, declared: b.declared, line: b.line, fenced: b.fenced, code: b.code })) }
+		};
+	},
+	scoreSample({ output, problem, config }) {
+		const block = pick(extractCodeBlocks(output), config.language);
+		// An output with no recognisable code is still the model's answer: treat all of it as the body.
+		const code = block?.code ?? (output.trim() ? output : '');
+		const program = programFor(problem.prompt, code, problem.entryPoint);
+		const notes = [block ? `${block.fenced ? 'fenced' : 'bare'} ${block.language} code from line ${block.line}` : 'no code block found; the whole output is used', `answer is a ${program.mode}`];
+		return { code: program.code, notes };
+	}
+});
