@@ -48,7 +48,7 @@ export function javascriptComplexity(source: string): FunctionComplexity[] {
 			else if (code[close] === '}' && --depth === 0) break;
 		}
 		const body = code.slice(open, close);
-		const decisions = count(body, /\b(if|for|while|case|catch)\b/g) + count(body, /&&|\|\||\?\?/g) + count(body, /\?(?![.?])/g);
+		const decisions = count(body, /\b(if|for|while|case|catch)\b/g) + count(body, /&&|\|\||\?\?/g) + count(body, /(?<!\?)\?(?![.?])/g);
 		result.push({ name, line: code.slice(0, m.index).split('\n').length + (m[0].match(/^\s*\n/) ? 1 : 0), complexity: 1 + decisions });
 	}
 	return result;
