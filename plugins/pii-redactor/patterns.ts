@@ -28,8 +28,8 @@ export function ibanValid(iban: string): boolean {
 export const PATTERNS: Record<Category, { regex: RegExp; label: string; valid?: (s: string) => boolean }> = {
 	email: { regex: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g, label: 'EMAIL' },
 	iban: { regex: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g, label: 'IBAN', valid: ibanValid },
-	'credit-card': { regex: /\b\d(?:[ -]?\d){12,18}\b/g, label: 'CARD', valid: luhn },
+	'credit-card': { regex: /(?<![A-Za-z\d]|\d[ -])\d(?:[ -]?\d){12,18}(?![ -]?\d)/g, label: 'CARD', valid: luhn },
 	ssn: { regex: /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g, label: 'SSN' },
-	ipv4: { regex: /\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b/g, label: 'IP' },
-	phone: { regex: /(?<![\w.])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]?\d{3,4}(?![\w.])/g, label: 'PHONE' }
+	ipv4: { regex: /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\w|\.\d)/g, label: 'IP' },
+	phone: { regex: /(?<![\w.+]|\d[ .-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]?\d{3,4}(?!\w|[ .-]?\d)/g, label: 'PHONE' }
 };
