@@ -93,7 +93,9 @@ export default defineConfig({
 				WHITERABBITNEO_ENDPOINT_URL: tgiURL,
 				CODET5P_ENDPOINT_URL: tgiURL,
 				// A sleeping model is retried after 200 ms, not the production default: tests wait less.
-				MODEL_WAKE_INITIAL_DELAY_MS: '200'
+				MODEL_WAKE_INITIAL_DELAY_MS: '200',
+				// Evaluations read the HumanEval file beside the project (evaluation.spec.ts).
+				EVALUATION_DATASETS_DIR: join(import.meta.dirname, '../shared/data')
 			},
 			reuseExistingServer: false,
 			timeout: 300_000,

@@ -9,7 +9,7 @@ import { memberOf, newUser, newWorkspace } from '../helpers/people';
 
 describe('starter prompts', () => {
 	it('offers the original plan’s four task templates', () => {
-		expect(listStarters().map((s) => s.key)).toEqual(['analyse', 'security-review', 'optimise', 'generate-code']);
+		expect(listStarters().map((s) => s.key)).toEqual(['analyse', 'security-review', 'optimise', 'generate-code', 'complete-function']);
 		expect(listStarters().find((s) => s.key === 'generate-code')?.template).toBe('Generate {{language}} code: {{task}}');
 	});
 

@@ -1,12 +1,13 @@
 // The original plan's task templates, shipped as starter prompts: analyse, security review and
-// optimise for WhiteRabbitNeo-33B; `Generate {language} code: {task}` for CodeT5+ 16B. Each is a
+// optimise for WhiteRabbitNeo-33B; `Generate {language} code: {task}` for CodeT5+ 16B; and a
+// function completion in HumanEval's shape, ready to evaluate. Each is a
 // complete prompt content (system prompt, user template with {{variables}}, examples, parameters)
 // that a workspace can create a prompt from.
 import type { DraftContent } from '$lib/prompt-doc';
 import type { ModelId } from './registry';
 
 export interface StarterPrompt {
-	key: 'analyse' | 'security-review' | 'optimise' | 'generate-code';
+	key: 'analyse' | 'security-review' | 'optimise' | 'generate-code' | 'complete-function';
 	name: string;
 	description: string;
 	model: ModelId;
@@ -69,6 +70,19 @@ export const STARTER_PROMPTS: readonly StarterPrompt[] = [
 			userPromptTemplate: 'Generate {{language}} code: {{task}}',
 			fewShotExamples: [],
 			parameters: { modelType: 'codet5p', temperature: 0.2, maxTokens: 512 }
+		}
+	},
+	{
+		key: 'complete-function',
+		name: 'Complete a function',
+		description: 'Finish a Python function from its signature and docstring: the shape HumanEval evaluates.',
+		model: 'whiterabbitneo',
+		content: {
+			systemPrompt: 'Complete the Python function. Answer with its body only, indented, with no explanation.',
+			// An evaluation fills {{prompt}} with each problem's signature and docstring.
+			userPromptTemplate: '{{prompt}}',
+			fewShotExamples: [],
+			parameters: wrn(0, 512)
 		}
 	}
 ];

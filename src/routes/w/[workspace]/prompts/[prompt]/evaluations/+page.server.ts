@@ -1,0 +1,41 @@
+// The Evaluations tab: start an evaluation of a version on HumanEval (editors and owners), the
+// prompt's evaluations, and the best pass@1 of each version on each model, compared.
+import { redirect } from '@sveltejs/kit';
+import { startEvaluationSchema } from '$lib/schemas/evaluation';
+import { listEvaluations, startEvaluation } from '$lib/server/evaluation';
+import { orHttpError } from '$lib/server/errors';
+import { parseForm, toFailure } from '$lib/server/forms';
+import { listVersions } from '$lib/server/versions';
+import { requireMember } from '$lib/server/workspaces';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url, params }) => {
+	const member = await requireMember(locals, url, params.workspace);
+	const [{ prompt, versions }, { evaluations, comparison }] = await Promise.all([
+		orHttpError(listVersions(member, params.prompt)),
+		orHttpError(listEvaluations(member, params.prompt))
+	]);
+	return {
+		workspace: member.workspace,
+		role: member.role,
+		prompt,
+		versions: versions.map((v) => ({ number: v.number, message: v.message, takesProblems: v.variables.includes('prompt') })),
+		evaluations,
+		comparison
+	};
+};
+
+export const actions: Actions = {
+	start: async ({ locals, url, params, request }) => {
+		const member = await requireMember(locals, url, params.workspace);
+		const form = await parseForm(request, startEvaluationSchema);
+		if (!form.ok) return form.failure;
+		let id: string;
+		try {
+			({ id } = await startEvaluation(member, params.prompt, form.data));
+		} catch (error) {
+			return toFailure(error, form.values);
+		}
+		redirect(303, `/w/${params.workspace}/prompts/${params.prompt}/evaluations/${id}`);
+	}
+};

@@ -1,0 +1,81 @@
+// An evaluation as a person runs one: an owner creates a prompt from the "Complete a function"
+// starter, commits it, starts an evaluation of v1 on 20 HumanEval problems read from the studio's
+// datasets folder (../shared/data), and watches the progress bar move to the end and the score
+// arrive. The model is the TGI-protocol test server at E2E_TGI_PORT, answering each problem's
+// canonical solution a token at a time, so the score must be 100 %.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { expect, test } from '@playwright/test';
+import { startTgiServer, type TgiServer } from '../helpers/tgi-server';
+import { uniqueWorkspaceName } from '../helpers/unique';
+import { signUp } from './team';
+
+const problems = gunzipSync(readFileSync(join(import.meta.dirname, '../../../shared/data/HumanEval.jsonl.gz')))
+	.toString('utf8')
+	.split('\n')
+	.filter(Boolean)
+	.map((line) => JSON.parse(line) as { prompt: string; canonical_solution: string });
+
+let tgi: TgiServer;
+test.beforeAll(async () => {
+	tgi = await startTgiServer(
+		{
+			delayMs: 30,
+			respond: (body) => {
+				const sent = JSON.stringify(body);
+				const problem = problems.find((p) => sent.includes(JSON.stringify(p.prompt).slice(1, -1)));
+				return problem ? (problem.canonical_solution.match(/[\s\S]{1,12}/g) ?? []) : undefined;
+			}
+		},
+		Number(process.env.E2E_TGI_PORT)
+	);
+});
+test.afterAll(async () => {
+	await tgi?.close();
+});
+
+test('start an evaluation of a version on HumanEval, watch its progress and see its score', async ({ browser }) => {
+	test.setTimeout(120_000);
+	const owner = await signUp(browser, 'evaluator');
+	const page = owner.page;
+	await page.getByLabel('Workspace name').fill(uniqueWorkspaceName('Evals'));
+	await page.getByRole('button', { name: 'Create workspace' }).click();
+	await expect(page).toHaveURL(/\/w\/[^/]+$/);
+	const workspacePath = new URL(page.url()).pathname;
+
+	await page.goto(`${workspacePath}/prompts/new`);
+	await page.getByRole('button', { name: 'Use “Complete a function”' }).click();
+	await expect(page).toHaveURL(/\/prompts\/complete-a-function\/edit$/);
+	const promptPath = `${workspacePath}/prompts/complete-a-function`;
+	await page.goto(promptPath);
+	await expect(page.getByRole('status').filter({ hasText: /^\s*Connected\s*$/ })).toBeVisible();
+	await page.getByLabel('Commit message').fill('HumanEval shape');
+	await page.getByRole('button', { name: 'Commit version' }).click();
+	await expect(page.getByTestId('latest-version')).toContainText('v1');
+
+	await page.getByRole('navigation', { name: 'Prompt' }).getByRole('link', { name: 'Evaluations' }).click();
+	await expect(page).toHaveURL(/\/evaluations$/);
+	await page.getByLabel('Benchmark').fill('HumanEval.jsonl.gz');
+	await page.getByLabel('Problems').fill('20');
+	await page.getByRole('button', { name: 'Start evaluation' }).click();
+	await expect(page).toHaveURL(/\/evaluations\/[0-9a-f-]{36}$/);
+
+	// The bar moves on its own while the evaluation runs, and reaches the end.
+	const bar = page.getByRole('progressbar', { name: 'Problems done' });
+	const seen = new Set<number>();
+	await expect(async () => {
+		seen.add(Number(await bar.getAttribute('aria-valuenow')));
+		expect(seen.has(20)).toBe(true);
+	}).toPass({ timeout: 60_000, intervals: [200] });
+	expect([...seen].some((value) => value < 20)).toBe(true);
+	await expect(page.getByText('succeeded', { exact: true })).toBeVisible();
+	await expect(page.getByText('pass@1 100.0 %')).toBeVisible();
+	await expect(page.getByText('20 of 20 problems done · 20 solved')).toBeVisible();
+	await expect(page.getByRole('list', { name: 'Problems' }).getByRole('listitem')).toHaveCount(20);
+
+	// The Evaluations tab compares it.
+	await page.getByRole('link', { name: '← Evaluations' }).click();
+	await expect(page.getByRole('table', { name: 'pass@1 by version and model' })).toContainText('v1WhiteRabbitNeo-33B100.0 %20');
+	await owner.context.close();
+});
