@@ -32,6 +32,7 @@ function view(overrides: Partial<RunView> = {}): RunView {
 		promptTokens: null,
 		completionTokens: null,
 		rating: null,
+		plugins: null,
 		...overrides
 	};
 }

@@ -114,6 +114,18 @@ export interface Participant {
 	connections: number;
 }
 
+/** What one enabled plugin said about a run's output (its analyseOutput hook), as everyone sees it. */
+export interface PluginReport {
+	pluginId: string;
+	name: string;
+	/** ok, or why it gave nothing: it threw, ran past its time budget, or its settings are invalid. */
+	status: 'ok' | 'error' | 'timeout' | 'bad-config';
+	findings: { ruleId: string; severity: 'error' | 'warning' | 'info'; message: string; line?: number }[];
+	metrics: Record<string, unknown>;
+	/** The failure, when status is not ok. */
+	message: string | null;
+}
+
 export interface RunView {
 	executionId: string;
 	/** Runs started together (both models of one start) share a group; cancel acts on a group. */
@@ -143,6 +155,8 @@ export interface RunView {
 	promptTokens: number | null;
 	completionTokens: number | null;
 	rating: number | null;
+	/** The workspace's enabled plugins on the finished output; null until the run has ended (or none enabled). */
+	plugins: PluginReport[] | null;
 }
 
 export interface SessionSnapshot {

@@ -2,7 +2,7 @@
 // recorded, its rating, and the cache figures operators watch. Members see the runs of the prompts
 // they may see; a run whose prompt was deleted stays in the history for owners only.
 import { z } from 'zod';
-import type { CacheMode, CacheOutcome } from '$lib/realtime/session-events';
+import type { CacheMode, CacheOutcome, PluginReport } from '$lib/realtime/session-events';
 import { tokensPerSecond } from '$lib/realtime/session-events';
 import { MODELS, isModelId } from '$lib/models';
 import { RUNS_PAGE_SIZE, runRatingSchema, type RunFilters, type RunPage, type RunRatingInput, type RunStatus } from '$lib/schemas/runs';
@@ -62,6 +62,8 @@ export interface RunDetail extends RunSummary {
 	session: { id: string; title: string } | null;
 	/** The other runs of the same start (the side-by-side partner). */
 	partners: RunPartner[];
+	/** What the workspace's enabled plugins said about the output when the run ended. */
+	plugins: PluginReport[] | null;
 }
 
 export interface RunList {
@@ -97,6 +99,7 @@ const detailSelect = {
 	errorMessage: true,
 	finishReason: true,
 	userFeedbackText: true,
+	pluginResults: true,
 	session: { select: { id: true, title: true, createdAt: true } }
 } satisfies Prisma.ExecutionHistorySelect;
 
@@ -245,7 +248,8 @@ export async function getRun(member: Member, executionId: string): Promise<RunDe
 		session: row.session
 			? { id: row.session.id, title: row.session.title || `Session of ${row.session.createdAt.toISOString().slice(0, 16).replace('T', ' ')}` }
 			: null,
-		partners: partners.map((p) => ({ id: p.id, modelName: modelName(p.modelUsed), status: p.status }))
+		partners: partners.map((p) => ({ id: p.id, modelName: modelName(p.modelUsed), status: p.status })),
+		plugins: (row.pluginResults as PluginReport[] | null) ?? null
 	};
 }
 

@@ -1,10 +1,10 @@
 // execution_history rows of the studio's runs: written when a run starts (running) and finished
 // once with its outcome; read back as the RunView participants see. Only the generation domain
 // writes execution_history.
-import type { CacheMode, CacheOutcome, RunSource, RunView } from '$lib/realtime/session-events';
+import type { CacheMode, CacheOutcome, PluginReport, RunSource, RunView } from '$lib/realtime/session-events';
 import { isModelId, type ModelId } from '$lib/models';
 import { prisma } from '../db';
-import type { Prisma } from '../db/generated/client';
+import { Prisma } from '../db/generated/client';
 import { lastSequences } from './token-log';
 
 /** execution_history.source: where a run was started. */
@@ -40,6 +40,8 @@ export interface RunOutcome {
 	completionTokens: number | null;
 	cacheOutcome: CacheOutcome | null;
 	costUsd: number;
+	/** The enabled plugins' reports on the output (null when none ran). */
+	plugins: PluginReport[] | null;
 }
 
 /** Creates the rows of a start, all running, in one statement; returns their ids in order. */
@@ -86,7 +88,8 @@ export async function finishRunRow(id: string, outcome: RunOutcome): Promise<Dat
 			tokensUsed: outcome.promptTokens === null && outcome.completionTokens === null ? null : (outcome.promptTokens ?? 0) + (outcome.completionTokens ?? 0),
 			cacheOutcome: outcome.cacheOutcome,
 			cacheHit: outcome.cacheOutcome === 'hit',
-			estimatedCostUsd: outcome.costUsd.toFixed(6)
+			estimatedCostUsd: outcome.costUsd.toFixed(6),
+			pluginResults: outcome.plugins === null ? Prisma.DbNull : (outcome.plugins as unknown as Prisma.InputJsonValue)
 		}
 	});
 	return finishedAt;
@@ -128,6 +131,7 @@ export const runCoreSelect = {
 
 const viewSelect = {
 	...runCoreSelect,
+	pluginResults: true,
 	outputData: true,
 	errorMessage: true,
 	finishReason: true
@@ -159,7 +163,8 @@ export function toRunView(row: ViewRow, lastSeq: number, liveText?: string): Run
 		latencyMs: row.executionTimeMs,
 		promptTokens: row.promptTokens,
 		completionTokens: row.completionTokens,
-		rating: row.userFeedback
+		rating: row.userFeedback,
+		plugins: (row.pluginResults as PluginReport[] | null) ?? null
 	};
 }
 

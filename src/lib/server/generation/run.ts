@@ -2,7 +2,7 @@
 // request, possibly shared) or from a cached answer, numbers them, announces them, logs them, and
 // records the outcome once. Runs never belong to a socket: nobody leaving stops one.
 import { EventEmitter } from 'node:events';
-import type { CacheOutcome, RunView, TokenEvent, WaitingEvent } from '$lib/realtime/session-events';
+import type { CacheOutcome, PluginReport, RunView, TokenEvent, WaitingEvent } from '$lib/realtime/session-events';
 import type { CachedAnswer } from '../cache';
 import { logger } from '../logger';
 import { observeRun } from '../metrics';
@@ -11,6 +11,9 @@ import type { Flight, FlightResult, FlightSubscriber } from './flight';
 import { finishRunRow, type RunOriginKind, type RunOutcome } from './records';
 import { generationSettings } from './settings';
 import { TokenLog } from './token-log';
+
+/** Reports on a finished output; never throws (each plugin is isolated), may be null. */
+export type OutputAnalyser = (run: { model: string; output: string; latencyMs: number }) => Promise<PluginReport[] | null>;
 
 export interface RunEventMap {
 	started: [RunView];
@@ -54,7 +57,9 @@ export class ActiveRun implements FlightSubscriber {
 	constructor(
 		readonly view: RunView,
 		/** Where it was started, for the metrics (execution_history.source holds it too). */
-		private readonly origin: RunOriginKind = 'studio'
+		private readonly origin: RunOriginKind = 'studio',
+		/** The workspace's plugins on a succeeded run's output (their reports go with the run's end). */
+		private readonly analyse: OutputAnalyser | null = null
 	) {
 		const settings = generationSettings();
 		this.log = new TokenLog(view.executionId, settings.flushEveryTokens, settings.flushIntervalMs);
@@ -177,9 +182,17 @@ export class ActiveRun implements FlightSubscriber {
 	private async record(status: RunOutcome['status'], end: { finishReason: string | null; error: string | null }): Promise<void> {
 		const latencyMs = Math.round(performance.now() - this.startedAtMs);
 		const hit = this.view.cacheOutcome === 'hit';
+		const output = this.tokens.join('');
+		const plugins =
+			status === 'succeeded' && this.analyse
+				? await this.analyse({ model: this.view.model, output, latencyMs }).catch((error: unknown) => {
+						logger.error({ err: error, executionId: this.view.executionId }, 'analysing a run with plugins failed');
+						return null;
+					})
+				: null;
 		const outcome: RunOutcome = {
 			status,
-			output: this.tokens.join(''),
+			output,
 			error: end.error,
 			finishReason: end.finishReason,
 			timeToFirstTokenMs: this.view.timeToFirstTokenMs,
@@ -189,7 +202,8 @@ export class ActiveRun implements FlightSubscriber {
 			cacheOutcome: this.view.cacheOutcome,
 			// A hit (stored or shared in flight) made no call of its own: it cost the GPU nothing.
 			// The stand-in runs on this machine's CPU: no GPU hour to pay for.
-			costUsd: hit || this.view.standIn ? 0 : (latencyMs / 3_600_000) * generationSettings().costPerHourUsd
+			costUsd: hit || this.view.standIn ? 0 : (latencyMs / 3_600_000) * generationSettings().costPerHourUsd,
+			plugins
 		};
 		Object.assign(this.view, {
 			status,
@@ -198,7 +212,8 @@ export class ActiveRun implements FlightSubscriber {
 			error: outcome.error,
 			latencyMs,
 			promptTokens: outcome.promptTokens,
-			completionTokens: outcome.completionTokens
+			completionTokens: outcome.completionTokens,
+			plugins
 		});
 		await this.log.flush();
 		// The row is the run's record: a failed write is retried, and logged if it never lands.

@@ -16,7 +16,8 @@ import { versionByNumber } from '../versions/history';
 import { Flight, sharedFlights } from './flight';
 import { consumeRunStart } from './limits';
 import { createRunRows, failAbandonedRuns, storedRunView, storedRunViews, type RunOriginKind } from './records';
-import { activeRuns, ActiveRun, runEvents } from './run';
+import { activeRuns, ActiveRun, runEvents, type OutputAnalyser } from './run';
+import { analyseRunOutput, enabledPlugins } from '../plugins';
 import { touchSession, type SessionAccess } from './sessions';
 import { generationSettings } from './settings';
 import { tokensAfter } from './token-log';
@@ -130,6 +131,12 @@ export async function prepareRuns(models: readonly ModelId[], input: GenerationI
  */
 export async function launchRuns(prepared: PreparedRequest[], input: GenerationInput, origin: RunOrigin): Promise<{ groupId: string; runs: RunView[] }> {
 	const groupId = randomUUID();
+	// Read once per start: the plugins enabled now analyse these runs' outputs when they end.
+	const plugins = await enabledPlugins(origin.workspaceId).catch((error: unknown) => {
+		logger.error({ err: error }, 'reading the enabled plugins failed; the runs go on without them');
+		return [];
+	});
+	const analyse: OutputAnalyser | null = plugins.length > 0 ? (run) => analyseRunOutput(plugins, run) : null;
 	const rows = await createRunRows(
 		prepared.map((p) => ({
 			workspaceId: origin.workspaceId,
@@ -171,9 +178,10 @@ export async function launchRuns(prepared: PreparedRequest[], input: GenerationI
 			latencyMs: null,
 			promptTokens: null,
 			completionTokens: null,
-			rating: null
+			rating: null,
+			plugins: null
 		};
-		const run = new ActiveRun(view, origin.kind);
+		const run = new ActiveRun(view, origin.kind, analyse);
 		runEvents().emit('started', { ...view });
 		void feed(run, p, input, origin.cacheMode).catch((error) => {
 			logger.error({ err: error, executionId: view.executionId }, 'a run could not start');

@@ -1,0 +1,5 @@
+// Plugins (top-level plugins/): discovered at build time, enabled and configured per workspace,
+// run isolated around generation. Routes and the generation domain call these.
+export { listPlugins, getPlugin } from './registry';
+export { enabledPlugins, pluginSettings, savePluginSetting, type PluginSettingView } from './settings';
+export { analyseRunOutput } from './analysis';

@@ -1,0 +1,75 @@
+// Plugins around runs: a workspace enables the security scanner and the token and cost counter; a
+// session's run streams as always and, when it ends, everyone receives the plugins' reports with the
+// finished run (a dangerous shell command found on its line, the token figures), stored in
+// execution_history.plugin_results and read back by history. Settings are checked against each
+// plugin's schema; viewers cannot change them; a workspace with no plugin enabled gets no reports.
+import { describe, expect, it } from 'vitest';
+import { getRun } from '$lib/server/generation';
+import { pluginSettings, savePluginSetting } from '$lib/server/plugins';
+import { prisma } from '../helpers/db';
+import { refusal } from '../helpers/refusal';
+import { connected, newSessionTeam, okData, request, SessionWatcher, useTestHub, type SessionTeam } from '../helpers/hub-client';
+
+const hub = useTestHub();
+
+async function runOnce(team: SessionTeam) {
+	const editor = hub.client(team.editor.cookie);
+	await connected(editor);
+	const seen = new SessionWatcher(editor);
+	okData(await request(editor, 'session:join', { sessionId: team.sessionId }));
+	const started = okData(
+		await request(editor, 'run:start', {
+			sessionId: team.sessionId,
+			source: { kind: 'version', versionNumber: 1 },
+			variables: { language: 'bash', task: 'clean up' },
+			models: ['whiterabbitneo'],
+			cacheMode: 'never'
+		})
+	);
+	return seen.finishedRun(started.runs[0]!.executionId);
+}
+
+describe('plugins on a run’s output', () => {
+	it('report with the finished run to the session, and are kept with the run for history', async () => {
+		const team = await newSessionTeam();
+		await savePluginSetting(team.owner.member, 'security-scanner', true, '{}');
+		await savePluginSetting(team.editor.member, 'token-cost', true, '{}');
+		hub.tgi().script({ tokens: ['#!/bin/sh\n', 'echo cleaning\n', 'rm -rf / --no-preserve-root\n'] });
+
+		const finished = await runOnce(team);
+		expect(finished.status).toBe('succeeded');
+		const reports = finished.plugins!;
+		expect(reports.map((r) => r.pluginId).sort()).toEqual(['security-scanner', 'token-cost']);
+		const scanner = reports.find((r) => r.pluginId === 'security-scanner')!;
+		expect(scanner.status).toBe('ok');
+		expect(scanner.findings).toContainEqual(expect.objectContaining({ ruleId: 'rm-rf-root', severity: expect.stringMatching(/error|warning/), line: 3 }));
+		const cost = reports.find((r) => r.pluginId === 'token-cost')!;
+		expect(cost.status).toBe('ok');
+		expect(Object.keys(cost.metrics).length).toBeGreaterThan(0);
+
+		const row = await (await prisma()).executionHistory.findUniqueOrThrow({ where: { id: finished.executionId }, select: { pluginResults: true } });
+		expect(row.pluginResults).toEqual(reports);
+		expect((await getRun(team.owner.member, finished.executionId)).plugins).toEqual(reports);
+	});
+
+	it('a workspace with no plugin enabled gets no reports; a plugin switched off stops reporting', async () => {
+		const team = await newSessionTeam();
+		hub.tgi().script({ tokens: ['print(1)'] });
+		expect((await runOnce(team)).plugins).toBeNull();
+		await savePluginSetting(team.owner.member, 'security-scanner', true, '{}');
+		await savePluginSetting(team.owner.member, 'security-scanner', false, '{}');
+		expect((await runOnce(team)).plugins).toBeNull();
+	});
+
+	it('settings: every shipped plugin listed off by default; a bad configuration and a viewer are refused; an unknown plugin is 404', async () => {
+		const team = await newSessionTeam();
+		const listed = await pluginSettings(team.viewer.member);
+		expect(listed.map((p) => p.id).sort()).toEqual(['code-analyser', 'code-block-extractor', 'pii-redactor', 'security-scanner', 'template-linter', 'token-cost']);
+		expect(listed.every((p) => !p.enabled)).toBe(true);
+		expect(await refusal(savePluginSetting(team.owner.member, 'token-cost', true, '{not json'))).toMatchObject({ status: 400, field: 'config' });
+		expect(await refusal(savePluginSetting(team.owner.member, 'token-cost', true, '{"gpuHourly": -1}'))).toMatchObject({ status: 400, field: 'config' });
+		expect((await refusal(savePluginSetting(team.viewer.member, 'token-cost', true, '{}'))).status).toBe(403);
+		expect((await refusal(savePluginSetting(team.owner.member, 'no-such-plugin', true, '{}'))).status).toBe(404);
+		expect((await pluginSettings(team.owner.member)).find((p) => p.id === 'token-cost')!.enabled).toBe(false);
+	});
+});
