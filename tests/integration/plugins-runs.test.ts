@@ -73,3 +73,34 @@ describe('plugins on a run’s output', () => {
 		expect((await pluginSettings(team.owner.member)).find((p) => p.id === 'token-cost')!.enabled).toBe(false);
 	});
 });
+
+describe('input plugins', () => {
+	it('the PII redactor changes what the model is sent, and what history records, before the run', async () => {
+		const team = await newSessionTeam();
+		await savePluginSetting(team.owner.member, 'pii-redactor', true, '{}');
+		hub.tgi().script({ tokens: ['ok'] });
+		const editor = hub.client(team.editor.cookie);
+		await connected(editor);
+		const seen = new SessionWatcher(editor);
+		okData(await request(editor, 'session:join', { sessionId: team.sessionId }));
+		const before = hub.tgi().requests.length;
+		const started = okData(
+			await request(editor, 'run:start', {
+				sessionId: team.sessionId,
+				source: { kind: 'version', versionNumber: 1 },
+				variables: { language: 'Python', task: 'email alice.smith@example.com the report' },
+				models: ['whiterabbitneo'],
+				cacheMode: 'never'
+			})
+		);
+		const finished = await seen.finishedRun(started.runs[0]!.executionId);
+		expect(finished.status).toBe('succeeded');
+		const sent = JSON.stringify(hub.tgi().requests[before]!.body);
+		expect(sent).not.toContain('alice.smith@example.com');
+		expect(sent).toContain('[EMAIL_1]');
+		const row = await (await prisma()).executionHistory.findUniqueOrThrow({ where: { id: finished.executionId }, select: { renderedPrompt: true } });
+		expect(row.renderedPrompt).toContain('[EMAIL_1]');
+		expect(row.renderedPrompt).not.toContain('alice.smith@example.com');
+		expect(finished.plugins).toContainEqual(expect.objectContaining({ pluginId: 'pii-redactor', status: 'ok' }));
+	});
+});

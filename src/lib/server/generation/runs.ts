@@ -17,7 +17,7 @@ import { Flight, sharedFlights } from './flight';
 import { consumeRunStart } from './limits';
 import { createRunRows, failAbandonedRuns, storedRunView, storedRunViews, type RunOriginKind } from './records';
 import { activeRuns, ActiveRun, runEvents, type OutputAnalyser } from './run';
-import { analyseRunOutput, enabledPlugins } from '../plugins';
+import { analyseRunOutput, enabledPlugins, transformPrompts } from '../plugins';
 import { touchSession, type SessionAccess } from './sessions';
 import { generationSettings } from './settings';
 import { tokensAfter } from './token-log';
@@ -136,7 +136,21 @@ export async function launchRuns(prepared: PreparedRequest[], input: GenerationI
 		logger.error({ err: error }, 'reading the enabled plugins failed; the runs go on without them');
 		return [];
 	});
-	const analyse: OutputAnalyser | null = plugins.length > 0 ? (run) => analyseRunOutput(plugins, run) : null;
+	// Input plugins (a PII redactor, say) change what each model is sent, before anything is recorded.
+	const transformed = plugins.length > 0 ? await transformPrompts(plugins, prepared, input.variables) : null;
+	if (transformed) {
+		prepared = prepared.map((p, i) => ({ ...p, prompt: transformed.prompts[i]! }));
+		input = { ...input, prompts: Object.fromEntries(prepared.map((p) => [p.model, p.prompt])) };
+	}
+	const analyserFor = (i: number): OutputAnalyser | null => {
+		if (plugins.length === 0) return null;
+		const before = transformed?.reports[i] ?? [];
+		return async (run) => {
+			const after = (await analyseRunOutput(plugins, run)) ?? [];
+			const all = [...before, ...after];
+			return all.length > 0 ? all : null;
+		};
+	};
 	const rows = await createRunRows(
 		prepared.map((p) => ({
 			workspaceId: origin.workspaceId,
@@ -181,7 +195,7 @@ export async function launchRuns(prepared: PreparedRequest[], input: GenerationI
 			rating: null,
 			plugins: null
 		};
-		const run = new ActiveRun(view, origin.kind, analyse);
+		const run = new ActiveRun(view, origin.kind, analyserFor(i));
 		runEvents().emit('started', { ...view });
 		void feed(run, p, input, origin.cacheMode).catch((error) => {
 			logger.error({ err: error, executionId: view.executionId }, 'a run could not start');

@@ -51,6 +51,9 @@ export type GenerationEvent =
 export interface GenerationInput {
 	content: DraftContent;
 	variables: TemplateValues;
+	/** The prompt to send instead of the rendered one, per model: an input plugin's transform (a
+	 * redaction, say) decided before the run, in the shape the model takes. */
+	prompts?: Partial<Record<ModelId, FormattedPrompt>>;
 }
 
 export interface GenerationOptions {
@@ -94,7 +97,7 @@ export function prepareRequest(model: ModelId, input: GenerationInput, settings?
 	return {
 		model,
 		backend,
-		prompt: formatPrompt(model, content, rendered, backend.kind === 'embedded' ? 'text' : undefined),
+		prompt: input.prompts?.[model] ?? formatPrompt(model, content, rendered, backend.kind === 'embedded' ? 'text' : undefined),
 		parameters: normaliseParameters(model, content.parameters)
 	};
 }
