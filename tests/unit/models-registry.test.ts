@@ -154,7 +154,8 @@ describe('starter prompts', () => {
 			'whiterabbitneo:analyse',
 			'whiterabbitneo:security-review',
 			'whiterabbitneo:optimise',
-			'codet5p:generate-code'
+			'codet5p:generate-code',
+			'whiterabbitneo:complete-function'
 		]);
 		for (const starter of STARTER_PROMPTS) {
 			expect(draftContentSchema.parse(starter.content)).toEqual(starter.content);
