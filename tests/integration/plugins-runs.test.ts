@@ -5,9 +5,10 @@
 // plugin's schema; viewers cannot change them; a workspace with no plugin enabled gets no reports.
 import { describe, expect, it } from 'vitest';
 import { getRun } from '$lib/server/generation';
-import { pluginSettings, savePluginSetting } from '$lib/server/plugins';
+import { enabledPlugins, lintContent, pluginSettings, savePluginSetting } from '$lib/server/plugins';
 import { prisma } from '../helpers/db';
 import { refusal } from '../helpers/refusal';
+import { sample } from './versions-fixtures';
 import { connected, newSessionTeam, okData, request, SessionWatcher, useTestHub, type SessionTeam } from '../helpers/hub-client';
 
 const hub = useTestHub();
@@ -102,5 +103,18 @@ describe('input plugins', () => {
 		expect(row.renderedPrompt).toContain('[EMAIL_1]');
 		expect(row.renderedPrompt).not.toContain('alice.smith@example.com');
 		expect(finished.plugins).toContainEqual(expect.objectContaining({ pluginId: 'pii-redactor', status: 'ok' }));
+	});
+});
+
+describe('template plugins', () => {
+	it('the template linter checks a version for the page: an empty template, a prompt longer than the context', async () => {
+		const team = await newSessionTeam();
+		expect(await lintContent(await enabledPlugins(team.workspaceId), sample({ userPromptTemplate: '' }))).toEqual([]);
+		await savePluginSetting(team.owner.member, 'template-linter', true, '{}');
+		const plugins = await enabledPlugins(team.workspaceId);
+		const empty = await lintContent(plugins, sample({ userPromptTemplate: '' }));
+		expect(empty).toEqual([expect.objectContaining({ pluginId: 'template-linter', status: 'ok', findings: expect.arrayContaining([expect.objectContaining({ ruleId: 'empty-template', severity: 'error' })]) })]);
+		const huge = await lintContent(plugins, sample({ systemPrompt: 'word '.repeat(19_000), parameters: { modelType: 'codet5p', temperature: 0, maxTokens: 512 } }));
+		expect(huge[0]!.findings.map((f) => f.ruleId)).toContain('context-overflow');
 	});
 });

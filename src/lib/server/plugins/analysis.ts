@@ -1,11 +1,13 @@
 // The workspace's enabled plugins around a run: input plugins transform each model's prompt before
-// it is sent, and output plugins analyse the output when the run ends: each plugin's
+// it is sent, output plugins analyse the output when the run ends, template plugins lint a version:
+// each plugin's
 // analyseOutput hook, isolated by the runner (a throw, a timeout or a bad configuration becomes that
 // plugin's failed report, never the run's), turned into the reports every participant sees.
 import type { PluginReport } from '$lib/realtime/session-events';
 import { MODELS, isModelId } from '$lib/models';
 import type { FormattedPrompt } from '../models/registry';
-import { analyseOutput, transformInput, type EnabledPlugin } from './runner';
+import type { DraftContent } from '$lib/prompt-doc';
+import { analyseOutput, lintTemplate, transformInput, type EnabledPlugin } from './runner';
 import type { Finding, PluginInput } from './types';
 
 const toFinding = (f: Finding): PluginReport['findings'][number] => ({ ruleId: f.ruleId, severity: f.severity, message: f.message, ...(f.location?.line ? { line: f.location.line } : {}) });
@@ -55,4 +57,20 @@ export async function transformPrompts(
 		})
 	);
 	return { prompts: results.map((r) => r.transformed), reports: results.map((r) => r.reports) };
+}
+
+/** The workspace's template plugins (lintTemplate) on a version's content, for the model it names. */
+export async function lintContent(plugins: EnabledPlugin[], content: DraftContent): Promise<PluginReport[]> {
+	const names = new Map(plugins.map((e) => [e.plugin.manifest.id, e.plugin.manifest.name]));
+	const modelId = content.parameters.modelType;
+	const model = isModelId(modelId) ? { id: modelId, maxNewTokens: MODELS[modelId].limits.maxNewTokens } : { id: modelId };
+	const outcomes = await lintTemplate(plugins, content, model);
+	return outcomes.map((o) => ({
+		pluginId: o.pluginId,
+		name: names.get(o.pluginId) ?? o.pluginId,
+		status: o.status,
+		findings: o.status === 'ok' ? o.result.map((f) => ({ ...toFinding(f), message: f.location?.part ? `${f.location.part}: ${f.message}` : f.message })) : [],
+		metrics: {},
+		message: o.status === 'ok' ? null : o.message
+	}));
 }

@@ -2,4 +2,4 @@
 // run isolated around generation. Routes and the generation domain call these.
 export { listPlugins, getPlugin } from './registry';
 export { enabledPlugins, pluginSettings, savePluginSetting, type PluginSettingView } from './settings';
-export { analyseRunOutput, transformPrompts } from './analysis';
+export { analyseRunOutput, lintContent, transformPrompts } from './analysis';

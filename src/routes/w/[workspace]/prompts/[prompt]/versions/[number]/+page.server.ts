@@ -1,7 +1,9 @@
-// One version: its full content, variables and parameters, labels, comments; restore it, comment on
+// One version: its full content, variables and parameters, what the workspace's template plugins
+// say of it, labels, comments; restore it, comment on
 // it (or on one of its lines), move a label to it, or propose it for a label in a review.
 import { error } from '@sveltejs/kit';
 import { orHttpError } from '$lib/server/errors';
+import { enabledPlugins, lintContent } from '$lib/server/plugins';
 import {
 	canChangeVersions,
 	getVersion,
@@ -20,8 +22,12 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const number = Number(params.number);
 	if (!/^[1-9]\d{0,9}$/.test(params.number) || !Number.isSafeInteger(number)) error(404, 'Not found.');
 	const { prompt, version } = await orHttpError(getVersion(member, params.prompt, number));
-	const [comments, labels] = await Promise.all([versionComments(version.id), listLabels(prompt.id)]);
-	return { workspace: member.workspace, role: member.role, prompt, version, comments, labels, canEdit: canChangeVersions(member) };
+	const [comments, labels, lint] = await Promise.all([
+		versionComments(version.id),
+		listLabels(prompt.id),
+		enabledPlugins(member.workspace.id).then((plugins) => lintContent(plugins, version.content))
+	]);
+	return { workspace: member.workspace, role: member.role, prompt, version, comments, labels, lint, canEdit: canChangeVersions(member) };
 };
 
 export const actions: Actions = {
