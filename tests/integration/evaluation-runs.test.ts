@@ -4,6 +4,8 @@
 // source `evaluation`; a benchmark is read only from the datasets folder; templates that cannot
 // take a problem are refused.
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -111,6 +113,35 @@ describe('evaluating a version on HumanEval', () => {
 		expect(tgi.requests.length - calls).toBeLessThanOrEqual(2);
 		expect(results).toHaveLength(6);
 		expect(run.passAtK).toEqual({ '1': 1, '3': 1 });
+	}, 60_000);
+
+	it('downloads a benchmark from the datasets server’s rows API, page by page, from an allowed host', async () => {
+		// The network edge: a local server answering as datasets-server.huggingface.co/rows does.
+		const asked: URL[] = [];
+		const server = createServer((req, res) => {
+			const url = new URL(req.url!, 'http://x');
+			asked.push(url);
+			const offset = Number(url.searchParams.get('offset'));
+			const length = Number(url.searchParams.get('length'));
+			const rows = problems.slice(0, 130).slice(offset, offset + length).map((row, i) => ({ row_idx: offset + i, row, truncated_cells: [] }));
+			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ features: [], rows, num_rows_total: 130, num_rows_per_page: 100, partial: false }));
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+		try {
+			configureEvaluation({ datasetHosts: [host] });
+			answer = 'canonical';
+			const { run, count } = await evaluated({ dataset: `http://${host}/rows?dataset=openai%2Fopenai_humaneval&config=openai_humaneval&split=test`, problemLimit: '3' });
+			expect(count).toBe(3);
+			expect(run).toMatchObject({ passAt1: 1, benchmark: 'humaneval' });
+			expect(asked.map((u) => [u.pathname, u.searchParams.get('dataset'), u.searchParams.get('offset'), u.searchParams.get('length')])).toEqual([
+				['/rows', 'openai/openai_humaneval', '0', '100'],
+				['/rows', 'openai/openai_humaneval', '100', '100']
+			]);
+		} finally {
+			configureEvaluation({ datasetHosts: ['datasets-server.huggingface.co'] });
+			server.close();
+		}
 	}, 60_000);
 
 	it('reads the whole shipped file from the datasets folder', async () => {

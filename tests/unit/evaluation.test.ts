@@ -1,7 +1,7 @@
 // pass@k as the HumanEval paper estimates it, and how an answer becomes the program a sample runs.
 import { describe, expect, it } from 'vitest';
 import { meanPassAtK, passAtK, reportedKs } from '$lib/server/evaluation/pass-at-k';
-import { codeOf, programFor } from '$lib/server/evaluation/program';
+import { programFor } from '$lib/server/evaluation/program';
 
 describe('pass@k', () => {
 	it('matches the closed form 1 - C(n-c, k) / C(n, k)', () => {
@@ -25,16 +25,15 @@ describe('pass@k', () => {
 describe('the program a sample runs', () => {
 	const problem = { task_id: 'T/0', prompt: 'from typing import List\n\n\ndef add(a: int, b: int) -> int:\n    """Add."""\n', entry_point: 'add', canonical_solution: '', test: 'def check(f):\n    assert f(1, 2) == 3\n' };
 
-	it('takes the first Python (or unlabelled) fenced block, else the whole answer', () => {
-		expect(codeOf('Sure:\n```js\nx\n```\n```python\nreturn 1\n```')).toBe('return 1\n');
-		expect(codeOf('```\nreturn 2\n```')).toBe('return 2\n');
-		expect(codeOf('    return a + b\n')).toBe('    return a + b\n');
+	it('follows the prompt with a body answer, then the test and the check', async () => {
+		expect(await programFor(problem, '    return a + b\n')).toBe(`${problem.prompt}    return a + b\n\n\n${problem.test}\n\ncheck(add)\n`);
 	});
 
-	it('follows the prompt with a body, or puts the prompt’s imports before a whole function; the test and check come last', () => {
-		expect(programFor(problem, '    return a + b\n')).toBe(`${problem.prompt}    return a + b\n\n\n${problem.test}\n\ncheck(add)\n`);
-		const whole = programFor(problem, '```python\ndef add(a, b):\n    return a + b\n```');
-		expect(whole.startsWith('from typing import List\n\ndef add(a, b):\n    return a + b\n')).toBe(true);
-		expect(whole.endsWith('check(add)\n')).toBe(true);
+	it('takes the code out of a fenced answer through the code-block extractor plugin', async () => {
+		const program = await programFor(problem, 'Here:\n```python\ndef add(a, b):\n    return a + b\n```\nDone.');
+		expect(program).toContain('def add(a, b):\n    return a + b');
+		expect(program).not.toContain('Here:');
+		expect(program.startsWith('from typing import List')).toBe(true);
+		expect(program.endsWith('check(add)\n')).toBe(true);
 	});
 });

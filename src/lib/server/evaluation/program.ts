@@ -1,27 +1,24 @@
-// The program an evaluation sample runs: the model's answer turned into code (the first fenced
-// block when there is one, else the whole answer), completed into the problem's function (when the
-// answer is only the body, it follows the problem's prompt; when it defines the function itself, the
-// prompt's imports go first), then the problem's test and `check(<entry point>)`.
+// The program an evaluation sample runs: the model's answer made into the problem's solution by
+// the built-in code-block extractor plugin (its scoreSample hook: the answer's code, completed into
+// the problem's function), then the problem's test and `check(<entry point>)`. The extractor runs
+// isolated like any plugin; if it fails, the whole answer follows the problem's prompt.
+import { getPlugin, scoreSampleWith } from '../plugins';
 import type { Problem } from './dataset';
 
-const FENCE = /```[ \t]*([\w+-]*)[^\n]*\n([\s\S]*?)```/g;
+const EXTRACTOR = 'code-block-extractor';
 
-/** The code in a model's answer: the first Python (or unlabelled) fenced block, else the answer itself. */
-export function codeOf(answer: string): string {
-	const blocks = [...answer.matchAll(FENCE)].map((m) => ({ language: m[1]!.toLowerCase(), code: m[2]! }));
-	const python = blocks.find((b) => b.language === 'python' || b.language === 'py') ?? blocks.find((b) => b.language === '');
-	return python ? python.code : answer;
+/** The solution code for `answer` (prompt and body, or the answer's whole function). */
+export async function solutionFor(problem: Problem, answer: string): Promise<{ code: string; notes: string[] }> {
+	const extractor = getPlugin(EXTRACTOR);
+	if (extractor) {
+		const [outcome] = await scoreSampleWith([{ plugin: extractor }], answer, { taskId: problem.task_id, prompt: problem.prompt, entryPoint: problem.entry_point });
+		if (outcome?.status === 'ok') return { code: outcome.result.code, notes: outcome.result.notes };
+		if (outcome) return { code: `${problem.prompt}${answer}`, notes: [`${EXTRACTOR} ${outcome.status}: ${outcome.message}; the whole answer follows the prompt`] };
+	}
+	return { code: `${problem.prompt}${answer}`, notes: [`${EXTRACTOR} is missing; the whole answer follows the prompt`] };
 }
 
-const importsOf = (prompt: string) =>
-	prompt
-		.split('\n')
-		.filter((line) => /^(import|from)\s+\S+/.test(line))
-		.join('\n');
-
-export function programFor(problem: Problem, answer: string): string {
-	const code = codeOf(answer);
-	const definesFunction = new RegExp(`^def\\s+${problem.entry_point}\\s*\\(`, 'm').test(code);
-	const solution = definesFunction ? `${importsOf(problem.prompt)}\n\n${code}` : `${problem.prompt}${code}`;
-	return `${solution}\n\n${problem.test}\n\ncheck(${problem.entry_point})\n`;
+export async function programFor(problem: Problem, answer: string): Promise<string> {
+	const { code } = await solutionFor(problem, answer);
+	return `${code}\n\n${problem.test}\n\ncheck(${problem.entry_point})\n`;
 }

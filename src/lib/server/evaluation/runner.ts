@@ -132,7 +132,7 @@ async function sample(plan: Plan, runId: string, problem: Problem, index: number
 	let result: SandboxResult | null = null;
 	if ('text' in generated) {
 		const { sampleTimeoutMs, sampleMemoryBytes } = evaluationSettings();
-		result = await runInSandbox(programFor(problem, generated.text), { timeoutMs: sampleTimeoutMs, memoryBytes: sampleMemoryBytes, cpuSeconds: Math.ceil(sampleTimeoutMs / 1000) });
+		result = await runInSandbox(await programFor(problem, generated.text), { timeoutMs: sampleTimeoutMs, memoryBytes: sampleMemoryBytes, cpuSeconds: Math.ceil(sampleTimeoutMs / 1000) });
 	}
 	await (await prisma()).evaluationResult.create({
 		data: {

@@ -3,3 +3,4 @@
 export { listPlugins, getPlugin } from './registry';
 export { enabledPlugins, pluginSettings, savePluginSetting, type PluginSettingView } from './settings';
 export { analyseRunOutput, lintContent, transformPrompts } from './analysis';
+export { scoreSample as scoreSampleWith, type EnabledPlugin } from './runner';
