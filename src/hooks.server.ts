@@ -8,7 +8,8 @@ import { closeDatabase, database } from '$lib/server/db';
 import { configureDrafts } from '$lib/server/drafts';
 import { activeRuns, closeGeneration, startGeneration } from '$lib/server/generation';
 import { readLiveFiguresFrom } from '$lib/server/metrics';
-import { closeRedis, redisReady } from '$lib/server/redis';
+import { closeRedis, redis, redisReady } from '$lib/server/redis';
+import { failAbandonedEvaluations } from '$lib/server/evaluation';
 import { logger } from '$lib/server/logger';
 
 /** server.js calls this on SIGTERM/SIGINT, after it stops taking requests. */
@@ -26,6 +27,8 @@ export const init: ServerInit = async () => {
 	configureDrafts({ unloadGraceMs: DRAFT_UNLOAD_GRACE_MS, compactEvery: DRAFT_COMPACT_EVERY });
 	await Promise.all([database(), redisReady()]);
 	await startGeneration();
+	const abandoned = await failAbandonedEvaluations(redis() ? new Date(Date.now() - 3_600_000) : null);
+	if (abandoned > 0) logger.warn({ count: abandoned }, 'evaluations left running by a stopped studio were marked failed');
 	const server = registeredHttpServer();
 	if (server) attachRealtime(server);
 	readLiveFiguresFrom(() => ({ activeRuns: activeRuns().size, yjs: yjsMetrics(), hub: hubMetrics() }));

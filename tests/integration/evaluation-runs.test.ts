@@ -12,7 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEvaluationSchema } from '$lib/schemas/evaluation';
 import { configureGeneration } from '$lib/server/generation';
-import { startEvaluation, whenEvaluated } from '$lib/server/evaluation/runner';
+import { failAbandonedEvaluations, startEvaluation, whenEvaluated } from '$lib/server/evaluation/runner';
 import { configureEvaluation } from '$lib/server/evaluation/settings';
 import { commitDraft } from '$lib/server/versions';
 import { prisma } from '../helpers/db';
@@ -166,5 +166,18 @@ describe('refused before anything runs', () => {
 	it('a template without {{prompt}}, or one that needs variables a benchmark does not fill; a viewer', async () => {
 		expect((await refusal(start({ versionNumber: '2' }))).message).toMatch(/\{\{prompt\}\}/);
 		expect((await refusal(startEvaluation(team.viewer, team.prompt, startEvaluationSchema.parse({ versionNumber: '1', model: 'whiterabbitneo' }))))).toMatchObject({ status: 403 });
+	});
+});
+
+describe('after a restart', () => {
+	it('an evaluation a stopped studio left running ends as failed; a recent one beside other instances is left alone', async () => {
+		const db = await prisma();
+		const base = { workspaceId: team.owner.workspace.id, promptId: team.promptId, benchmark: 'humaneval', modelId: 'whiterabbitneo', status: 'running' as const };
+		const old = await db.evaluationRun.create({ data: { ...base, startedAt: new Date(Date.now() - 2 * 3600_000) } });
+		const recent = await db.evaluationRun.create({ data: { ...base, startedAt: new Date() } });
+		expect(await failAbandonedEvaluations(new Date(Date.now() - 3600_000))).toBeGreaterThanOrEqual(1);
+		expect(await db.evaluationRun.findUniqueOrThrow({ where: { id: old.id } })).toMatchObject({ status: 'failed', error: expect.stringMatching(/stopped/) });
+		expect((await db.evaluationRun.findUniqueOrThrow({ where: { id: recent.id } })).status).toBe('running');
+		await db.evaluationRun.delete({ where: { id: recent.id } });
 	});
 });

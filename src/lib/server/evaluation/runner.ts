@@ -171,3 +171,15 @@ async function evaluate(runId: string, plan: Plan): Promise<void> {
 	const passAtK = Object.fromEntries(reportedKs(n).map((k) => [String(k), meanPassAtK(counts, k)]));
 	await db.evaluationRun.update({ where: { id: runId }, data: { status: 'succeeded', passAt1: passAtK['1'] ?? null, passAtK, finishedAt: new Date() } });
 }
+
+/**
+ * Called once at start: evaluations a stopped studio left running end as failed (alone, every such
+ * row is this studio's own; beside other instances, only those that have not moved for an hour).
+ */
+export async function failAbandonedEvaluations(onlyOlderThan: Date | null): Promise<number> {
+	const { count } = await (await prisma()).evaluationRun.updateMany({
+		where: { status: 'running', ...(onlyOlderThan ? { startedAt: { lt: onlyOlderThan } } : {}) },
+		data: { status: 'failed', error: 'The studio stopped while this evaluation was running; start it again.', finishedAt: new Date() }
+	});
+	return count;
+}
