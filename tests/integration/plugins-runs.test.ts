@@ -13,7 +13,7 @@ import { connected, newSessionTeam, okData, request, SessionWatcher, useTestHub,
 
 const hub = useTestHub();
 
-async function runOnce(team: SessionTeam) {
+async function runOnce(team: SessionTeam, variables: Record<string, string> = { language: 'bash', task: 'clean up' }) {
 	const editor = hub.client(team.editor.cookie);
 	await connected(editor);
 	const seen = new SessionWatcher(editor);
@@ -22,7 +22,7 @@ async function runOnce(team: SessionTeam) {
 		await request(editor, 'run:start', {
 			sessionId: team.sessionId,
 			source: { kind: 'version', versionNumber: 1 },
-			variables: { language: 'bash', task: 'clean up' },
+			variables,
 			models: ['whiterabbitneo'],
 			cacheMode: 'never'
 		})
@@ -80,21 +80,8 @@ describe('input plugins', () => {
 		const team = await newSessionTeam();
 		await savePluginSetting(team.owner.member, 'pii-redactor', true, '{}');
 		hub.tgi().script({ tokens: ['ok'] });
-		const editor = hub.client(team.editor.cookie);
-		await connected(editor);
-		const seen = new SessionWatcher(editor);
-		okData(await request(editor, 'session:join', { sessionId: team.sessionId }));
 		const before = hub.tgi().requests.length;
-		const started = okData(
-			await request(editor, 'run:start', {
-				sessionId: team.sessionId,
-				source: { kind: 'version', versionNumber: 1 },
-				variables: { language: 'Python', task: 'email alice.smith@example.com the report' },
-				models: ['whiterabbitneo'],
-				cacheMode: 'never'
-			})
-		);
-		const finished = await seen.finishedRun(started.runs[0]!.executionId);
+		const finished = await runOnce(team, { language: 'Python', task: 'email alice.smith@example.com the report' });
 		expect(finished.status).toBe('succeeded');
 		const sent = JSON.stringify(hub.tgi().requests[before]!.body);
 		expect(sent).not.toContain('alice.smith@example.com');
