@@ -3,19 +3,13 @@
 // datasets folder (../shared/data), and watches the progress bar move to the end and the score
 // arrive. The model is the TGI-protocol test server at E2E_TGI_PORT, answering each problem's
 // canonical solution a token at a time, so the score must be 100 %.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
+import { loadHumanEval } from '../helpers/humaneval';
 import { startTgiServer, type TgiServer } from '../helpers/tgi-server';
 import { uniqueWorkspaceName } from '../helpers/unique';
 import { signUp } from './team';
 
-const problems = gunzipSync(readFileSync(join(import.meta.dirname, '../../../shared/data/HumanEval.jsonl.gz')))
-	.toString('utf8')
-	.split('\n')
-	.filter(Boolean)
-	.map((line) => JSON.parse(line) as { prompt: string; canonical_solution: string });
+const problems = loadHumanEval();
 
 let tgi: TgiServer;
 test.beforeAll(async () => {

@@ -3,12 +3,11 @@
 // timed out per sample; pass@k with several samples; every sample is an execution_history row of
 // source `evaluation`; a benchmark is read only from the datasets folder; templates that cannot
 // take a problem are refused.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEvaluationSchema } from '$lib/schemas/evaluation';
 import { configureGeneration } from '$lib/server/generation';
@@ -16,6 +15,7 @@ import { failAbandonedEvaluations, startEvaluation, whenEvaluated } from '$lib/s
 import { configureEvaluation } from '$lib/server/evaluation/settings';
 import { commitDraft } from '$lib/server/versions';
 import { prisma } from '../helpers/db';
+import { HUMANEVAL_PATH, loadHumanEval } from '../helpers/humaneval';
 import { testSettings } from '../helpers/hub-client';
 import { refusal } from '../helpers/refusal';
 import { startTgiServer, type TgiServer } from '../helpers/tgi-server';
@@ -23,9 +23,8 @@ import { sample, setDraft, versionTeam } from './versions-fixtures';
 
 // The only folder benchmarks are read from, with the shipped HumanEval and a small cut of it.
 const datasets = mkdtempSync(join(tmpdir(), 'cts-datasets-'));
-const shipped = join(import.meta.dirname, '../../../shared/data/HumanEval.jsonl.gz');
-copyFileSync(shipped, join(datasets, 'HumanEval.jsonl.gz'));
-const problems = gunzipSync(readFileSync(shipped)).toString('utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { task_id: string; prompt: string; canonical_solution: string });
+copyFileSync(HUMANEVAL_PATH, join(datasets, 'HumanEval.jsonl.gz'));
+const problems = loadHumanEval();
 writeFileSync(join(datasets, 'humaneval-8.jsonl'), problems.slice(0, 8).map((p) => JSON.stringify(p)).join('\n'));
 
 type Answer = 'canonical' | 'wrong' | 'loop' | 'fenced';

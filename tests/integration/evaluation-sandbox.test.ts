@@ -2,27 +2,15 @@
 // wrong code fails with the failing assertion; an infinite loop, a fork bomb, a memory bomb, the
 // network and the studio's secrets are contained; the scratch directory is gone afterwards.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runInSandbox, type SandboxLimits } from '$lib/server/evaluation/sandbox';
+import { loadHumanEval, type HumanEvalProblem } from '../helpers/humaneval';
 
-interface Problem {
-	task_id: string;
-	prompt: string;
-	canonical_solution: string;
-	test: string;
-	entry_point: string;
-}
+type Problem = HumanEvalProblem;
 
-const problems: Problem[] = gunzipSync(readFileSync(join(import.meta.dirname, '../../../shared/data/HumanEval.jsonl.gz')))
-	.toString('utf8')
-	.split('\n')
-	.filter(Boolean)
-	.map((line) => JSON.parse(line));
+const problems = loadHumanEval();
 
 /** The program an evaluation runs: the problem's prompt and a completion, its test, the check. */
 const program = (problem: Problem, completion: string) => `${problem.prompt}${completion}\n\n${problem.test}\n\ncheck(${problem.entry_point})\n`;

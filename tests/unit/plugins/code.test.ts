@@ -5,7 +5,7 @@ import analyser from '../../../plugins/code-analyser';
 import { detectLanguage, extractCodeBlocks } from '../../../plugins/code-block-extractor/extract';
 import { checkJavaScript, checkPython } from '../../../plugins/code-analyser/syntax';
 import { javascriptComplexity, pythonComplexity } from '../../../plugins/code-analyser/complexity';
-import { loadHumanEval } from './humaneval';
+import { loadHumanEval } from '../../helpers/humaneval';
 
 const problems = loadHumanEval();
 const model = { id: 'whiterabbitneo' };
