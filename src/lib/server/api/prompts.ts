@@ -78,6 +78,11 @@ export async function listApiPrompts(caller: ApiCaller): Promise<ApiPromptSummar
  * else the newest. A prompt the token may not see is not_found, as one that does not exist.
  */
 export async function fetchApiPrompt(caller: ApiCaller, slug: string, query: VersionQuery): Promise<ApiPromptVersion> {
+	return (await resolveApiVersion(caller, slug, query)).fetched;
+}
+
+/** fetchApiPrompt's answer with the rows it names, for a run to record them without reading them again. */
+export async function resolveApiVersion(caller: ApiCaller, slug: string, query: VersionQuery): Promise<{ fetched: ApiPromptVersion; promptId: string; versionId: string }> {
 	const db = await prisma();
 	const prompt = await db.prompt.findFirst({
 		where: { workspaceId: caller.workspaceId, slug, ...shared },
@@ -105,20 +110,26 @@ export async function fetchApiPrompt(caller: ApiCaller, slug: string, query: Ver
 	const version = await versionByNumber(prompt.id, number).catch(() => {
 		throw new ApiError('not_found', `"${slug}" has no version ${number}.`);
 	});
-	return {
+	const fetched: ApiPromptVersion = {
 		prompt: { slug: prompt.slug, name: prompt.name },
 		version: { number: version.number, message: version.message, author: version.author, createdAt: version.createdAt, contentHash: version.contentHash, labels: version.labels },
 		resolvedBy,
 		content: version.content,
 		variables: extractVariables(version.content.userPromptTemplate)
 	};
+	return { fetched, promptId: prompt.id, versionId: version.id };
+}
+
+/** 400 missing_variables naming each variable the template needs and `variables` lacks. */
+export function requireVariables(template: string, variables: Record<string, unknown>): void {
+	const missing = missingVariables(template, variables);
+	if (missing.length > 0) throw new ApiError('missing_variables', `Missing ${missing.length === 1 ? 'variable' : 'variables'}: ${missing.join(', ')}.`, { missing });
 }
 
 export async function renderApiPrompt(caller: ApiCaller, slug: string, request: RenderRequest): Promise<ApiRendered> {
 	const fetched = await fetchApiPrompt(caller, slug, { label: request.label, version: request.version });
 	const template = fetched.content.userPromptTemplate;
-	const missing = missingVariables(template, request.variables);
-	if (missing.length > 0) throw new ApiError('missing_variables', `Missing ${missing.length === 1 ? 'variable' : 'variables'}: ${missing.join(', ')}.`, { missing });
+	requireVariables(template, request.variables);
 	let text: string;
 	try {
 		text = renderTemplate(template, request.variables);

@@ -5,15 +5,12 @@
 import { isModelId, type ModelId } from '$lib/models';
 import type { ApiRunRequest, ApiRunResult } from '$lib/api/run-stream';
 import type { RunView } from '$lib/realtime/session-events';
-import { missingVariables } from '$lib/template';
 import type { ApiCaller } from '../api-tokens';
-import { prisma } from '../db';
 import { consumeRunStart, launchRuns, prepareRuns, renderedPromptText, withOverrides } from '../generation';
 import { ModelError } from '../models/errors';
 import type { GenerationInput } from '../models/gateway';
-import { versionByNumber } from '../versions/history';
 import { ApiError } from './errors';
-import { fetchApiPrompt } from './prompts';
+import { requireVariables, resolveApiVersion } from './prompts';
 
 export interface StartedApiRun {
 	run: RunView;
@@ -34,16 +31,10 @@ function chosenModel(request: ApiRunRequest, versionModel: string): ModelId {
  * run here (503 model_unavailable) or a prompt it cannot take (400).
  */
 export async function startApiRun(caller: ApiCaller, slug: string, request: ApiRunRequest): Promise<StartedApiRun> {
-	const fetched = await fetchApiPrompt(caller, slug, { label: request.label, version: request.version });
-	const missing = missingVariables(fetched.content.userPromptTemplate, request.variables);
-	if (missing.length > 0) throw new ApiError('missing_variables', `Missing ${missing.length === 1 ? 'variable' : 'variables'}: ${missing.join(', ')}.`, { missing });
+	const { fetched, promptId, versionId } = await resolveApiVersion(caller, slug, { label: request.label, version: request.version });
+	requireVariables(fetched.content.userPromptTemplate, request.variables);
 	// Counted per token, with the same budget a person has in the studio.
 	await consumeRunStart(`api-token:${caller.tokenId}`);
-
-	const db = await prisma();
-	const prompt = await db.prompt.findFirst({ where: { workspaceId: caller.workspaceId, slug }, select: { id: true } });
-	if (!prompt) throw new ApiError('not_found', `No prompt "${slug}" in this workspace.`);
-	const version = await versionByNumber(prompt.id, fetched.version.number);
 
 	const model = chosenModel(request, fetched.content.parameters.modelType);
 	const input: GenerationInput = { content: withOverrides(fetched.content, request.parameters), variables: request.variables };
@@ -55,16 +46,16 @@ export async function startApiRun(caller: ApiCaller, slug: string, request: ApiR
 	const { runs } = await launchRuns(prepared, input, {
 		kind: 'api',
 		workspaceId: caller.workspaceId,
-		promptId: prompt.id,
-		versionId: version.id,
+		promptId,
+		versionId,
 		sessionId: null,
 		userId: caller.createdById,
 		apiTokenId: caller.tokenId,
 		startedBy: null,
-		source: { kind: 'version', versionNumber: version.number },
+		source: { kind: 'version', versionNumber: fetched.version.number },
 		cacheMode: request.cacheMode
 	});
-	return { run: runs[0]!, prompt: renderedPromptText(prepared[0]!.prompt), version: version.number };
+	return { run: runs[0]!, prompt: renderedPromptText(prepared[0]!.prompt), version: fetched.version.number };
 }
 
 /** The run's end as the API reports it (the `done` event, or the body with stream: false). */
