@@ -11,7 +11,33 @@ const config = {
 	kit: {
 		// server.js imports the built handler and mounts realtime/ beside it on one port.
 		adapter: adapter({ out: 'build' }),
-		alias: { $realtime: 'realtime' }
+		alias: { $realtime: 'realtime' },
+		// Pages' Content-Security-Policy; src/lib/server/security-headers.ts adds the other headers, the
+		// page's own ws:/wss: origin to connect-src, and a policy allowing nothing for non-page responses.
+		// 'auto': SvelteKit puts a fresh nonce on its inline bootstrap script and in script-src.
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				// Our own files and SvelteKit's nonced script only: never 'unsafe-inline' or 'unsafe-eval'.
+				// mode-watcher's inline theme script would be refused: it is served as a file (/theme-mode.js).
+				'script-src': ['self'],
+				// 'unsafe-inline' for styles: server-rendered style="" attributes (app.html's wrapper, bits-ui's
+				// positioning), Svelte transitions and CodeMirror (style-mod) add <style> elements at run time,
+				// which no nonce can cover. (With a nonce in the list browsers would ignore 'unsafe-inline',
+				// so SvelteKit adds none here.) Styles cannot run code; scripts stay strict.
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self', 'data:'],
+				// fetch, the socket.io hub and the Yjs sockets, all on our own origin.
+				'connect-src': ['self'],
+				'worker-src': ['self', 'blob:'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self'],
+				'frame-ancestors': ['none']
+			}
+		}
 	}
 };
 

@@ -11,6 +11,7 @@ import { readLiveFiguresFrom } from '$lib/server/metrics';
 import { closeRedis, redis, redisReady } from '$lib/server/redis';
 import { failAbandonedEvaluations } from '$lib/server/evaluation';
 import { logger } from '$lib/server/logger';
+import { withSecurityHeaders } from '$lib/server/security-headers';
 
 /** server.js calls this on SIGTERM/SIGINT, after it stops taking requests. */
 async function shutdown() {
@@ -48,7 +49,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 			deleteSessionTokenCookie(event.cookies, event.url);
 		}
 	}
-	return resolve(event);
+	return withSecurityHeaders(event, await resolve(event));
 };
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
