@@ -9,6 +9,7 @@ import { configureDrafts } from '$lib/server/drafts';
 import { activeRuns, closeGeneration, startGeneration } from '$lib/server/generation';
 import { readLiveFiguresFrom } from '$lib/server/metrics';
 import { closeRedis, redis, redisReady } from '$lib/server/redis';
+import { joinCluster, leaveCluster } from '$lib/server/cluster';
 import { failAbandonedEvaluations } from '$lib/server/evaluation';
 import { logger } from '$lib/server/logger';
 import { withSecurityHeaders } from '$lib/server/security-headers';
@@ -19,7 +20,7 @@ async function shutdown() {
 	await closeRealtime().catch((error) => logger.error({ err: error }, 'closing realtime failed'));
 	// Runs going on end as failed, recorded while the database is still open.
 	await closeGeneration().catch((error) => logger.error({ err: error }, 'closing generation failed'));
-	await Promise.allSettled([closeDatabase(), closeRedis()]);
+	await Promise.allSettled([closeDatabase(), leaveCluster().then(closeRedis)]);
 }
 
 export const init: ServerInit = async () => {
@@ -27,6 +28,7 @@ export const init: ServerInit = async () => {
 	const { DRAFT_UNLOAD_GRACE_MS, DRAFT_COMPACT_EVERY } = config();
 	configureDrafts({ unloadGraceMs: DRAFT_UNLOAD_GRACE_MS, compactEvery: DRAFT_COMPACT_EVERY });
 	await Promise.all([database(), redisReady()]);
+	await joinCluster();
 	await startGeneration();
 	const abandoned = await failAbandonedEvaluations(redis() ? new Date(Date.now() - 3_600_000) : null);
 	if (abandoned > 0) logger.warn({ count: abandoned }, 'evaluations left running by a stopped studio were marked failed');

@@ -1,9 +1,12 @@
 // A room: the open sockets of one prompt's draft and their presence (awareness). The room holds
 // the draft open while it has sockets and broadcasts each update once the draft has stored it.
+// Presence is shared with the other instances' rooms of the prompt through the draft's peers: what
+// this room's sockets say goes out, what theirs say comes in, and a new room asks for theirs.
 import * as Y from 'yjs';
-import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
+import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import { YJS_CLOSE } from '$lib/realtime/yjs-protocol';
-import type { DraftDocument, DraftListener } from '$lib/server/drafts';
+import type { DraftDocument, DraftListener, DraftPeers } from '$lib/server/drafts';
+import { logger } from '$lib/server/logger';
 import { awarenessFrame, updateFrame } from './messages';
 
 /** What a room needs of a socket. */
@@ -12,6 +15,9 @@ export interface RoomMember {
 	close(code: number, reason: string): void;
 }
 
+/** The origin of presence another instance's sockets sent. */
+const FROM_PEERS = Symbol('presence from another instance');
+
 export class Room implements DraftListener {
 	readonly members = new Map<RoomMember, Set<number>>();
 	/** Presence only: never stored, so it lives on a document of its own. */
@@ -19,13 +25,23 @@ export class Room implements DraftListener {
 	draft: DraftDocument | null = null;
 	ready: Promise<DraftDocument>;
 
+	private readonly leavePeers: Promise<() => Promise<void>>;
+	/** Awareness client ids of other instances' sockets (an editor here echoes them: not theirs to claim). */
+	private readonly peerClients = new Set<number>();
+
 	constructor(
 		readonly promptId: string,
-		open: (listener: DraftListener) => Promise<DraftDocument>
+		open: (listener: DraftListener) => Promise<DraftDocument>,
+		private readonly peers: DraftPeers
 	) {
 		this.awareness.setLocalState(null);
 		this.awareness.on('update', this.awarenessChanged);
 		this.ready = open(this).then((draft) => (this.draft = draft));
+		this.leavePeers = peers.join(promptId, {
+			awareness: (update) => this.peerPresence(update),
+			awarenessQuery: () => this.publishPresence(this.localClients())
+		});
+		void this.leavePeers.then(() => peers.queryAwareness(promptId));
 	}
 
 	add(member: RoomMember): void {
@@ -42,8 +58,9 @@ export class Room implements DraftListener {
 		return this.members.size === 0;
 	}
 
-	/** Whether `member` may speak for this awareness client id: it is not another socket's. */
+	/** Whether `member` may speak for this awareness client id: it is not another socket's, here or elsewhere. */
 	mayClaim(member: RoomMember, clientId: number): boolean {
+		if (this.peerClients.has(clientId)) return false;
 		for (const [other, ids] of this.members) if (other !== member && ids.has(clientId)) return false;
 		return true;
 	}
@@ -52,6 +69,7 @@ export class Room implements DraftListener {
 	dispose(): void {
 		this.awareness.off('update', this.awarenessChanged);
 		this.awareness.destroy();
+		void this.leavePeers.then((leave) => leave());
 		this.ready.then(
 			(draft) => draft.release(this),
 			() => undefined // the socket that opened the room was told why the draft could not load
@@ -70,6 +88,23 @@ export class Room implements DraftListener {
 		for (const member of [...this.members.keys()]) member.close(YJS_CLOSE.notFound, reason);
 	}
 
+	/** The awareness client ids this instance's sockets control. */
+	private localClients(): number[] {
+		return [...this.members.values()].flatMap((ids) => [...ids]);
+	}
+
+	private publishPresence(clients: number[]): void {
+		if (clients.length > 0) this.peers.publishAwareness(this.promptId, encodeAwarenessUpdate(this.awareness, clients));
+	}
+
+	private peerPresence(update: Uint8Array): void {
+		try {
+			applyAwarenessUpdate(this.awareness, update, FROM_PEERS);
+		} catch (error) {
+			logger.warn({ err: error, promptId: this.promptId }, 'presence from another instance could not be applied; dropped');
+		}
+	}
+
 	private awarenessChanged = (
 		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
 		origin: unknown
@@ -79,7 +114,13 @@ export class Room implements DraftListener {
 			for (const id of added) controlled.add(id);
 			for (const id of removed) controlled.delete(id);
 		}
-		const frame = awarenessFrame(this.awareness, [...added, ...updated, ...removed]);
+		if (origin === FROM_PEERS) for (const id of [...added, ...updated]) this.peerClients.add(id);
+		for (const id of removed) this.peerClients.delete(id);
+		const changed = [...added, ...updated, ...removed];
+		const frame = awarenessFrame(this.awareness, changed);
 		for (const member of this.members.keys()) member.send(frame);
+		// Not what came from the peers, nor their sockets' presence timing out here (each instance
+		// times out the others' on its own; saying so would remove a live socket's presence there).
+		if (origin !== FROM_PEERS && origin !== 'timeout') this.publishPresence(changed);
 	};
 }

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { YJS_CLOSE, YJS_LIMITS, parseYjsPath } from '$lib/realtime/yjs-protocol';
-import { acquireDraft, draftAccess, flushDrafts, type DraftDocument, type DraftListener } from '$lib/server/drafts';
+import { acquireDraft, draftAccess, draftPeers, flushDrafts, type DraftDocument, type DraftListener, type DraftPeers } from '$lib/server/drafts';
 import { onEvent, type DomainEvents } from '$lib/server/events';
 import { logger } from '$lib/server/logger';
 import { authoriseBySession, type Authorise } from './auth';
@@ -16,6 +16,8 @@ import { Room } from './room';
 export interface YjsServerOptions {
 	authorise?: Authorise;
 	openDraft?: (promptId: string, listener: DraftListener) => Promise<DraftDocument>;
+	/** The other instances' rooms (presence); the drafts' own peers by default. */
+	peers?: DraftPeers;
 	maxMessageBytes?: number;
 	/** Sockets that do not answer a ping within this long are dropped. */
 	pingIntervalMs?: number;
@@ -36,6 +38,7 @@ export class YjsServer implements ConnectionHost {
 	readonly maxMessageBytes: number;
 	readonly authorise: Authorise;
 	private readonly openDraft: (promptId: string, listener: DraftListener) => Promise<DraftDocument>;
+	private readonly peers: DraftPeers;
 	private readonly wss: WebSocketServer;
 	private readonly connections = new Set<YjsConnection>();
 	private readonly rooms = new Map<string, Room>();
@@ -48,6 +51,7 @@ export class YjsServer implements ConnectionHost {
 		this.maxMessageBytes = options.maxMessageBytes ?? YJS_LIMITS.maxMessageBytes;
 		this.authorise = options.authorise ?? authoriseBySession;
 		this.openDraft = options.openDraft ?? acquireDraft;
+		this.peers = options.peers ?? draftPeers();
 		// ws itself refuses (1009) only frames that could never be a valid draft; between our
 		// message limit and that, we close with 4413 and a reason the editor can show.
 		this.wss = new WebSocketServer({ noServer: true, maxPayload: YJS_LIMITS.maxDocumentBytes + 64 * 1024 });
@@ -82,7 +86,7 @@ export class YjsServer implements ConnectionHost {
 	async join(connection: YjsConnection): Promise<Room> {
 		let room = this.rooms.get(connection.promptId);
 		if (!room) {
-			const created = new Room(connection.promptId, (listener) => this.openDraft(connection.promptId, listener));
+			const created = new Room(connection.promptId, (listener) => this.openDraft(connection.promptId, listener), this.peers);
 			this.rooms.set(connection.promptId, created);
 			created.ready.catch(() => {
 				if (this.rooms.get(created.promptId) === created) this.rooms.delete(created.promptId);

@@ -37,7 +37,23 @@ export function onEvent<K extends DomainEventName>(name: K, listener: Listener<K
 	return () => set.delete(stored);
 }
 
+type Relay = <K extends DomainEventName>(name: K, payload: DomainEvents[K]) => void;
+const RELAY = Symbol.for('codetunestudio.events.relay');
+const relays = globalThis as Record<symbol, Relay | undefined>;
+
+/** Every event emitted here also goes to `relay` (the other instances, through Redis). */
+export function setEventRelay(relay: Relay | undefined): void {
+	relays[RELAY] = relay;
+}
+
+/** Tells this process's listeners, and the other instances' through the relay. */
 export function emitEvent<K extends DomainEventName>(name: K, payload: DomainEvents[K]): void {
+	deliverEvent(name, payload);
+	relays[RELAY]?.(name, payload);
+}
+
+/** Tells this process's listeners only (an event another instance relayed). */
+export function deliverEvent<K extends DomainEventName>(name: K, payload: DomainEvents[K]): void {
 	for (const listener of [...listenersOf(name)]) {
 		try {
 			listener(payload);

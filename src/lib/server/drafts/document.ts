@@ -5,11 +5,14 @@
 import * as Y from 'yjs';
 import { YJS_LIMITS } from '$lib/realtime/yjs-protocol';
 import { logger } from '../logger';
-import type { DraftStore } from './store';
+import type { DraftPeers } from './peers';
+import { applyStoredDraft, type DraftStore } from './store';
 import { checkClientUpdate, type UpdateCheck } from './validate';
 
 /** The origin of every change the server itself makes (updateDraft). */
 export const SERVER_ORIGIN = Symbol.for('codetunestudio.drafts.server');
+/** The origin of what another instance stored, or of the store re-read: never stored again. */
+export const STORED_ELSEWHERE = Symbol.for('codetunestudio.drafts.stored-elsewhere');
 
 /** Hooks of whoever holds the draft open (a Yjs room). */
 export interface DraftListener {
@@ -26,6 +29,8 @@ export type ApplyOutcome =
 
 export interface DraftSettings {
 	store: DraftStore;
+	/** The other instances holding the same drafts. */
+	peers: DraftPeers;
 	/** How long a draft nobody holds stays in memory. */
 	unloadGraceMs: number;
 	/** Fold the log into the snapshot after this many appended updates. */
@@ -142,6 +147,35 @@ export class DraftDocument {
 		while (this.compacting) await this.compacting;
 	}
 
+	/** An update another instance stored: applied, told to the listeners, not stored again. */
+	applyStoredElsewhere(update: Uint8Array): void {
+		if (this.state === 'gone') return;
+		try {
+			Y.applyUpdate(this.doc, update, STORED_ELSEWHERE);
+		} catch (error) {
+			logger.warn({ err: error, promptId: this.promptId }, 'an update from another instance could not be applied; dropped');
+		}
+	}
+
+	/**
+	 * Reads the stored draft again and merges it in (Yjs ignores what it already has): what other
+	 * instances stored while their messages could not reach us (Redis was down) arrives this way.
+	 */
+	async catchUp(): Promise<void> {
+		if (this.state === 'gone') return;
+		try {
+			const stored = await this.settings.store.load(this.promptId);
+			if (stored && !this.isGone()) applyStoredDraft(this.doc, stored, STORED_ELSEWHERE);
+		} catch (error) {
+			logger.warn({ err: error, promptId: this.promptId }, 'catching up with the stored draft failed');
+		}
+	}
+
+	/** A method, not a field read: TypeScript would keep a narrowing of `state` across awaits. */
+	private isGone(): boolean {
+		return this.state === 'gone';
+	}
+
 	/** The server's state vector (sync step 1). */
 	stateVector(): Uint8Array {
 		return Y.encodeStateVector(this.doc);
@@ -163,6 +197,11 @@ export class DraftDocument {
 	// ── persistence ────────────────────────────────────────────────────────────────────────────
 
 	private applied(update: Uint8Array, origin: unknown): void {
+		if (origin === STORED_ELSEWHERE) {
+			this.sizeBound += update.length;
+			this.broadcast([{ update, origin, seq: this.appliedSeq }]);
+			return;
+		}
 		this.pending.push({ update, origin, seq: ++this.appliedSeq });
 		this.sizeBound += update.length;
 		this.scheduleFlush();
@@ -193,6 +232,7 @@ export class DraftDocument {
 			this.appendedSinceCompaction += batch.length;
 			this.storedSeq = batch[batch.length - 1]!.seq;
 			this.broadcast(batch);
+			this.settings.peers.publishUpdate(this.promptId, batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((entry) => entry.update)));
 			this.settle();
 		} catch (error) {
 			// Keep the updates (in order, before anything applied since) and try again.

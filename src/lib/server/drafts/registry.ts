@@ -7,6 +7,7 @@ import { logger } from '../logger';
 import { notFound } from '../errors';
 import { onEvent } from '../events';
 import { DraftDocument, type DraftListener, type DraftSettings } from './document';
+import { clusterDraftPeers, type DraftPeers } from './peers';
 import { applyStoredDraft, prismaDraftStore, type StoredDraft } from './store';
 
 interface Registry {
@@ -20,6 +21,7 @@ const globals = globalThis as Record<symbol, Registry | undefined>;
 
 const DEFAULT_SETTINGS: DraftSettings = {
 	store: prismaDraftStore,
+	peers: clusterDraftPeers,
 	unloadGraceMs: 30_000,
 	compactEvery: 200,
 	maxDocumentBytes: YJS_LIMITS.maxDocumentBytes
@@ -60,18 +62,36 @@ async function loadOrSeed(promptId: string, settings: DraftSettings): Promise<St
 async function load(promptId: string): Promise<DraftDocument> {
 	const reg = registry();
 	const settings = reg.settings;
-	const stored = await loadOrSeed(promptId, settings);
+	// Join the other instances first, then read the store: an update stored elsewhere meanwhile is
+	// then either in what we read or in a message (applied twice at worst, which Yjs ignores).
+	let draft: DraftDocument | null = null;
+	const early: Uint8Array[] = [];
+	const leavePeers = await settings.peers.join(promptId, {
+		update: (update) => (draft ? draft.applyStoredElsewhere(update) : early.push(update)),
+		reconnected: () => void draft?.catchUp()
+	});
+	let stored: StoredDraft;
+	try {
+		stored = await loadOrSeed(promptId, settings);
+	} catch (error) {
+		await leavePeers();
+		throw error;
+	}
 	const doc = new Y.Doc();
 	applyStoredDraft(doc, stored, 'load');
-	// The log rows loaded past the snapshot count as appended: the next compaction folds them too.
-	const lastLogId = stored.updates.at(-1)?.id ?? stored.compactedThrough;
-	const draft = new DraftDocument(promptId, doc, lastLogId, stored.updates.length, settings, (gone) => {
+	// The log rows loaded count as appended: the next compaction folds them too.
+	const lastRowId = stored.updates.at(-1)?.id ?? 0n;
+	const lastLogId = lastRowId > stored.compactedThrough ? lastRowId : stored.compactedThrough;
+	const loaded = new DraftDocument(promptId, doc, lastLogId, stored.updates.length, settings, (gone) => {
 		if (reg.loaded.get(promptId) === gone) reg.loaded.delete(promptId);
+		void leavePeers();
 		logger.debug({ promptId }, 'draft unloaded');
 	});
-	reg.loaded.set(promptId, draft);
+	draft = loaded;
+	for (const update of early.splice(0)) loaded.applyStoredElsewhere(update);
+	reg.loaded.set(promptId, loaded);
 	logger.debug({ promptId, logRows: stored.updates.length }, 'draft loaded');
-	return draft;
+	return loaded;
 }
 
 /**
@@ -107,6 +127,11 @@ export async function withDraft<T>(promptId: string, work: (draft: DraftDocument
 	} finally {
 		draft.release();
 	}
+}
+
+/** How this process's drafts reach the other instances (a Yjs room's presence goes the same way). */
+export function draftPeers(): DraftPeers {
+	return registry().settings.peers;
 }
 
 /** Drafts in memory now (tests and metrics). */

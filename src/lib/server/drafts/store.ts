@@ -11,7 +11,7 @@ export interface StoredDraft {
 	snapshot: Uint8Array;
 	/** Highest log id folded into the snapshot. */
 	compactedThrough: bigint;
-	/** Log rows after the snapshot, in id (= apply) order. */
+	/** Log rows not yet deleted by a compaction, in id (= apply) order. */
 	updates: Array<{ id: bigint; update: Uint8Array }>;
 }
 
@@ -24,7 +24,11 @@ export interface DraftStore {
 	seed(promptId: string, snapshot: Uint8Array): Promise<void>;
 	/** Appends updates in order, in one insert; resolves with the highest id written. */
 	append(promptId: string, updates: Uint8Array[]): Promise<bigint>;
-	/** Replaces the snapshot and deletes the log rows it folds (id <= through), atomically. */
+	/**
+	 * Folds into the snapshot `state` and the log rows up to `through`, then deletes those rows,
+	 * atomically. The stored snapshot is merged, not replaced: another instance may have folded
+	 * rows this one has not received yet.
+	 */
 	compact(promptId: string, snapshot: Uint8Array, through: bigint): Promise<void>;
 	promptExists(promptId: string): Promise<boolean>;
 }
@@ -46,11 +50,9 @@ export const prismaDraftStore: DraftStore = {
 		});
 		const draft = await db.promptDraft.findUnique({ where: { promptId }, select: { snapshot: true, compactedThrough: true } });
 		if (!draft) return null;
-		return {
-			snapshot: draft.snapshot,
-			compactedThrough: draft.compactedThrough,
-			updates: rows.filter((row) => row.id > draft.compactedThrough)
-		};
+		// Every row left, even one at or below compactedThrough: with several instances writing, a row
+		// may commit after a compaction that took its id as folded (its insert was still running).
+		return { snapshot: draft.snapshot, compactedThrough: draft.compactedThrough, updates: rows };
 	},
 
 	async promptContent(promptId) {
@@ -83,12 +85,18 @@ export const prismaDraftStore: DraftStore = {
 		return rows.reduce((max, row) => (row.id > max ? row.id : max), 0n);
 	},
 
-	async compact(promptId, snapshot, through) {
+	async compact(promptId, state, through) {
 		const db = await prisma();
-		await db.$transaction([
-			db.promptDraft.update({ where: { promptId }, data: { snapshot: bytes(snapshot), compactedThrough: through } }),
-			db.promptDraftUpdate.deleteMany({ where: { promptId, id: { lte: through } } })
-		]);
+		await db.$transaction(async (tx) => {
+			// The row lock makes instances compacting the same draft take turns.
+			const [current] = await tx.$queryRaw<{ snapshot: Uint8Array }[]>`
+				SELECT snapshot FROM prompt_drafts WHERE prompt_id = ${promptId}::uuid FOR UPDATE`;
+			if (!current) return;
+			const rows = await tx.promptDraftUpdate.findMany({ where: { promptId, id: { lte: through } }, orderBy: { id: 'asc' }, select: { update: true } });
+			const snapshot = mergeStates([current.snapshot, ...rows.map((row) => row.update), state]);
+			await tx.promptDraft.update({ where: { promptId }, data: { snapshot: bytes(snapshot), compactedThrough: through } });
+			await tx.promptDraftUpdate.deleteMany({ where: { promptId, id: { lte: through } } });
+		});
 	},
 
 	async promptExists(promptId) {
@@ -96,6 +104,17 @@ export const prismaDraftStore: DraftStore = {
 		return (await db.prompt.count({ where: { id: promptId } })) > 0;
 	}
 };
+
+/** One compact state holding every one of `states` (through a document, so deleted text is collected). */
+function mergeStates(states: Uint8Array[]): Uint8Array {
+	const doc = new Y.Doc();
+	doc.transact(() => {
+		for (const state of states) Y.applyUpdate(doc, state);
+	});
+	const merged = Y.encodeStateAsUpdate(doc);
+	doc.destroy();
+	return merged;
+}
 
 /** A stored draft as one Yjs state: the snapshot, then the log in order. */
 export function applyStoredDraft(doc: Y.Doc, stored: StoredDraft, origin: unknown): void {
