@@ -34,6 +34,15 @@ export interface TgiScript {
 	truncateAfter?: number;
 	/** Include usage in the final OpenAI chunk. Default true. */
 	usage?: boolean;
+	/** Never answers: the connection is accepted and stays open with no headers (a hung endpoint). */
+	hang?: boolean;
+	/** Sends the event stream's headers, then nothing more, never ending. */
+	silentAfterHeaders?: boolean;
+	/** Streams `tokens` over and over, never finishing (with delayMs: a model that drips forever). */
+	endless?: boolean;
+	/** Answers this instead of the protocol: any status, content type (null: none) and body; `repeat`
+	 * is then written again and again until the client goes away (an endless page or line). */
+	raw?: { status?: number; contentType?: string | null; body?: string | Buffer; repeat?: string };
 }
 
 export interface RecordedRequest {
@@ -63,6 +72,24 @@ export interface TgiServer {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function sendRaw(res: ServerResponse, raw: NonNullable<TgiScript['raw']>): Promise<void> {
+	const contentType = raw.contentType === undefined ? 'text/event-stream' : raw.contentType;
+	res.writeHead(raw.status ?? 200, contentType === null ? {} : { 'content-type': contentType });
+	if (raw.body !== undefined) res.write(raw.body);
+	if (raw.repeat === undefined) return void res.end();
+	// As fast as the client reads it, until it goes away.
+	while (!res.destroyed) {
+		if (res.write(raw.repeat)) continue;
+		await new Promise<void>((resolve) => {
+			const go = () => {
+				res.off('drain', go).off('close', go);
+				resolve();
+			};
+			res.on('drain', go).on('close', go);
+		});
+	}
+}
 
 export async function startTgiServer(initial: TgiScript = {}, port = 0): Promise<TgiServer> {
 	let current: TgiScript = initial;
@@ -111,6 +138,8 @@ export async function startTgiServer(initial: TgiScript = {}, port = 0): Promise
 		};
 		if (req.method !== 'POST' || !kind) return json(404, { error: `Not found: ${req.method} ${path}`, error_type: 'not_found' });
 		if (script.headerDelayMs) await sleep(script.headerDelayMs);
+		if (script.hang) return;
+		if (script.raw) return sendRaw(res, script.raw);
 		if (index < (script.loadingFor ?? 0)) {
 			return json(503, { error: 'Model is currently loading', error_type: 'loading', estimated_time: script.estimatedTime ?? 20 });
 		}
@@ -122,6 +151,7 @@ export async function startTgiServer(initial: TgiScript = {}, port = 0): Promise
 		if (kind !== 'native' && stream !== true) return json(422, { error: 'This test server only streams', error_type: 'validation' });
 
 		res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+		if (script.silentAfterHeaders) return res.flushHeaders();
 		const tokens = script.respond?.(body) ?? script.tokens ?? ['Hello', ',', ' world', '!'];
 		const finishReason = script.finishReason ?? (kind === 'native' ? 'eos_token' : 'stop');
 		const created = Math.floor(Date.now() / 1000);
@@ -146,7 +176,8 @@ export async function startTgiServer(initial: TgiScript = {}, port = 0): Promise
 				? `data:${JSON.stringify({ error: script.errorMessage ?? 'Request failed during generation: Server error: CUDA out of memory', error_type: 'generation' })}\n\n`
 				: `data: ${JSON.stringify({ error: { message: script.errorMessage ?? 'Request failed during generation: Server error: CUDA out of memory', http_status_code: 422 } })}\n\n`;
 
-		for (let i = 0; i <= tokens.length; i++) {
+		const count = script.endless && tokens.length > 0 ? Infinity : tokens.length;
+		for (let i = 0; i <= count; i++) {
 			if (res.destroyed) return;
 			if (i === script.errorEventAfter) {
 				send(errorEvent());
@@ -162,11 +193,12 @@ export async function startTgiServer(initial: TgiScript = {}, port = 0): Promise
 				return res.end();
 			}
 			if (i === script.truncateAfter) return res.end();
-			if (i === tokens.length) break;
+			if (i === count) break;
 			if (i > 0 && script.delayMs) await sleep(script.delayMs);
 			if (res.destroyed) return;
-			const last = i === tokens.length - 1;
-			send(kind === 'native' ? nativeEvent(i, tokens[i]!, last) : openAiEvent(tokens[i]!, null));
+			const last = i === count - 1;
+			const token = tokens[i % tokens.length]!;
+			send(kind === 'native' ? nativeEvent(i, token, last) : openAiEvent(token, null));
 			record.tokensSent = i + 1;
 			record.lastTokenAt = performance.now();
 			record.firstTokenAt ??= record.lastTokenAt;

@@ -38,6 +38,8 @@ const schema = z.object({
 		.transform((value) => (value ? value : undefined)),
 	/** Seconds without any data from a model before its run fails as timed out. */
 	GENERATION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+	/** Seconds one model request may stream in all, however steadily tokens come (waking a sleeping model not counted). */
+	GENERATION_MAX_RUN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
 	/** Delay before retrying a sleeping model (doubles each try, capped at 30 s), and tries in all: 25 wait
 	 * about 11 minutes, what a Space that has slept needs to load a 33B model again. */
 	MODEL_WAKE_INITIAL_DELAY_MS: z.coerce.number().int().min(10).max(60_000).default(2000),

@@ -80,6 +80,7 @@ export class Flight {
 				signal: this.controller.signal,
 				settings: settings.endpoints,
 				idleTimeoutMs: settings.idleTimeoutMs,
+				maxRunMs: settings.maxRunMs,
 				initialDelayMs: settings.wakeInitialDelayMs,
 				maxDelayMs: settings.wakeMaxDelayMs,
 				maxAttempts: settings.wakeMaxAttempts,

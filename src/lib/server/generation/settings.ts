@@ -5,6 +5,8 @@ import type { EndpointSettings } from '../models/registry';
 export interface GenerationSettings {
 	endpoints: EndpointSettings;
 	idleTimeoutMs: number;
+	/** Longest one model request may stream, however steadily (a model dripping tokens forever). */
+	maxRunMs: number;
 	wakeInitialDelayMs: number;
 	wakeMaxDelayMs: number;
 	wakeMaxAttempts: number;
@@ -28,6 +30,7 @@ function fromConfig(): GenerationSettings {
 			EMBEDDED_MODEL: c.EMBEDDED_MODEL
 		},
 		idleTimeoutMs: c.GENERATION_IDLE_TIMEOUT_SECONDS * 1000,
+		maxRunMs: c.GENERATION_MAX_RUN_SECONDS * 1000,
 		wakeInitialDelayMs: c.MODEL_WAKE_INITIAL_DELAY_MS,
 		wakeMaxDelayMs: 30_000,
 		wakeMaxAttempts: c.MODEL_WAKE_MAX_ATTEMPTS,

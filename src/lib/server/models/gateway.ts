@@ -35,6 +35,7 @@ import {
 	type ModelId
 } from './registry';
 import { embeddedModel, streamEmbedded } from './embedded';
+import { boundedFetch, NotAnEventStreamError, OversizedResponseError } from './bounded-fetch';
 
 export * from './errors';
 export { isModelConfigured, notConfiguredMessage } from './registry';
@@ -60,6 +61,9 @@ export interface GenerationOptions {
 	signal?: AbortSignal;
 	/** Milliseconds without any data from the endpoint before the run fails as timed out. Default 60 s. */
 	idleTimeoutMs?: number;
+	/** Milliseconds one request may stream in all, however steadily data comes (a model that drips a
+	 * token now and then forever). Waiting for a sleeping model to wake is not counted. Default 600 s. */
+	maxRunMs?: number;
 	/** Where the endpoints are; the studio's configuration when left out. */
 	settings?: EndpointSettings;
 }
@@ -112,7 +116,7 @@ type Chunk = {
 function upstream(request: PreparedRequest, endpoint: ModelEndpoint, signal: AbortSignal): AsyncGenerator<Chunk> {
 	const { prompt, parameters, model } = request;
 	const base = { endpointUrl: endpoint.url, model: getModel(model).hubModelId, accessToken: endpoint.token };
-	const options = { signal, retry_on_error: false };
+	const options = { signal, retry_on_error: false, fetch: boundedFetch() };
 	if (prompt.format === 'chat') {
 		const { max_new_tokens, ...rest } = parameters;
 		return chatCompletionStream({ ...base, messages: prompt.messages, max_tokens: max_new_tokens, ...rest }, options) as AsyncGenerator<Chunk>;
@@ -150,6 +154,18 @@ function serverMessage(body: unknown, fallback: string): string {
 
 /** Maps whatever the library or fetch threw to a typed model error. */
 function classify(error: unknown, partial: string, displayName: string): Error {
+	if (error instanceof NotAnEventStreamError) {
+		let said = '';
+		try {
+			said = serverMessage(JSON.parse(error.excerpt), '');
+		} catch {
+			/* not JSON: the content type says enough */
+		}
+		return new ModelStreamError(`${displayName} ${error.message}${said ? `: ${said.slice(0, 300)}` : '.'}`, partial);
+	}
+	if (error instanceof OversizedResponseError) {
+		return new ModelStreamError(`${displayName} ${error.message}; the answer was cut off.`, partial);
+	}
 	if (error instanceof InferenceClientProviderApiError) {
 		const { status, body } = error.httpResponse;
 		if (status >= 400) {
@@ -175,6 +191,8 @@ function classify(error: unknown, partial: string, displayName: string): Error {
 	return new ModelStreamError(`The connection to ${displayName} broke: ${detail}`, partial);
 }
 
+const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
+
 /**
  * Streams one run of `model`. Checks the endpoint and renders the prompt before any request; then
  * yields tokens as they arrive and one final `done`. Failures are thrown as typed model errors
@@ -193,8 +211,10 @@ export async function* streamGeneration(
 	}
 	const { displayName } = getModel(model);
 	const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+	const maxRunMs = options.maxRunMs ?? 600_000;
 	const controller = new AbortController();
 	let timedOut = false;
+	let overDeadline = false;
 	const onAbort = () => controller.abort(options.signal?.reason);
 	if (options.signal?.aborted) throw new ModelCancelledError('');
 	options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -211,6 +231,11 @@ export async function* streamGeneration(
 	let finishReason: string | undefined;
 	let usage: Usage | undefined;
 	const chunks = upstream(request, request.backend, controller.signal);
+	// The idle timer bounds each wait; this one bounds the whole request, headers to last byte.
+	const deadline = setTimeout(() => {
+		overDeadline = true;
+		controller.abort(new Error('deadline'));
+	}, maxRunMs);
 	try {
 		arm();
 		while (true) {
@@ -218,6 +243,7 @@ export async function* streamGeneration(
 			try {
 				next = await chunks.next();
 			} catch (error) {
+				if (overDeadline) throw new ModelTimeoutError(`${displayName} was still answering after ${seconds(maxRunMs)}, the longest one run may take.`, partial);
 				if (timedOut) throw new ModelTimeoutError(`${displayName} sent nothing for ${Math.round(idleTimeoutMs / 1000)} s.`, partial);
 				if (options.signal?.aborted) throw new ModelCancelledError(partial);
 				throw classify(error, partial, displayName);
@@ -225,6 +251,7 @@ export async function* streamGeneration(
 			if (next.done) break;
 			arm();
 			const chunk = next.value;
+			if (!chunk || typeof chunk !== 'object' || Array.isArray(chunk)) throw new ModelStreamError(`${displayName} sent a malformed stream event.`, partial);
 			const choice = chunk.choices?.[0];
 			const text = choice ? (choice.delta?.content ?? choice.text ?? '') : chunk.token && !chunk.token.special ? (chunk.token.text ?? '') : '';
 			if (typeof text !== 'string') throw new ModelStreamError(`${displayName} sent a malformed stream event.`, partial);
@@ -242,6 +269,7 @@ export async function* streamGeneration(
 		yield { type: 'done', finishReason, ...(usage ? { usage } : {}) };
 	} finally {
 		clearTimeout(timer);
+		clearTimeout(deadline);
 		options.signal?.removeEventListener('abort', onAbort);
 		// Leaving early (the consumer stopped, or a failure) must not leave the request open.
 		if (!controller.signal.aborted) controller.abort();
