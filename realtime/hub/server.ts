@@ -3,7 +3,7 @@
 // The runs themselves live in src/lib/server/generation: the hub only forwards their events to the
 // session's room and asks the services, fresh, whether each action is allowed.
 import type { Server as HttpServer } from 'node:http';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { MODEL_IDS, type ModelId } from '$lib/models';
@@ -63,15 +63,28 @@ export class GenerationHub {
 		this.watchAccessChanges();
 	}
 
-	/** Several instances: rooms and cancels reach every instance through Redis. */
+	/**
+	 * Several instances: rooms and cancels reach every instance through Redis's sharded pub/sub, a
+	 * channel per session room, so an instance hears only the sessions its sockets are in. ioredis
+	 * subscribes again after a reconnect; what was published meanwhile is lost, so the sockets here
+	 * are then told to join again (a fresh snapshot from the run log).
+	 */
 	private useRedisAdapter(): void {
 		const url = config().REDIS_URL;
 		if (!url) return;
 		const pub = new Redis(url, { maxRetriesPerRequest: 2 });
 		const sub = pub.duplicate();
 		for (const client of [pub, sub]) client.on('error', (error) => logger.warn({ err: error }, 'socket.io redis adapter connection error'));
+		let subscribedBefore = false;
+		sub.on('ready', () => {
+			if (subscribedBefore) {
+				logger.info('socket.io redis adapter is back: sockets join their sessions again');
+				this.io.local.emit('session:refresh', { reason: 'The studio lost its link to the other instances for a moment.' });
+			}
+			subscribedBefore = true;
+		});
 		this.redisClients.push(pub, sub);
-		this.io.adapter(createAdapter(pub, sub, { key: redisKey('socket.io') }));
+		this.io.adapter(createShardedAdapter(pub, sub, { channelPrefix: redisKey('socket.io'), subscriptionMode: 'dynamic' }));
 	}
 
 	private async authenticate(socket: HubSocket): Promise<void> {

@@ -4,7 +4,9 @@
 // run still stops it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
-import { SESSION_SOCKET_PATH } from '$lib/realtime/session-events';
+import { Redis } from 'ioredis';
+import { SESSION_SOCKET_PATH, sessionRoom } from '$lib/realtime/session-events';
+import { redisKey } from '$lib/server/redis';
 import { startAppServer, type AppServer } from '../helpers/app-server';
 import { hasPostgres, prisma } from '../helpers/db';
 import { connected, newSessionTeam, okData, request, SessionWatcher, type HubClientSocket } from '../helpers/hub-client';
@@ -115,5 +117,36 @@ describe.runIf(twoInstances)('a session across two instances', () => {
 		expect(row.status).toBe('cancelled');
 		expect(row.outputData!.length).toBeGreaterThan(0);
 		expect(row.outputData!.split(' ').length - 1).toBeLessThan(200);
+	}, 60_000);
+
+	it('only the instances with someone in a session subscribe to its room (sharded pub/sub, a channel per room)', async () => {
+		const team = await newSessionTeam();
+		const [a, b] = apps as [AppServer, AppServer];
+		const redis = new Redis(process.env.REDIS_URL!);
+		// The sharded adapter's channel of a room: <prefix>#<namespace>#<room>#
+		const channel = `${redisKey('socket.io')}#/#${sessionRoom(team.sessionId)}#`;
+		const subscribers = async () => Number(((await redis.call('PUBSUB', 'SHARDNUMSUB', channel)) as [string, number])[1]);
+		/** SUBSCRIBEs travel on the instance's own connection: poll (5 s at most) for the count. */
+		const settlesAt = async (count: number) => {
+			const deadline = Date.now() + 5000;
+			while ((await subscribers()) !== count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+			return subscribers();
+		};
+		try {
+			expect(await subscribers()).toBe(0);
+			const onA = client(a, team.editor.cookie);
+			await connected(onA);
+			okData(await request(onA, 'session:join', { sessionId: team.sessionId }));
+			expect(await settlesAt(1)).toBe(1);
+			const onB = client(b, team.viewer.cookie);
+			await connected(onB);
+			okData(await request(onB, 'session:join', { sessionId: team.sessionId }));
+			expect(await settlesAt(2)).toBe(2);
+			okData(await request(onA, 'session:leave', { sessionId: team.sessionId }));
+			onB.disconnect();
+			expect(await settlesAt(0)).toBe(0);
+		} finally {
+			redis.disconnect();
+		}
 	}, 60_000);
 });

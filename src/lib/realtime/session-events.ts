@@ -207,6 +207,11 @@ export interface ServerToClientEvents {
 	'run:finished': (payload: { run: RunView }) => void;
 	/** An event was refused and the client gave no acknowledgement callback to say it through. */
 	'session:error': (payload: SessionError) => void;
+	/**
+	 * Events from other instances may have been lost (their link through Redis broke and is back):
+	 * join each session again for a fresh snapshot.
+	 */
+	'session:refresh': (payload: { reason: string }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -82,6 +82,9 @@ export class SessionConnection {
 		s.on('run:waiting', (event) => this.#apply({ type: 'waiting', event }, event.sessionId));
 		s.on('run:tokens', (event) => this.#apply({ type: 'tokens', event }, event.sessionId));
 		s.on('run:finished', ({ run }) => this.#apply({ type: 'finished', run }, run.sessionId));
+		s.on('session:refresh', () => {
+			if (s.connected) void this.#join();
+		});
 		s.on('session:error', (error) => {
 			if (error.event === 'session:join' && FINAL_JOIN_CODES.has(error.code)) this.#refuse(error.message);
 			else toast.error(error.message);
