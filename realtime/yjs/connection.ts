@@ -30,7 +30,7 @@ export interface ConnectionHost {
 
 /** Messages held while authorising, at most (a client sends two or three). */
 const MAX_QUEUED = 64;
-/** Consecutive updates that build on content the server lacks before we give up on resyncing. */
+/** Answered resyncs in a row after which updates still build on content the server lacks: we give up. */
 const MAX_RESYNCS = 5;
 const CLOSE_REASON_BYTES = 123;
 
@@ -48,6 +48,13 @@ export class YjsConnection implements RoomMember {
 	private room: Room | null = null;
 	private queued = 0;
 	private resyncs = 0;
+	/**
+	 * A sync step 1 we sent is not answered yet. The client's answer (a step 2) holds everything it
+	 * had when it read ours, so an update that builds on content we lack meanwhile is in it: no cause
+	 * to ask again or to count it (a client coming from an instance that died sends several such
+	 * updates before its answer arrives).
+	 */
+	private awaitingDifference = false;
 	private work: Promise<void>;
 
 	constructor(
@@ -128,7 +135,7 @@ export class YjsConnection implements RoomMember {
 			this.room = room;
 			if (this.isClosed()) return this.dispose();
 			this.state = 'open';
-			this.send(syncStep1Frame(room.draft!.stateVector()));
+			this.askForDifference(room);
 			const present = [...room.awareness.getStates().keys()];
 			if (present.length) this.send(awarenessFrame(room.awareness, present));
 		} catch (error) {
@@ -136,6 +143,11 @@ export class YjsConnection implements RoomMember {
 			logger.error({ err: error, promptId: this.promptId }, 'opening a draft socket failed');
 			this.close(YJS_CLOSE.serverError, 'The draft could not be opened. Try again.');
 		}
+	}
+
+	private askForDifference(room: Room): void {
+		this.awaitingDifference = true;
+		this.send(syncStep1Frame(room.draft!.stateVector()));
 	}
 
 	private async handle(bytes: Uint8Array): Promise<void> {
@@ -162,6 +174,7 @@ export class YjsConnection implements RoomMember {
 					});
 					this.send(syncStep2Frame(missing));
 				} else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
+					if (step === syncProtocol.messageYjsSyncStep2) this.awaitingDifference = false;
 					this.receiveUpdate(payload, room);
 				} else {
 					throw new Malformed(`Unknown sync message ${step}.`);
@@ -200,9 +213,10 @@ export class YjsConnection implements RoomMember {
 				return this.close(YJS_CLOSE.tooLarge, `Refused: ${outcome.reason}.`);
 			case 'missing-dependencies':
 				// Ask for the client's whole difference: its answer to our step 1 holds what we lack.
+				if (this.awaitingDifference) return;
 				if (++this.resyncs > MAX_RESYNCS) return this.close(YJS_CLOSE.malformed, `Refused: ${outcome.reason}.`);
 				this.host.count('resyncRequests');
-				return this.send(syncStep1Frame(room.draft!.stateVector()));
+				return this.askForDifference(room);
 			default:
 				return this.close(YJS_CLOSE.malformed, `Refused: ${outcome.reason}.`);
 		}
