@@ -13,6 +13,7 @@ import { joinCluster, leaveCluster } from '$lib/server/cluster';
 import { failAbandonedEvaluations } from '$lib/server/evaluation';
 import { logger } from '$lib/server/logger';
 import { withSecurityHeaders } from '$lib/server/security-headers';
+import { databaseUnreachableError, withDatabaseOutage } from '$lib/server/hooks/database-outage';
 
 /** server.js calls this on SIGTERM/SIGINT, after it stops taking requests. */
 async function shutdown() {
@@ -37,7 +38,7 @@ export const init: ServerInit = async () => {
 	readLiveFiguresFrom(() => ({ activeRuns: activeRuns().size, yjs: yjsMetrics(), hub: hubMetrics() }));
 };
 
-export const handle: Handle = async ({ event, resolve }) => {
+export const handle: Handle = withDatabaseOutage(async ({ event, resolve }) => {
 	const token = event.cookies.get(SESSION_COOKIE);
 	event.locals.user = null;
 	event.locals.session = null;
@@ -52,10 +53,12 @@ export const handle: Handle = async ({ event, resolve }) => {
 		}
 	}
 	return withSecurityHeaders(event, await resolve(event));
-};
+});
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Not found.' };
+	const outage = databaseUnreachableError(error, event);
+	if (outage) return outage;
 	const errorId = crypto.randomUUID();
 	logger.error({ err: error, errorId, method: event.request.method, path: event.url.pathname, status }, message);
 	return { message: 'Something went wrong on our side. We logged it.', errorId };

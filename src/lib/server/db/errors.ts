@@ -2,3 +2,34 @@
 export function isUniqueViolation(error: unknown): boolean {
 	return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2002';
 }
+
+/** What a page, the API and the health check say while PostgreSQL cannot be reached. */
+export const DATABASE_UNREACHABLE_MESSAGE = 'The database is unreachable right now. The studio keeps trying; please try again in a moment.';
+
+/** Prisma's codes for a server it cannot reach, a lost connection, or no pooled connection in time. */
+const PRISMA_CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** The driver adapter's kinds for the same (@prisma/adapter-pg maps socket errors to these). */
+const ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout']);
+/** node-postgres throws plain Errors when a connection dies or cannot be had; Prisma passes them on as they are. */
+const DRIVER_MESSAGES = /^(Connection terminated|Connection ended|Client has encountered a connection error|timeout exceeded when trying to connect|Can't reach database server)/i;
+/** PostgreSQL's own: class 08 (connection exception), 57P01-57P03 (shutting down, cannot connect now). */
+const SERVER_CODES = /^(08\w{3}|57P0[1-3])$/;
+
+/**
+ * Whether `error` (from Prisma, its pg adapter or pg itself, wrapped or not) means the database
+ * could not be reached, as opposed to a query that failed: the first is a 503 and passes, the
+ * second is a bug.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const e = current as { code?: unknown; kind?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown };
+		if (typeof e.code === 'string' && (PRISMA_CONNECTION_CODES.has(e.code) || SOCKET_CODES.has(e.code) || SERVER_CODES.test(e.code))) return true;
+		if (typeof e.kind === 'string' && ADAPTER_KINDS.has(e.kind)) return true;
+		if (typeof e.originalCode === 'string' && SERVER_CODES.test(e.originalCode)) return true;
+		if (typeof e.message === 'string' && DRIVER_MESSAGES.test(e.message)) return true;
+		current = e.cause;
+	}
+	return false;
+}

@@ -1,0 +1,60 @@
+// While PostgreSQL cannot be reached, every request that needed it answers 503 with one clear
+// message instead of a generic 500: handleError recognises the failure and marks the request, and
+// the handle wrapper gives the response its status (or answers itself when handle threw before any
+// route ran, as validating a session cookie does). Nothing is cached: the next request tries again.
+import type { Handle, RequestEvent } from '@sveltejs/kit';
+import { DATABASE_UNREACHABLE_MESSAGE, isDatabaseUnreachable } from '../db/errors';
+import { logger } from '../logger';
+import { withSecurityHeaders } from '../security-headers';
+
+/** Seconds a client is told to wait before trying again. */
+const RETRY_AFTER_SECONDS = 5;
+
+/** Requests whose error was the database's absence, by their locals (the one object handle and handleError share). */
+const unreachable = new WeakSet<object>();
+
+function log(error: unknown, event: RequestEvent): void {
+	logger.warn({ err: error instanceof Error ? error.message : String(error), method: event.request.method, path: event.url.pathname }, 'the database is unreachable');
+}
+
+/** For handleError: the calm message when the database could not be reached, else null. */
+export function databaseUnreachableError(error: unknown, event: RequestEvent): App.Error | null {
+	if (!isDatabaseUnreachable(error)) return null;
+	unreachable.add(event.locals);
+	log(error, event);
+	return { message: DATABASE_UNREACHABLE_MESSAGE };
+}
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The answer when no route could run: the API's error shape, JSON, or a small page. */
+function outageResponse(event: RequestEvent): Response {
+	const headers = { 'retry-after': String(RETRY_AFTER_SECONDS), 'cache-control': 'no-store' };
+	if (event.url.pathname.startsWith('/api/v1/')) {
+		return Response.json({ error: { code: 'database_unreachable', message: DATABASE_UNREACHABLE_MESSAGE } }, { status: 503, headers });
+	}
+	if (!(event.request.headers.get('accept') ?? '').includes('text/html')) {
+		return Response.json({ message: DATABASE_UNREACHABLE_MESSAGE }, { status: 503, headers });
+	}
+	const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Unavailable · CodeTuneStudio</title></head><body><h1>The studio is unavailable for a moment</h1><p>${escapeHtml(DATABASE_UNREACHABLE_MESSAGE)}</p></body></html>`;
+	return new Response(page, { status: 503, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } });
+}
+
+/** Wraps the app's handle so that a request the database's absence failed answers 503. */
+export function withDatabaseOutage(handle: Handle): Handle {
+	return async (input) => {
+		const { event } = input;
+		let response: Response;
+		try {
+			response = await handle(input);
+		} catch (error) {
+			if (!isDatabaseUnreachable(error)) throw error;
+			log(error, event);
+			return withSecurityHeaders(event, outageResponse(event));
+		}
+		if (response.status !== 500 || !unreachable.has(event.locals)) return response;
+		const headers = new Headers(response.headers);
+		headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+		return new Response(response.body, { status: 503, statusText: 'Service Unavailable', headers });
+	};
+}
