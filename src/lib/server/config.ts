@@ -44,6 +44,10 @@ const schema = z.object({
 	 * about 11 minutes, what a Space that has slept needs to load a 33B model again. */
 	MODEL_WAKE_INITIAL_DELAY_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
 	MODEL_WAKE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(25),
+	/** How often an instance marks its running runs as alive (and sweeps runs whose instance stopped). */
+	RUN_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+	/** A running run not marked alive for this long lost its instance: it ends as failed. */
+	RUN_STALE_AFTER_MS: z.coerce.number().int().min(500).max(86_400_000).default(60_000),
 	/** Run starts allowed per user per minute (each start runs one or both models). */
 	RUNS_PER_MINUTE_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
 	/** How long a cached model answer is served (the original plan: 24 h). */

@@ -95,17 +95,40 @@ export async function finishRunRow(id: string, outcome: RunOutcome): Promise<Dat
 	return finishedAt;
 }
 
+const ABANDONED_MESSAGE = 'The studio instance running this stopped before it finished; the run was not completed.';
+
 /**
  * Runs left `running` by an instance that stopped mid-run end as failed, so no run spins forever:
- * all of them when this is the only instance (no Redis), else those older than `staleAfterMs`.
+ * all of them when this is the only instance (no Redis), else those whose heartbeat is older than
+ * `staleBefore` (their instance stopped marking them alive), never one of `runningHere`. Returns
+ * the ids it ended.
  */
-export async function failAbandonedRuns(onlyOlderThan: Date | null): Promise<number> {
+export async function failAbandonedRuns(staleBefore: Date | null, runningHere: string[] = []): Promise<string[]> {
 	const db = await prisma();
-	const { count } = await db.executionHistory.updateMany({
-		where: { status: 'running', source: { in: ['studio', 'api', 'evaluation'] }, ...(onlyOlderThan ? { executedAt: { lt: onlyOlderThan } } : {}) },
-		data: { status: 'failed', success: false, finishedAt: new Date(), errorMessage: 'The studio stopped while this run was going; it was not finished.' }
+	const where: Prisma.ExecutionHistoryWhereInput = {
+		status: 'running',
+		id: { notIn: runningHere },
+		source: { in: ['studio', 'api', 'evaluation'] },
+		...(staleBefore ? { heartbeatAt: { lt: staleBefore } } : {})
+	};
+	// Read, then update only those still running and stale (two instances may sweep at once).
+	const stale = await db.executionHistory.findMany({ where, select: { id: true }, take: 500 });
+	if (stale.length === 0) return [];
+	const ids = stale.map((row) => row.id);
+	const finishedAt = new Date();
+	const ended = await db.executionHistory.updateManyAndReturn({
+		where: { AND: [{ id: { in: ids } }, where] },
+		data: { status: 'failed', success: false, finishedAt, errorMessage: ABANDONED_MESSAGE },
+		select: { id: true }
 	});
-	return count;
+	return ended.map((row) => row.id);
+}
+
+/** Marks this instance's running runs alive (the sweepers of every instance leave them alone). */
+export async function touchRuns(executionIds: string[]): Promise<void> {
+	if (executionIds.length === 0) return;
+	const db = await prisma();
+	await db.executionHistory.updateMany({ where: { id: { in: executionIds }, status: 'running' }, data: { heartbeatAt: new Date() } });
 }
 
 /** What every reading of a run selects: the live view here, history's summary and detail too. */

@@ -11,11 +11,12 @@ import { readDraftContent } from '../drafts';
 import { ModelNotConfiguredError, prepareRequest, type GenerationInput, type PreparedRequest } from '../models/gateway';
 import { checkFits, embeddedModel, promptTokenCount } from '../models/embedded';
 import { getModel, standIns, type FormattedPrompt, type ModelId } from '../models/registry';
+import { config } from '../config';
 import { redis } from '../redis';
 import { versionByNumber } from '../versions/history';
 import { Flight, sharedFlights } from './flight';
 import { consumeRunStart } from './limits';
-import { createRunRows, failAbandonedRuns, storedRunView, storedRunViews, type RunOriginKind } from './records';
+import { createRunRows, failAbandonedRuns, storedRunView, storedRunViews, touchRuns, type RunOriginKind } from './records';
 import { activeRuns, ActiveRun, runEvents, type OutputAnalyser } from './run';
 import { analyseRunOutput, enabledPlugins, transformPrompts } from '../plugins';
 import { touchSession, type SessionAccess } from './sessions';
@@ -292,15 +293,23 @@ export async function resyncRun(sessionId: string, executionId: string, afterSeq
 
 // ---- lifecycle --------------------------------------------------------------------------------
 
-const STALE_AFTER_MS = 30 * 60_000;
+const KEEPER = Symbol.for('codetunestudio.runKeeper');
+const keepers = globalThis as Record<symbol, NodeJS.Timeout | undefined>;
 
 /**
- * Called once at start: runs a stopped instance left `running` end as failed. Alone (no Redis),
- * every such row is this studio's own; with other instances, only those too old to be alive.
+ * Called once at start: runs a stopped instance left `running` end as failed (alone, with no
+ * Redis, every such row was this studio's own; with other instances, only those whose heartbeat
+ * stopped). Then, every RUN_HEARTBEAT_MS, this instance marks its own runs alive and ends the runs
+ * of instances that died (SIGKILL, a lost machine), telling their sessions.
  */
 export async function startGeneration(): Promise<void> {
-	const count = await failAbandonedRuns(redis() ? new Date(Date.now() - STALE_AFTER_MS) : null);
-	if (count > 0) logger.warn({ count }, 'runs left unfinished by a stopped studio were marked failed');
+	const { RUN_HEARTBEAT_MS } = config();
+	const ended = await sweepAbandonedRuns(redis() ? staleBefore() : null);
+	if (ended > 0) logger.warn({ count: ended }, 'runs left unfinished by a stopped studio were marked failed');
+	if (!keepers[KEEPER]) {
+		keepers[KEEPER] = setInterval(() => void keepRuns(), RUN_HEARTBEAT_MS);
+		keepers[KEEPER].unref();
+	}
 	// A model runs on the stand-in: load it now, in the background, so the first run does not wait for it.
 	if (Object.keys(standIns(generationSettings().endpoints)).length > 0) {
 		void embeddedModel().then(
@@ -310,8 +319,35 @@ export async function startGeneration(): Promise<void> {
 	}
 }
 
+function staleBefore(): Date {
+	return new Date(Date.now() - config().RUN_STALE_AFTER_MS);
+}
+
+/** One beat: this instance's runs are alive; runs nobody has marked alive for too long are not. */
+async function keepRuns(): Promise<void> {
+	try {
+		await touchRuns([...activeRuns().keys()]);
+		const ended = await sweepAbandonedRuns(staleBefore());
+		if (ended > 0) logger.warn({ count: ended }, 'runs whose studio instance stopped were marked failed');
+	} catch (error) {
+		logger.warn({ err: error }, 'marking runs alive or sweeping abandoned ones failed; trying again next beat');
+	}
+}
+
+/** Ends abandoned runs and sends each session's room the final view (every instance's viewers get it). */
+async function sweepAbandonedRuns(staleBeforeDate: Date | null): Promise<number> {
+	const ids = await failAbandonedRuns(staleBeforeDate, [...activeRuns().keys()]);
+	for (const id of ids) {
+		const view = await storedRunView(id);
+		if (view?.sessionId) runEvents().emit('finished', view);
+	}
+	return ids.length;
+}
+
 /** Ends every run on this instance as failed (the studio is stopping) and waits until each is recorded. */
 export async function closeGeneration(): Promise<void> {
+	clearInterval(keepers[KEEPER]);
+	keepers[KEEPER] = undefined;
 	const runs = [...activeRuns().values()];
 	for (const run of runs) run.fail('The studio was stopped during this run.');
 	for (const flight of sharedFlights().values()) flight.abort(new Error('the studio is stopping'));
