@@ -18,8 +18,11 @@ export type EndpointSettings = Pick<Config, 'WHITERABBITNEO_ENDPOINT_URL' | 'COD
 };
 
 export interface ModelEndpoint {
+	/** Without credentials: fetch refuses a URL that carries them, and its error would repeat them. */
 	url: string;
 	token?: string;
+	/** `user:password` from the configured URL, sent as Basic auth (when no HF_TOKEN is set). */
+	basicCredentials?: string;
 }
 
 /** What serves a model's runs: its endpoint, or the embedded stand-in model running in this process. */
@@ -51,9 +54,22 @@ export function standIns(settings: EndpointSettings = config()): Partial<Record<
 
 /** The model's endpoint, or null when its variable is unset. */
 export function modelEndpoint(id: ModelId, settings: EndpointSettings = config()): ModelEndpoint | null {
-	const url = settings[getModel(id).endpointVariable];
-	if (!url) return null;
-	return { url, ...(settings.HF_TOKEN ? { token: settings.HF_TOKEN } : {}) };
+	const configured = settings[getModel(id).endpointVariable];
+	if (!configured) return null;
+	const { url, basicCredentials } = withoutCredentials(configured);
+	return { url, ...(settings.HF_TOKEN ? { token: settings.HF_TOKEN } : {}), ...(basicCredentials ? { basicCredentials } : {}) };
+}
+
+/** The endpoint URL with any `user:password@` taken out, and those credentials. */
+function withoutCredentials(configured: string): { url: string; basicCredentials?: string } {
+	const url = new URL(configured);
+	if (!url.username && !url.password) return { url: configured };
+	const basicCredentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+	url.username = '';
+	url.password = '';
+	const bare = url.toString();
+	// URL adds a '/' to a bare origin; the library appends its own paths to what it is given.
+	return { url: url.pathname === '/' && !configured.endsWith('/') ? bare.slice(0, -1) : bare, basicCredentials };
 }
 
 /** Whether the model can run: it has an endpoint, or the stand-in takes its place. */
