@@ -87,10 +87,14 @@ export function whenEvaluated(id: string): Promise<void> {
 	return running.get(id) ?? Promise.resolve();
 }
 
-/** Stops an evaluation of this instance after the samples in progress. */
-export async function cancelEvaluation(member: Member, id: string): Promise<void> {
+/**
+ * Stops an evaluation of this instance after the samples in progress. It must be one of the prompt's
+ * evaluations, and the prompt one the member sees: a private prompt's stay out of other editors' reach.
+ */
+export async function cancelEvaluation(member: Member, promptSlug: string, id: string): Promise<void> {
 	if (member.role === 'viewer') throw forbidden('Viewers cannot cancel evaluations.');
-	const row = await (await prisma()).evaluationRun.findFirst({ where: { id, workspaceId: member.workspace.id }, select: { status: true } });
+	const prompt = await getPrompt(member, promptSlug);
+	const row = await (await prisma()).evaluationRun.findFirst({ where: { id, promptId: prompt.id }, select: { status: true } });
 	if (!row) throw notFound('The evaluation');
 	if (row.status === 'running') cancelled.add(id);
 }

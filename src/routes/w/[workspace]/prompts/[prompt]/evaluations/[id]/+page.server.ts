@@ -17,7 +17,7 @@ export const actions: Actions = {
 	cancel: async ({ locals, url, params }) => {
 		const member = await requireMember(locals, url, params.workspace);
 		try {
-			await cancelEvaluation(member, params.id);
+			await cancelEvaluation(member, params.prompt, params.id);
 			return { success: true, message: 'Stopping after the samples in progress.' };
 		} catch (error) {
 			return toFailure(error);
