@@ -41,7 +41,7 @@ export interface AuthzFixture {
 	/** Shared with the workspace, versions 1 and 2, staging → v1, v1 published to the library. */
 	shared: PromptRef & { sessionId: string; runId: string; evaluationId: string; reviewId: string };
 	/** The owner's private prompt: only the owner (its author) sees it. */
-	secret: PromptRef & { sessionId: string; runId: string };
+	secret: PromptRef & { sessionId: string; runId: string; evaluationId: string };
 }
 
 export const MATRIX_CONTENT: DraftContent = {
@@ -118,11 +118,15 @@ export async function buildAuthzFixture(base = 'authz'): Promise<AuthzFixture> {
 	await moveLabel(owner, shared.slug, 'staging', 1);
 	const { id: sharedSession } = await openSession(owner, shared.slug, 'Matrix session');
 	const { id: reviewId } = await proposeReview(proposer, shared.slug, { version: 2, label: 'production', title: 'v2 to production' });
-	const version = await db.promptVersion.findFirstOrThrow({ where: { promptId: shared.id, versionNumber: 1 }, select: { id: true } });
-	const evaluation = await db.evaluationRun.create({
-		data: { workspaceId: owner.workspace.id, promptId: shared.id, versionId: version.id, benchmark: 'humaneval', modelId: 'whiterabbitneo', status: 'succeeded', createdById: owner.user.id },
-		select: { id: true }
-	});
+	/** A finished evaluation of the prompt's v1, as the runner leaves one. */
+	const evaluationOf = async (promptId: string) => {
+		const version = await db.promptVersion.findFirstOrThrow({ where: { promptId, versionNumber: 1 }, select: { id: true } });
+		const row = await db.evaluationRun.create({
+			data: { workspaceId: owner.workspace.id, promptId, versionId: version.id, benchmark: 'humaneval', modelId: 'whiterabbitneo', status: 'succeeded', createdById: owner.user.id },
+			select: { id: true }
+		});
+		return row.id;
+	};
 
 	const secret = await promptWith(owner, { versions: 1, visibility: 'private', name: uniquePromptName('Secret') });
 	const { id: secretSession } = await openSession(owner, secret.slug, 'Owner only');
@@ -138,8 +142,8 @@ export async function buildAuthzFixture(base = 'authz'): Promise<AuthzFixture> {
 			siteAdmin: await person({ ...siteAdmin, isSiteAdmin: true })
 		},
 		members: { owner, editor, viewer, proposer },
-		shared: { ...shared, sessionId: sharedSession, runId: await finishedRun(owner, shared.id, sharedSession), evaluationId: evaluation.id, reviewId },
-		secret: { ...secret, sessionId: secretSession, runId: await finishedRun(owner, secret.id, secretSession) }
+		shared: { ...shared, sessionId: sharedSession, runId: await finishedRun(owner, shared.id, sharedSession), evaluationId: await evaluationOf(shared.id), reviewId },
+		secret: { ...secret, sessionId: secretSession, runId: await finishedRun(owner, secret.id, secretSession), evaluationId: await evaluationOf(secret.id) }
 	};
 }
 

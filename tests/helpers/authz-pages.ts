@@ -87,7 +87,7 @@ const get = (path: string): HttpAttempt => ({ path });
 const post = (path: string, form: Record<string, string> = {}): HttpAttempt => ({ path, form });
 
 /** A member's page of the shared prompt, and the same page of the owner's private prompt. */
-function promptPage(route: string, expect: Expectation, path: (fx: AuthzFixture, prompt: PromptRef & { sessionId: string; runId: string }) => string): HttpRow[] {
+function promptPage(route: string, expect: Expectation, path: (fx: AuthzFixture, prompt: AuthzFixture['secret']) => string): HttpRow[] {
 	// The private prompt: its author (the owner) sees it; anyone the shared page lets in gets a 404
 	// (as if it did not exist); a refusal that comes before the prompt is looked up stays as it is.
 	const secret: Expectation = { ...expect };
@@ -320,8 +320,21 @@ export const PAGE_ROWS: HttpRow[] = [
 		expect: member('editor', { editor: 400, owner: 400 }),
 		attempt: (fx) => post(`${at(fx)}/evaluations?/start`, { versionNumber: '1', model: 'whiterabbitneo' })
 	},
-	{ surface: `GET ${P}/evaluations/[id]`, expect: member('viewer'), attempt: (fx) => get(`${at(fx)}/evaluations/${fx.shared.evaluationId}`) },
+	...promptPage(`${P}/evaluations/[id]`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/evaluations/${prompt.evaluationId}`),
 	{ surface: `POST ${P}/evaluations/[id]?/cancel`, expect: member('editor'), attempt: (fx) => post(`${at(fx)}/evaluations/${fx.shared.evaluationId}?/cancel`) },
+	{
+		// An editor who may not see the private prompt may not stop its evaluation either, by any address.
+		surface: `POST ${P}/evaluations/[id]?/cancel`,
+		variant: 'private prompt',
+		expect: member('editor', { editor: 404 }),
+		attempt: (fx) => post(`${at(fx, fx.secret)}/evaluations/${fx.secret.evaluationId}?/cancel`)
+	},
+	{
+		surface: `POST ${P}/evaluations/[id]?/cancel`,
+		variant: "private prompt's evaluation under the shared prompt's address",
+		expect: member('editor', { editor: 404, owner: 404 }),
+		attempt: (fx) => post(`${at(fx)}/evaluations/${fx.secret.evaluationId}?/cancel`)
+	},
 	...promptPage(`${P}/publish`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/publish`),
 	{
 		surface: `POST ${P}/publish?/publish`,
