@@ -15,23 +15,17 @@
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { io, type Socket } from 'socket.io-client';
-import { writeDraft, type DraftContent } from '$lib/prompt-doc';
-import { SESSION_SOCKET_PATH, type ClientToServerEvents, type RunView, type ServerToClientEvents } from '$lib/realtime/session-events';
-import { promptMetaSchema } from '$lib/schemas/prompt';
-import { SESSION_COOKIE, generateSessionToken, signUp } from '$lib/server/auth';
-import { sessionIdFromToken, SESSION_TTL_MS } from '$lib/server/auth/session';
-import { closeDatabase, prisma } from '$lib/server/db';
-import { flushDrafts, updateDraft } from '$lib/server/drafts';
-import { openSession } from '$lib/server/generation';
-import { createPrompt, getPrompt } from '$lib/server/prompts';
-import { commitDraft } from '$lib/server/versions';
-import { createWorkspace, findMembership, type Member } from '$lib/server/workspaces';
+import { SESSION_SOCKET_PATH } from '$lib/realtime/session-events';
+import { closeDatabase } from '$lib/server/db';
+import { flushDrafts } from '$lib/server/drafts';
 import { startStampingModel } from './load-model.mjs';
-import { cpuSeconds, cpuSecondsOf, rssBytes, startReference, startStudio } from './load-processes.mjs';
+import { cpuBetween, cpuByProcess, cpuSeconds, rssBytes, startReference, startStudio } from './load-processes.mjs';
+import { buildStage, bulkPeople, Runner, RUN_EVERY_MS, type People } from './load-stage';
 
 export interface LoadOptions {
 	root: string;
+	/** A copy of server.js and the build, taken when the bench began (a rebuild meanwhile does not reach the studios). */
+	serverDir: string;
 	database: string;
 	redis: { url: string; prefix: string; description: string } | null;
 	editors: number;
@@ -50,23 +44,14 @@ export interface LoadOptions {
 
 /** Edits come every 1-2 s from each editor. */
 const EDIT_GAP_MS = [1000, 2000] as const;
-/** Each run: 50 tokens 25 ms apart (40 tokens/s, a fast real model); a new run in each run session every 3.2 s (under the 20 runs a minute a user may start). */
+/** Each run: 50 tokens 25 ms apart (40 tokens/s, a fast real model). */
 const RUN_TOKENS = 50;
 const TOKEN_DELAY_MS = 25;
-const RUN_EVERY_MS = 3200;
 /** After the window: time for the last edits and tokens to arrive before anything counts as missing. */
 const DRAIN_MS = 5000;
 /** Time for memory to settle before each reading. */
 const SETTLE_MS = 2000;
 
-const CONTENT: DraftContent = {
-	systemPrompt: 'You are a senior code reviewer.',
-	userPromptTemplate: 'Write a small function.',
-	fewShotExamples: [],
-	parameters: { modelType: 'whiterabbitneo', temperature: 0.7, maxTokens: 256 }
-};
-
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const micros = () => Number(process.hrtime.bigint() / 1000n);
 
@@ -79,14 +64,15 @@ class ClientThread {
 		this.worker = new Worker(file);
 		this.worker.on('message', (message) => {
 			const waiting = this.waiting;
+			if (!waiting) return;
 			this.waiting = null;
-			if (message.type === 'error') waiting?.reject(new Error(`${file}: ${message.message}`));
-			else waiting?.resolve(message);
+			if (message.type === waiting.answer) waiting.resolve(message);
+			else waiting.reject(new Error(`${file}: ${message.type === 'error' ? message.message : `answered ${message.type}, not ${waiting.answer}`}`));
 		});
 		this.worker.on('error', (error) => this.waiting?.reject(error));
 	}
 
-	ask(message: object & { type: string }, answer: string): Promise<any> {
+	ask(message: { type: string; [field: string]: unknown }, answer: string): Promise<any> {
 		return new Promise((resolveIt, reject) => {
 			this.waiting = { answer, resolve: resolveIt, reject };
 			this.worker.postMessage(message);
@@ -99,170 +85,19 @@ class ClientThread {
 	}
 }
 
-interface People {
-	owner: { id: string; username: string };
-	editorIds: string[];
-	viewerIds: string[];
-	editorCookies: string[];
-	viewerCookies: string[];
-}
-
-/** Users and session cookies written in bulk (argon2 per sign-up would take minutes); one owner signed up for real. */
-async function bulkPeople(editors: number, viewers: number): Promise<People> {
-	const tag = Date.now().toString(36).slice(-6);
-	const owner = await signUp(`load${tag}`, 'correct horse battery staple 42');
-	const db = await prisma();
-	const { passwordHash } = await db.user.findUniqueOrThrow({ where: { id: owner.id }, select: { passwordHash: true } });
-	const make = async (prefix: string, n: number) => {
-		if (n === 0) return { ids: [], cookies: [] };
-		const users = await db.user.createManyAndReturn({
-			data: Array.from({ length: n }, (_, i) => ({ username: `${prefix}${tag}x${i}`, usernameKey: `${prefix}${tag}x${i}`, passwordHash })),
-			select: { id: true }
-		});
-		const tokens = users.map(() => generateSessionToken());
-		const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-		await db.session.createMany({ data: users.map(({ id }, i) => ({ id: sessionIdFromToken(tokens[i]!), userId: id, expiresAt })) });
-		return { ids: users.map(({ id }) => id), cookies: tokens.map((token) => `${SESSION_COOKIE}=${token}`) };
-	};
-	const e = await make('le', editors);
-	const v = await make('lv', viewers);
-	return { owner, editorIds: e.ids, viewerIds: v.ids, editorCookies: e.cookies, viewerCookies: v.cookies };
-}
-
-interface Stage {
-	promptIds: string[];
-	viewerSessionIds: string[];
-	/** One runner (an editor of its own, for the per-user run limit) per run session. */
-	runners: Array<{ sessionId: string; cookie: string }>;
-}
-
-/** A workspace of its own for one measurement: the bench's people as members, the prompts, the sessions. */
-async function buildStage(label: string, people: People, options: LoadOptions): Promise<Stage> {
-	const db = await prisma();
-	const { slug } = await createWorkspace(people.owner.id, `Load ${label} ${Date.now()}`);
-	const member = { user: people.owner, ...(await findMembership(people.owner.id, slug))! } as Member;
-	const workspaceId = member.workspace.id;
-	await db.membership.createMany({
-		data: [
-			...people.editorIds.map((userId) => ({ workspaceId, userId, role: 'editor' as const })),
-			...people.viewerIds.map((userId) => ({ workspaceId, userId, role: 'viewer' as const }))
-		]
-	});
-	const runnerPeople = await bulkPeopleRunners(options.runSessions, workspaceId, label);
-	const promptIds: string[] = [];
-	const slugs: string[] = [];
-	for (let p = 0; p < options.prompts; p++) {
-		const created = await createPrompt(member, promptMetaSchema.parse({ name: `Load ${label} ${p}` }));
-		promptIds.push((await getPrompt(member, created.slug)).id);
-		slugs.push(created.slug);
-	}
-	const viewerSessionIds: string[] = [];
-	const runners: Stage['runners'] = [];
-	for (let s = 0; s < Math.min(options.viewerSessions, options.prompts); s++) {
-		if (s < options.runSessions) {
-			await updateDraft(promptIds[s]!, (doc) => writeDraft(doc, CONTENT));
-			await commitDraft(member, slugs[s]!, 'First version');
-		}
-		const { id } = await openSession(member, slugs[s]!, `Load ${s}`);
-		viewerSessionIds.push(id);
-		if (s < options.runSessions) runners.push({ sessionId: id, cookie: runnerPeople[s]! });
-	}
-	await flushDrafts();
-	return { promptIds, viewerSessionIds, runners };
-}
-
-/** Editors who start the runs, one per run session (a user may start 20 runs a minute). */
-async function bulkPeopleRunners(n: number, workspaceId: string, label: string): Promise<string[]> {
-	const db = await prisma();
-	const tag = `${Date.now().toString(36).slice(-6)}${label.replace(/\W/g, '')}`.slice(0, 20);
-	const { passwordHash } = await db.user.findFirstOrThrow({ select: { passwordHash: true } });
-	const users = await db.user.createManyAndReturn({
-		data: Array.from({ length: n }, (_, i) => ({ username: `lr${tag}x${i}`, usernameKey: `lr${tag}x${i}`, passwordHash })),
-		select: { id: true }
-	});
-	await db.membership.createMany({ data: users.map(({ id }) => ({ workspaceId, userId: id, role: 'editor' as const })) });
-	const tokens = users.map(() => generateSessionToken());
-	const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-	await db.session.createMany({ data: users.map(({ id }, i) => ({ id: sessionIdFromToken(tokens[i]!), userId: id, expiresAt })) });
-	return tokens.map((token) => `${SESSION_COOKIE}=${token}`);
-}
-
-/** Starts a run in its session every RUN_EVERY_MS until `until`, waiting for each to finish. */
-class Runner {
-	readonly runs: Array<{ executionId: string; sessionId: string; lastSeq: number; status: string }> = [];
-	readonly problems: string[] = [];
-	private socket: Client | null = null;
-	private finished = new Map<string, RunView>();
-	private finishWaiters = new Map<string, (run: RunView) => void>();
-
-	constructor(
-		private readonly url: string,
-		private readonly cookie: string,
-		readonly sessionId: string
-	) {}
-
-	async join(): Promise<void> {
-		const socket: Client = io(this.url, { path: SESSION_SOCKET_PATH, transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { cookie: this.cookie } });
-		socket.on('run:finished', ({ run }) => {
-			const waiter = this.finishWaiters.get(run.executionId);
-			if (waiter) waiter(run);
-			else this.finished.set(run.executionId, run);
-		});
-		await new Promise<void>((done, fail) => (socket.once('connect', () => done()), socket.once('connect_error', fail)));
-		const joined = await new Promise<any>((done) => socket.emit('session:join', { sessionId: this.sessionId }, done));
-		if (!joined?.ok) throw new Error(`a runner could not join: ${joined?.error?.message}`);
-		this.socket = socket;
-	}
-
-	private whenFinished(executionId: string, timeoutMs: number): Promise<RunView | null> {
-		const known = this.finished.get(executionId);
-		if (known) return Promise.resolve(known);
-		return new Promise((done) => {
-			const timer = setTimeout(() => (this.finishWaiters.delete(executionId), done(null)), timeoutMs);
-			this.finishWaiters.set(executionId, (run) => (clearTimeout(timer), this.finishWaiters.delete(executionId), done(run)));
-		});
-	}
-
-	async loop(startAt: number, until: number): Promise<void> {
-		await sleep(Math.max(0, (startAt - micros()) / 1000));
-		while (micros() < until) {
-			const started = performance.now();
-			const answer = await new Promise<any>((done) =>
-				this.socket!.emit(
-					'run:start',
-					{ sessionId: this.sessionId, source: { kind: 'version', versionNumber: 1 }, variables: {}, models: ['whiterabbitneo'], parameters: {}, cacheMode: 'never' },
-					done
-				)
-			);
-			if (!answer?.ok) {
-				this.problems.push(`run:start refused: ${answer?.error?.code}: ${answer?.error?.message}`);
-			} else {
-				const executionId: string = answer.data.runs[0].executionId;
-				const run = await this.whenFinished(executionId, 60_000);
-				if (!run) this.problems.push(`run ${executionId} did not finish within 60 s`);
-				else {
-					if (run.status !== 'succeeded') this.problems.push(`run ${executionId} ${run.status}: ${run.error}`);
-					this.runs.push({ executionId, sessionId: this.sessionId, lastSeq: run.lastSeq, status: run.status });
-				}
-			}
-			await sleep(Math.max(0, RUN_EVERY_MS - (performance.now() - started)));
-		}
-	}
-
-	close(): void {
-		this.socket?.disconnect();
-	}
-}
 
 interface ServerProcess {
-	pid: number;
+	readonly pid: number | undefined;
 	label: string;
 	readonly errorLines: number;
 	output(): string;
 	stop(): Promise<unknown>;
 }
 
-const totalRss = (servers: ServerProcess[]) => servers.reduce((sum, server) => sum + rssBytes(server.pid), 0);
+/** The bench database's name: its postgres backends carry it in their command line. */
+const databaseName = () => (process.env.DATABASE_URL ? new URL(process.env.DATABASE_URL).pathname.slice(1) : undefined);
+
+const totalRss = (servers: ServerProcess[]) => servers.reduce((sum, server) => sum + rssBytes(server.pid!), 0);
 
 function percentile(sorted: ArrayLike<number>, p: number): number {
 	if (sorted.length === 0) return NaN;
@@ -336,10 +171,10 @@ async function measure(
 		const afterEditors = totalRss(servers);
 
 		const cpuBefore = {
-			servers: servers.reduce((sum, server) => sum + cpuSeconds(server.pid), 0),
+			servers: servers.reduce((sum, server) => sum + cpuSeconds(server.pid!), 0),
 			generator: process.cpuUsage(),
-			postgres: cpuSecondsOf('postgres'),
-			redis: cpuSecondsOf('redis-server')
+			postgres: cpuByProcess('postgres', databaseName()),
+			redis: cpuByProcess('redis-server')
 		};
 		const startAt = micros() + 500_000;
 		const until = startAt + options.seconds * 1e6;
@@ -354,10 +189,10 @@ async function measure(
 		const generatorCpu = process.cpuUsage(cpuBefore.generator);
 		const cpu = {
 			seconds: options.seconds + DRAIN_MS / 1000,
-			servers: servers.reduce((sum, server) => sum + cpuSeconds(server.pid), 0) - cpuBefore.servers,
+			servers: servers.reduce((sum, server) => sum + cpuSeconds(server.pid!), 0) - cpuBefore.servers,
 			generator: (generatorCpu.user + generatorCpu.system) / 1e6,
-			postgres: cpuSecondsOf('postgres') - cpuBefore.postgres,
-			redis: cpuSecondsOf('redis-server') - cpuBefore.redis
+			postgres: cpuBetween(cpuBefore.postgres, cpuByProcess('postgres', databaseName())),
+			redis: cpuBetween(cpuBefore.redis, cpuByProcess('redis-server'))
 		};
 
 		// Edits: each should reach every other editor of its prompt that is connected.
@@ -392,7 +227,7 @@ async function measure(
 			if (viewerReport.errors.disconnects.length) errors.push(`${viewerReport.errors.disconnects.length} viewers disconnected: ${[...new Set(viewerReport.errors.disconnects)].join('; ')}`);
 			if (viewerReport.errors.refusals.length) errors.push(`${viewerReport.errors.refusals.length} refusals: ${[...new Set(viewerReport.errors.refusals)].join('; ')}`);
 			for (const reason of new Set<string>(viewerReport.errors.connect)) errors.push(`viewer connect: ${reason}`);
-			if (runs.length === 0) errors.push('no run finished');
+			if (runs.length === 0 && viewersSetup.runners.length > 0) errors.push('no run finished');
 			fanout = {
 				p50: percentile(tokenLatencies, 50),
 				p99: percentile(tokenLatencies, 99),
@@ -452,7 +287,7 @@ async function measureStudios(instances: number, people: People, options: LoadOp
 		REDIS_URL: useRedis ? options.redis!.url : '',
 		REDIS_PREFIX: useRedis ? options.redis!.prefix : undefined
 	};
-	const servers = await Promise.all(Array.from({ length: instances }, (_, i) => startStudio(options.root, `studio ${i + 1}`, env)));
+	const servers = await Promise.all(Array.from({ length: instances }, (_, i) => startStudio(options.root, options.serverDir, `studio ${i + 1}`, env)));
 	try {
 		const plan = editorPlan(options, instances, (server, prompt) => servers[server]!.yjsUrl(stage.promptIds[prompt]!), people.editorCookies);
 		const clients = people.viewerCookies.slice(0, options.viewers).map((cookie, i) => ({
@@ -505,12 +340,12 @@ function printTable(all: Figures[]): void {
 		row('per loaded document KB', all.map((f) => num(f.memory.perDocumentKb, 1))),
 		row('CPU s: servers (all)', all.map((f) => num(f.cpu.servers, 1))),
 		row('CPU s: load generator', all.map((f) => num(f.cpu.generator, 1))),
-		row('CPU s: postgres (all backends)', all.map((f) => num(f.cpu.postgres, 1))),
+		row('CPU s: postgres (bench backends)', all.map((f) => num(f.cpu.postgres, 1))),
 		row('CPU s: redis-server', all.map((f) => num(f.cpu.redis, 1))),
 		row('errors', all.map((f) => String(f.errors.length)))
 	];
 	console.log(`\n${lines[0]}\n${'-'.repeat(lines[0]!.length)}\n${lines.slice(1).join('\n')}`);
-	console.log(`  CPU: seconds used during the ${all[0]?.cpu.seconds ?? '?'} s window + drain; postgres and redis-server are machine-wide (other work on the machine counts too)`);
+	console.log(`  CPU: seconds used during the ${all[0]?.cpu.seconds ?? '?'} s window + drain; postgres: the backends of the bench database; redis-server: the machine's one (other tests' use counts too)`);
 	console.log('  edit latency: an editor makes an edit -> each other editor of that prompt has applied it (clocks: one monotonic clock, process.hrtime)');
 	console.log('  token fan-out added: the model endpoint writes a token -> a viewer receives it (stream parsing, bookkeeping, hub, Redis, socket)');
 	console.log('  memory: VmRSS deltas: viewers joined / editors after the first per prompt per server / first editors minus their connections');
