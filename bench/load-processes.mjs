@@ -3,7 +3,8 @@
 // y-websocket's reference server (its own bin/server.cjs, in memory); and what /proc says of any
 // process: resident memory and CPU time.
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -26,17 +27,29 @@ export function cpuSeconds(pid) {
 	}
 }
 
-/** CPU seconds used so far by every process whose command name is `name` (postgres backends, redis-server). */
-export function cpuSecondsOf(name) {
-	let total = 0;
+/**
+ * CPU seconds so far of each process whose command name is `name` and, if given, whose command line
+ * contains `argument` (a postgres backend names its database there): pid -> seconds.
+ */
+export function cpuByProcess(name, argument) {
+	const byPid = new Map();
 	for (const entry of readdirSync('/proc')) {
 		if (!/^\d+$/.test(entry)) continue;
 		try {
-			if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) total += cpuSeconds(entry);
+			if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== name) continue;
+			if (argument && !readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(argument)) continue;
+			byPid.set(entry, cpuSeconds(entry));
 		} catch {
 			/* the process ended while we looked */
 		}
 	}
+	return byPid;
+}
+
+/** CPU seconds between two cpuByProcess readings (a process that ended between them is lost, one that began counts whole). */
+export function cpuBetween(before, after) {
+	let total = 0;
+	for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
 	return total;
 }
 
@@ -103,10 +116,22 @@ function startProcess(label, args, env, ready, cwd) {
 	};
 }
 
-/** One studio instance, `node server.js`, with `env` over the bench's own environment. */
-export async function startStudio(root, label, env) {
+/**
+ * A copy of server.js and build/ in a folder of its own (node_modules linked), so that another
+ * build of the shared checkout while the bench runs cannot change the studios under it.
+ */
+export function snapshotBuild(root) {
+	const dir = mkdtempSync(join(tmpdir(), 'cts-load-build-'));
+	cpSync(join(root, 'build'), join(dir, 'build'), { recursive: true });
+	for (const file of ['server.js', 'package.json']) cpSync(join(root, file), join(dir, file));
+	symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+	return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** One studio instance, `node server.js` of `serverDir` in the checkout `root`, with `env` over the bench's own environment. */
+export async function startStudio(root, serverDir, label, env) {
 	const port = await freePort();
-	const studio = startProcess(label, ['server.js'], { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env }, /listening on/, root);
+	const studio = startProcess(label, [join(serverDir, 'server.js')], { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env }, /listening on/, root);
 	await studio.started;
 	return Object.assign(studio, { label, port, httpUrl: `http://127.0.0.1:${port}`, yjsUrl: (promptId) => `ws://127.0.0.1:${port}/yjs/${promptId}` });
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chooseRedis } from './bench-redis.mjs';
 import { chooseDatabase } from './bench-database.mjs';
+import { snapshotBuild } from './load-processes.mjs';
 import { root, runStudioBench } from './run-studio-bench.mjs';
 
 const { values } = parseArgs({
@@ -46,6 +47,7 @@ const options = {
 
 const setup = execFileSync(process.execPath, [join(root, 'scripts/setup.mjs'), '--build'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 if (setup.includes('building the studio')) console.log('load bench: the studio was built (its sources were newer than the build)');
+const build = snapshotBuild(root);
 
 process.env.LOG_LEVEL ??= 'warn';
 const database = await chooseDatabase();
@@ -67,9 +69,11 @@ setTimeout(async () => {
 	console.error('load bench: gave up after 20 minutes');
 	await redis.drop().catch(() => {});
 	await database.drop().catch(() => {});
+	build.remove();
 	process.exit(1);
 }, 1_200_000).unref();
-await runStudioBench('/bench/load-bench.ts', { ...options, root, database: database.description, redis: redisForStudios }, async () => {
+await runStudioBench('/bench/load-bench.ts', { ...options, root, serverDir: build.dir, database: database.description, redis: redisForStudios }, async () => {
+	build.remove();
 	await redis.drop().catch((error) => console.error(`could not clear the bench's Redis keys: ${error.message}`));
 	await database.drop().catch((error) => console.error(`could not drop the bench database: ${error.message}`));
 });
