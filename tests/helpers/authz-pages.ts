@@ -100,6 +100,34 @@ function promptPage(route: string, expect: Expectation, path: (fx: AuthzFixture,
 
 const P = '/w/[workspace]/prompts/[prompt]';
 
+/** Rows of prompt actions aimed at a private prompt of the owner's, made for each attempt. */
+function privateWrites(): HttpRow[] {
+	const secretPrompt = (fx: AuthzFixture, versions = 1) => freshPrompt(fx, { versions, visibility: 'private' });
+	const row = (surface: string, viewer: 403 | 404, attempt: HttpRow['attempt'], over: Partial<Expectation> = {}): HttpRow => ({
+		surface,
+		variant: 'private prompt',
+		expect: member('editor', { viewer, editor: 404, ...over }),
+		attempt
+	});
+	return [
+		row(`POST ${P}/edit`, 403, async (fx) => {
+			const prompt = await secretPrompt(fx, 0);
+			return post(`${at(fx, prompt)}/edit`, { name: prompt.name, description: 'Edited by the matrix.', visibility: 'private' });
+		}),
+		row(`POST ${P}/versions?/commit`, 403, async (fx) => {
+			const prompt = await secretPrompt(fx);
+			await setDraft(prompt.id, MATRIX_CONTENT);
+			return post(`${at(fx, prompt)}/versions?/commit`, { message: 'Committed by the matrix' });
+		}),
+		row(`POST ${P}/versions?/moveLabel`, 403, async (fx) => post(`${at(fx, await secretPrompt(fx))}/versions?/moveLabel`, { label: 'staging', version: '1' })),
+		row(`POST ${P}/versions/[number]?/comment`, 403, async (fx) => post(`${at(fx, await secretPrompt(fx))}/versions/1?/comment`, { body: 'A comment from the matrix.' })),
+		row(`POST ${P}/reviews?/propose`, 403, async (fx) => post(`${at(fx, await secretPrompt(fx, 2))}/reviews?/propose`, { version: '2', label: 'production' })),
+		row(`POST ${P}/sessions?/open`, 404, async (fx) => post(`${at(fx, await secretPrompt(fx))}/sessions?/open`, { title: 'Opened by the matrix' })),
+		row(`POST ${P}/publish?/publish`, 403, async (fx) => post(`${at(fx, await secretPrompt(fx))}/publish?/publish`, { versionNumber: '1', title: 'Published by the matrix' })),
+		row(`POST ${P}/evaluations?/start`, 403, (fx) => post(`${at(fx, fx.secret)}/evaluations?/start`, { versionNumber: '1', model: 'whiterabbitneo' }), { owner: 400 })
+	];
+}
+
 export const PAGE_ROWS: HttpRow[] = [
 	// ---- the front door and accounts -----------------------------------------------------------
 	{ surface: 'GET /', expect: { ...every({ to: '/workspaces' }), anonymous: 'ok' }, attempt: () => get('/') },
@@ -341,6 +369,9 @@ export const PAGE_ROWS: HttpRow[] = [
 		expect: member('editor'),
 		attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 1 }))}/publish?/publish`, { versionNumber: '1', title: 'Published by the matrix' })
 	},
+	// The same writes on the owner's private prompt: an editor who may not see it is told it is not
+	// there; a viewer is refused by its role or by the prompt's rule, whichever the action asks first.
+	...privateWrites(),
 	{ surface: `POST ${P}/publish?/unpublish`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 1, published: true }))}/publish?/unpublish`, { version: '1' }) },
 	{ surface: `POST ${P}/publish?/unpublishAll`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 1, published: true }))}/publish?/unpublishAll`) }
 ];
