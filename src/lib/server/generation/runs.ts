@@ -303,13 +303,13 @@ const keepers = globalThis as Record<symbol, NodeJS.Timeout | undefined>;
  * of instances that died (SIGKILL, a lost machine), telling their sessions.
  */
 export async function startGeneration(): Promise<void> {
-	const { RUN_HEARTBEAT_MS } = config();
-	const ended = await sweepAbandonedRuns(redis() ? staleBefore() : null);
-	if (ended > 0) logger.warn({ count: ended }, 'runs left unfinished by a stopped studio were marked failed');
+	// The beat first: it must go on even when the database is unreachable at start (the sweep throws).
 	if (!keepers[KEEPER]) {
-		keepers[KEEPER] = setInterval(() => void keepRuns(), RUN_HEARTBEAT_MS);
+		keepers[KEEPER] = setInterval(() => void keepRuns(), config().RUN_HEARTBEAT_MS);
 		keepers[KEEPER].unref();
 	}
+	const ended = await sweepAbandonedRuns(redis() ? staleBefore() : null);
+	if (ended > 0) logger.warn({ count: ended }, 'runs left unfinished by a stopped studio were marked failed');
 	// A model runs on the stand-in: load it now, in the background, so the first run does not wait for it.
 	if (Object.keys(standIns(generationSettings().endpoints)).length > 0) {
 		void embeddedModel().then(
