@@ -7,6 +7,7 @@
 import type { RunView } from '$lib/realtime/session-events';
 import type { StartEvaluationInput } from '$lib/schemas/evaluation';
 import { extractVariables } from '$lib/template';
+import { config } from '../config';
 import { prisma } from '../db';
 import { forbidden, invalid, notFound } from '../errors';
 import { followRun, launchRuns, prepareRuns, withOverrides } from '../generation';
@@ -176,14 +177,42 @@ async function evaluate(runId: string, plan: Plan): Promise<void> {
 	await db.evaluationRun.update({ where: { id: runId }, data: { status: 'succeeded', passAt1: passAtK['1'] ?? null, passAtK, finishedAt: new Date() } });
 }
 
+const ABANDONED = 'The studio instance running this evaluation stopped; start it again.';
+
 /**
- * Called once at start: evaluations a stopped studio left running end as failed (alone, every such
- * row is this studio's own; beside other instances, only those that have not moved for an hour).
+ * Evaluations left running by a stopped instance end as failed: at start, alone (no Redis), every
+ * such row was this studio's own; otherwise, and on every beat, those nobody marked alive for
+ * RUN_STALE_AFTER_MS, never one running here. Returns how many it ended.
  */
-export async function failAbandonedEvaluations(onlyOlderThan: Date | null): Promise<number> {
+export async function failAbandonedEvaluations(staleBefore: Date | null): Promise<number> {
 	const { count } = await (await prisma()).evaluationRun.updateMany({
-		where: { status: 'running', ...(onlyOlderThan ? { startedAt: { lt: onlyOlderThan } } : {}) },
-		data: { status: 'failed', error: 'The studio stopped while this evaluation was running; start it again.', finishedAt: new Date() }
+		where: { status: 'running', id: { notIn: [...running.keys()] }, ...(staleBefore ? { heartbeatAt: { lt: staleBefore } } : {}) },
+		data: { status: 'failed', error: ABANDONED, finishedAt: new Date() }
 	});
 	return count;
+}
+
+const KEEPER = Symbol.for('codetunestudio.evaluationKeeper');
+const keepers = globalThis as Record<symbol, NodeJS.Timeout | undefined>;
+
+/** At start: every RUN_HEARTBEAT_MS, mark this instance's evaluations alive and end dead instances'. */
+export function keepEvaluations(): void {
+	if (keepers[KEEPER]) return;
+	const { RUN_HEARTBEAT_MS, RUN_STALE_AFTER_MS } = config();
+	keepers[KEEPER] = setInterval(async () => {
+		try {
+			const ids = [...running.keys()];
+			if (ids.length > 0) await (await prisma()).evaluationRun.updateMany({ where: { id: { in: ids }, status: 'running' }, data: { heartbeatAt: new Date() } });
+			const ended = await failAbandonedEvaluations(new Date(Date.now() - RUN_STALE_AFTER_MS));
+			if (ended > 0) logger.warn({ count: ended }, 'evaluations whose studio instance stopped were marked failed');
+		} catch (error) {
+			logger.warn({ err: error }, 'marking evaluations alive or sweeping abandoned ones failed; trying again next beat');
+		}
+	}, RUN_HEARTBEAT_MS);
+	keepers[KEEPER].unref();
+}
+
+export function stopKeepingEvaluations(): void {
+	clearInterval(keepers[KEEPER]);
+	keepers[KEEPER] = undefined;
 }
