@@ -12,6 +12,7 @@ import { closeRedis, redis, redisReady } from '$lib/server/redis';
 import { joinCluster, leaveCluster } from '$lib/server/cluster';
 import { failAbandonedEvaluations } from '$lib/server/evaluation';
 import { logger } from '$lib/server/logger';
+import { refuseUnreadableBody } from '$lib/server/request-limits';
 import { withSecurityHeaders } from '$lib/server/security-headers';
 import { databaseUnreachableError, withDatabaseOutage } from '$lib/server/hooks/database-outage';
 
@@ -39,6 +40,8 @@ export const init: ServerInit = async () => {
 };
 
 export const handle: Handle = withDatabaseOutage(async ({ event, resolve }) => {
+	const refused = await refuseUnreadableBody(event);
+	if (refused) return withSecurityHeaders(event, refused);
 	const token = event.cookies.get(SESSION_COOKIE);
 	event.locals.user = null;
 	event.locals.session = null;

@@ -4,15 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { z } from 'zod';
-import { clientEventSchemas, type Ack, type ClientEventName, type SessionError } from '$lib/realtime/session-events';
+import { clientEventSchemas, SESSION_LIMITS, type Ack, type ClientEventName, type SessionError } from '$lib/realtime/session-events';
 import { ServiceError } from '$lib/server/errors';
 import { logger } from '$lib/server/logger';
 import { ModelError } from '$lib/server/models/errors';
 import type { HubSocket } from './types';
 
-/** Events a socket may send per 10 s, whatever they are (run starts have their own per-user limit). */
-const EVENTS_PER_10_SECONDS = 60;
-const eventLimiter = new RateLimiterMemory({ keyPrefix: 'hub-events', points: EVENTS_PER_10_SECONDS, duration: 10 });
+/** Per socket, in this instance's memory: a socket lives on one instance. */
+const eventLimiter = new RateLimiterMemory({ keyPrefix: 'hub-events', points: SESSION_LIMITS.eventsPerWindow, duration: SESSION_LIMITS.eventWindowSeconds });
 
 const SERVICE_CODES: Record<number, SessionError['code']> = { 400: 'invalid', 403: 'forbidden', 404: 'not-found', 409: 'conflict', 429: 'rate-limited' };
 
@@ -66,7 +65,7 @@ export function onClientEvent<E extends ClientEventName, T>(socket: HubSocket, e
 			try {
 				await eventLimiter.consume(socket.id);
 			} catch (rejection) {
-				const retryAfterSeconds = rejection instanceof RateLimiterRes ? Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) : 10;
+				const retryAfterSeconds = rejection instanceof RateLimiterRes ? Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) : SESSION_LIMITS.eventWindowSeconds;
 				return reply({ ok: false, error: { code: 'rate-limited', message: `Too many events: wait ${retryAfterSeconds} s.`, event, retryAfterSeconds } });
 			}
 			const parsed = clientEventSchemas[event].safeParse(args[0]);

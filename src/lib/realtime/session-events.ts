@@ -18,7 +18,11 @@ export const SESSION_LIMITS = {
 	/** Participants named in a presence event; a bigger crowd is counted in `total`, not listed. */
 	presenceListed: 100,
 	/** Largest event the hub reads (socket.io's maxHttpBufferSize); a bigger one closes the socket. */
-	maxEventBytes: 1_000_000
+	maxEventBytes: 1_000_000,
+	/** Events one socket may send per window, whatever they are; more are refused as rate-limited
+	 * (run starts also have their own per-user limit). */
+	eventsPerWindow: 60,
+	eventWindowSeconds: 10
 } as const;
 
 const id = z.uuid();
