@@ -113,6 +113,8 @@ describe('the log', () => {
 		const ok = await api(`/api/v1/prompts/${promptSlug}/run`, seen.apiToken, { variables, stream: false });
 		expect(ok.status).toBe(200);
 		expect(await ok.json()).toMatchObject({ status: 'succeeded' });
+		// The URL's credentials reached the model server, as Basic auth (HF_TOKEN goes as Bearer when set).
+		expect(tgi.requests.at(-1)!.headers.authorization).toBe(`Bearer ${HF_TOKEN}`);
 		tgi.script({ httpError: { status: 422, message: 'Input validation error', type: 'validation' } });
 		const failed = await api(`/api/v1/prompts/${promptSlug}/run`, seen.apiToken, { variables, cacheMode: 'never', stream: false });
 		const failedRun = await failed.json();

@@ -113,10 +113,22 @@ type Chunk = {
 	usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
 };
 
+/** Credentials from the endpoint's URL go as Basic auth, unless HF_TOKEN is set (the library sends that as Bearer). */
+function endpointFetch(endpoint: ModelEndpoint): typeof fetch {
+	const bounded = boundedFetch();
+	if (!endpoint.basicCredentials || endpoint.token) return bounded;
+	const authorization = `Basic ${Buffer.from(endpoint.basicCredentials).toString('base64')}`;
+	return (input, init) => {
+		const headers = new Headers(init?.headers);
+		headers.set('authorization', authorization);
+		return bounded(input, { ...init, headers });
+	};
+}
+
 function upstream(request: PreparedRequest, endpoint: ModelEndpoint, signal: AbortSignal): AsyncGenerator<Chunk> {
 	const { prompt, parameters, model } = request;
 	const base = { endpointUrl: endpoint.url, model: getModel(model).hubModelId, accessToken: endpoint.token };
-	const options = { signal, retry_on_error: false, fetch: boundedFetch() };
+	const options = { signal, retry_on_error: false, fetch: endpointFetch(endpoint) };
 	if (prompt.format === 'chat') {
 		const { max_new_tokens, ...rest } = parameters;
 		return chatCompletionStream({ ...base, messages: prompt.messages, max_tokens: max_new_tokens, ...rest }, options) as AsyncGenerator<Chunk>;
