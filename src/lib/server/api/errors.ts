@@ -15,7 +15,9 @@ export const API_ERROR_CODES = {
 	rate_limited: 429,
 	internal: 500,
 	/** The model has no endpoint and no stand-in can serve it. */
-	model_unavailable: 503
+	model_unavailable: 503,
+	/** PostgreSQL cannot be reached for now; try again shortly. */
+	database_unreachable: 503
 } as const;
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;
 

@@ -6,6 +6,7 @@ import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { ApiScope } from '$lib/schemas/api-tokens';
 import { authenticateApiToken, hasScope, type ApiCaller } from '../api-tokens';
 import { config } from '../config';
+import { DATABASE_UNREACHABLE_MESSAGE, isDatabaseUnreachable } from '../db/errors';
 import { ServiceError } from '../errors';
 import { logger } from '../logger';
 import { sharedLimiter } from '../rate-limit';
@@ -44,6 +45,10 @@ export function apiHandler<E extends RequestEvent>(scope: ApiScope, endpoint: (c
 		} catch (error) {
 			if (error instanceof ApiError) return errorResponse(error);
 			if (error instanceof ServiceError) return errorResponse(fromServiceError(error));
+			if (isDatabaseUnreachable(error)) {
+				logger.warn({ err: error instanceof Error ? error.message : String(error), path: event.url.pathname }, 'the database is unreachable');
+				return errorResponse(new ApiError('database_unreachable', DATABASE_UNREACHABLE_MESSAGE, undefined, { 'retry-after': '5' }));
+			}
 			const id = crypto.randomUUID();
 			logger.error({ err: error, errorId: id, path: event.url.pathname }, 'prompt API request failed');
 			return errorResponse(new ApiError('internal', `The request failed on the server (error id ${id}).`, { errorId: id }));

@@ -128,5 +128,9 @@ export const errorExamples: Record<ApiErrorCode, { summary: string; body: ApiErr
 	model_unavailable: {
 		summary: 'The model has no endpoint and no stand-in',
 		body: { error: { code: 'model_unavailable', message: 'codet5p has no endpoint configured and no stand-in model.', details: { model: 'codet5p' } } }
+	},
+	database_unreachable: {
+		summary: 'The database cannot be reached for now (with Retry-After)',
+		body: { error: { code: 'database_unreachable', message: 'The database is unreachable right now. The studio keeps trying; please try again in a moment.' } }
 	}
 };

@@ -146,8 +146,8 @@ function errorResponses(codes: ApiErrorCode[]): Record<string, ResponseObject> {
 	return responses;
 }
 
-/** Every endpoint may answer these: the bearer check, the scope, the per-token rate, an unexpected failure. */
-const EVERY_ENDPOINT: ApiErrorCode[] = ['unauthorized', 'insufficient_scope', 'rate_limited', 'internal'];
+/** Every endpoint may answer these: the bearer check, the scope, the per-token rate, an unexpected failure, the database out of reach. */
+const EVERY_ENDPOINT: ApiErrorCode[] = ['unauthorized', 'insufficient_scope', 'rate_limited', 'internal', 'database_unreachable'];
 
 interface OperationSpec {
 	method: HttpMethod;

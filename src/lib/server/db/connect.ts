@@ -31,6 +31,9 @@ export interface Database {
 	close(): Promise<void>;
 }
 
+/** How long opening one PostgreSQL connection may take. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 export function describeTarget(target: DatabaseTarget): string {
 	if (target.kind === 'embedded') return `embedded PostgreSQL (PGlite) in ${target.dataDir ?? 'memory'}`;
 	const url = new URL(target.url);
@@ -40,7 +43,9 @@ export function describeTarget(target: DatabaseTarget): string {
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 	if (target.kind === 'postgres') {
-		const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) });
+		// A server that stops answering (not refusing) must not hold a request forever: a new
+		// connection that takes longer than this fails, and the request answers 503 (db/errors.ts).
+		const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }) });
 		return {
 			prisma,
 			target,

@@ -21,15 +21,13 @@ const SERVER_CODES = /^(08\w{3}|57P0[1-3])$/;
  * could not be reached, as opposed to a query that failed: the first is a 503 and passes, the
  * second is a bug.
  */
-export function isDatabaseUnreachable(error: unknown): boolean {
-	let current: unknown = error;
-	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-		const e = current as { code?: unknown; kind?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown };
-		if (typeof e.code === 'string' && (PRISMA_CONNECTION_CODES.has(e.code) || SOCKET_CODES.has(e.code) || SERVER_CODES.test(e.code))) return true;
-		if (typeof e.kind === 'string' && ADAPTER_KINDS.has(e.kind)) return true;
-		if (typeof e.originalCode === 'string' && SERVER_CODES.test(e.originalCode)) return true;
-		if (typeof e.message === 'string' && DRIVER_MESSAGES.test(e.message)) return true;
-		current = e.cause;
-	}
-	return false;
+export function isDatabaseUnreachable(error: unknown, depth = 0): boolean {
+	if (!error || typeof error !== 'object' || depth > 5) return false;
+	const e = error as { code?: unknown; kind?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
+	if (typeof e.code === 'string' && (PRISMA_CONNECTION_CODES.has(e.code) || SOCKET_CODES.has(e.code) || SERVER_CODES.test(e.code))) return true;
+	if (typeof e.kind === 'string' && ADAPTER_KINDS.has(e.kind)) return true;
+	if (typeof e.originalCode === 'string' && SERVER_CODES.test(e.originalCode)) return true;
+	if (typeof e.message === 'string' && DRIVER_MESSAGES.test(e.message)) return true;
+	// Prisma keeps the adapter's error in meta (a raw query's P2010, say), the adapter its kind in cause.
+	return isDatabaseUnreachable(e.cause, depth + 1) || isDatabaseUnreachable(e.meta?.driverAdapterError, depth + 1);
 }

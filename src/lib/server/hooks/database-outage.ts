@@ -40,6 +40,22 @@ function outageResponse(event: RequestEvent): Response {
 	return new Response(page, { status: 503, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } });
 }
 
+/**
+ * A start-up chore that tidies up after a stopped studio (ending abandoned runs or evaluations).
+ * Vite's dev server runs init again after every reload, perhaps while the database is out of
+ * reach; a failing init would then fail every request until the next reload, so the chore is
+ * skipped with a warning instead (the first start did it). Any other failure still stops start-up.
+ */
+export async function unlessDatabaseUnreachable<T>(chore: string, work: Promise<T>, fallback: T): Promise<T> {
+	try {
+		return await work;
+	} catch (error) {
+		if (!isDatabaseUnreachable(error)) throw error;
+		logger.warn({ err: error instanceof Error ? error.message : String(error) }, `the database is unreachable; skipped ${chore}`);
+		return fallback;
+	}
+}
+
 /** Wraps the app's handle so that a request the database's absence failed answers 503. */
 export function withDatabaseOutage(handle: Handle): Handle {
 	return async (input) => {
