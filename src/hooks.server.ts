@@ -14,7 +14,7 @@ import { failAbandonedEvaluations } from '$lib/server/evaluation';
 import { logger } from '$lib/server/logger';
 import { refuseUnreadableBody } from '$lib/server/request-limits';
 import { withSecurityHeaders } from '$lib/server/security-headers';
-import { databaseUnreachableError, withDatabaseOutage } from '$lib/server/hooks/database-outage';
+import { databaseUnreachableError, unlessDatabaseUnreachable, withDatabaseOutage } from '$lib/server/hooks/database-outage';
 
 /** server.js calls this on SIGTERM/SIGINT, after it stops taking requests. */
 async function shutdown() {
@@ -31,8 +31,8 @@ export const init: ServerInit = async () => {
 	configureDrafts({ unloadGraceMs: DRAFT_UNLOAD_GRACE_MS, compactEvery: DRAFT_COMPACT_EVERY });
 	await Promise.all([database(), redisReady()]);
 	await joinCluster();
-	await startGeneration();
-	const abandoned = await failAbandonedEvaluations(redis() ? new Date(Date.now() - 3_600_000) : null);
+	await unlessDatabaseUnreachable('ending abandoned runs', startGeneration(), undefined);
+	const abandoned = await unlessDatabaseUnreachable('ending abandoned evaluations', failAbandonedEvaluations(redis() ? new Date(Date.now() - 3_600_000) : null), 0);
 	if (abandoned > 0) logger.warn({ count: abandoned }, 'evaluations left running by a stopped studio were marked failed');
 	const server = registeredHttpServer();
 	if (server) attachRealtime(server);
