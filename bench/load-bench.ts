@@ -19,7 +19,7 @@ import { SESSION_SOCKET_PATH } from '$lib/realtime/session-events';
 import { closeDatabase } from '$lib/server/db';
 import { flushDrafts } from '$lib/server/drafts';
 import { startStampingModel } from './load-model.mjs';
-import { cpuBetween, cpuByProcess, cpuSeconds, rssBytes, startReference, startStudio } from './load-processes.mjs';
+import { cpuBetween, cpuByProcess, cpuSeconds, machineCpu, rssBytes, startReference, startStudio, studioLoopDelay } from './load-processes.mjs';
 import { buildStage, bulkPeople, Runner, RUN_EVERY_MS, type People } from './load-stage';
 
 export interface LoadOptions {
@@ -88,6 +88,7 @@ class ClientThread {
 
 interface ServerProcess {
 	readonly pid: number | undefined;
+	httpUrl?: string;
 	label: string;
 	readonly errorLines: number;
 	output(): string;
@@ -112,7 +113,9 @@ interface Figures {
 	edit: { p50: number; p99: number; max: number; samples: number; expected: number; editsPerSecond: number };
 	fanout: { p50: number; p99: number; max: number; samples: number; expected: number; runs: number } | null;
 	memory: { idleMb: number; perSocketIoKb: number | null; perYjsConnectionKb: number; perDocumentKb: number; peakMb: number };
-	cpu: { servers: number; generator: number; postgres: number; redis: number; seconds: number };
+	cpu: { servers: number; generator: number; postgres: number; redis: number; machineBusy: number; machineTotal: number; seconds: number };
+	/** Event-loop delay during the window, ms: the worst studio's, the editors' thread's, the viewers' thread's. */
+	loop: { serverP99: number; serverMax: number; editorsP99: number; editorsMax: number; viewersP99: number; viewersMax: number };
 	errors: string[];
 }
 
@@ -170,7 +173,11 @@ async function measure(
 		await sleep(SETTLE_MS);
 		const afterEditors = totalRss(servers);
 
+		if (viewerThread) await viewerThread.ask({ type: 'reset' }, 'reset');
+		await Promise.all(servers.map((server) => (server.httpUrl ? studioLoopDelay(server.httpUrl) : null)));
 		const cpuBefore = {
+			at: performance.now(),
+			machine: machineCpu(),
 			servers: servers.reduce((sum, server) => sum + cpuSeconds(server.pid!), 0),
 			generator: process.cpuUsage(),
 			postgres: cpuByProcess('postgres', databaseName()),
@@ -187,8 +194,12 @@ async function measure(
 		await sleep(DRAIN_MS);
 		clearInterval(sampler);
 		const generatorCpu = process.cpuUsage(cpuBefore.generator);
+		const machine = machineCpu();
+		const serverLoops = (await Promise.all(servers.map((server) => (server.httpUrl ? studioLoopDelay(server.httpUrl) : null)))).filter((loop) => loop !== null);
 		const cpu = {
-			seconds: options.seconds + DRAIN_MS / 1000,
+			machineBusy: machine.busy - cpuBefore.machine.busy,
+			machineTotal: machine.total - cpuBefore.machine.total,
+			seconds: (performance.now() - cpuBefore.at) / 1000,
 			servers: servers.reduce((sum, server) => sum + cpuSeconds(server.pid!), 0) - cpuBefore.servers,
 			generator: (generatorCpu.user + generatorCpu.system) / 1e6,
 			postgres: cpuBetween(cpuBefore.postgres, cpuByProcess('postgres', databaseName())),
@@ -216,12 +227,26 @@ async function measure(
 		for (const reason of new Set<string>(editReport.errors.connect)) errors.push(`editor connect: ${reason}`);
 		if (editReport.open < editors) errors.push(`${editors - editReport.open} editor sockets not open at the end`);
 
+		const loop = {
+			serverP99: NaN,
+			serverMax: NaN,
+			editorsP99: editReport.loop.p99 as number,
+			editorsMax: editReport.loop.max as number,
+			viewersP99: NaN,
+			viewersMax: NaN
+		};
+		if (serverLoops.length) {
+			loop.serverP99 = Math.max(...serverLoops.map((l) => l.p99));
+			loop.serverMax = Math.max(...serverLoops.map((l) => l.max));
+		}
 		let fanout: Figures['fanout'] = null;
 		if (viewerThread && viewersSetup) {
 			const runs = viewersSetup.runners.flatMap((runner) => runner.runs);
 			for (const runner of viewersSetup.runners) errors.push(...runner.problems);
 			const viewerReport = await viewerThread.ask({ type: 'report', runs }, 'report');
 			const tokenLatencies = (viewerReport.latencies as Float64Array).sort();
+			loop.viewersP99 = viewerReport.loop.p99;
+			loop.viewersMax = viewerReport.loop.max;
 			if (viewerReport.received < viewerReport.expected) errors.push(`${viewerReport.expected - viewerReport.received} of ${viewerReport.expected} token deliveries never arrived`);
 			if (viewerReport.errors.outOfOrder) errors.push(`${viewerReport.errors.outOfOrder} tokens out of order`);
 			if (viewerReport.errors.disconnects.length) errors.push(`${viewerReport.errors.disconnects.length} viewers disconnected: ${[...new Set(viewerReport.errors.disconnects)].join('; ')}`);
@@ -264,6 +289,7 @@ async function measure(
 				peakMb: Math.max(peak, afterEditors) / 2 ** 20
 			},
 			cpu,
+			loop,
 			errors
 		};
 	} finally {
@@ -342,12 +368,18 @@ function printTable(all: Figures[]): void {
 		row('CPU s: load generator', all.map((f) => num(f.cpu.generator, 1))),
 		row('CPU s: postgres (bench backends)', all.map((f) => num(f.cpu.postgres, 1))),
 		row('CPU s: redis-server', all.map((f) => num(f.cpu.redis, 1))),
+		row('CPU s: whole machine busy', all.map((f) => `${num(f.cpu.machineBusy, 1, 0)} of ${num(f.cpu.machineTotal, 0, 0)}`)),
+		row('CPU s: other work on the machine', all.map((f) => num(f.cpu.machineBusy - f.cpu.servers - f.cpu.generator - f.cpu.postgres - f.cpu.redis, 1))),
+		row('event-loop delay p99/max ms: server', all.map((f) => `${num(f.loop.serverP99, 0, 0)} / ${num(f.loop.serverMax, 0, 0)}`)),
+		row('  editors thread', all.map((f) => `${num(f.loop.editorsP99, 0, 0)} / ${num(f.loop.editorsMax, 0, 0)}`)),
+		row('  viewers thread', all.map((f) => `${num(f.loop.viewersP99, 0, 0)} / ${num(f.loop.viewersMax, 0, 0)}`)),
 		row('errors', all.map((f) => String(f.errors.length)))
 	];
 	console.log(`\n${lines[0]}\n${'-'.repeat(lines[0]!.length)}\n${lines.slice(1).join('\n')}`);
-	console.log(`  CPU: seconds used during the ${all[0]?.cpu.seconds ?? '?'} s window + drain; postgres: the backends of the bench database; redis-server: the machine's one (other tests' use counts too)`);
+	console.log(`  CPU: seconds used from the window's start to the end of its drain (${all.map((f) => f.cpu.seconds.toFixed(0)).join(' / ')} s, ${cpus().length} CPUs); postgres: the backends of the bench database; redis-server: the machine's one (other tests' use counts too)`);
 	console.log('  edit latency: an editor makes an edit -> each other editor of that prompt has applied it (clocks: one monotonic clock, process.hrtime)');
 	console.log('  token fan-out added: the model endpoint writes a token -> a viewer receives it (stream parsing, bookkeeping, hub, Redis, socket)');
+	console.log("  event-loop delay: the worst studio's (prom-client on GET /metrics), the load generator's threads'; the reference server has no metrics");
 	console.log('  memory: VmRSS deltas: viewers joined / editors after the first per prompt per server / first editors minus their connections');
 	for (const figures of all) {
 		for (const error of figures.errors) console.log(`  ERROR (${figures.label}): ${error}`);

@@ -4,6 +4,7 @@
 // `@<editor>.<n>.<µs>`, stamped on the machine's monotonic clock; every other editor of that prompt
 // that applies it notes the delay. Every failure is counted: a socket that did not open or sync, a
 // close the bench did not ask for, an edit some peer never received (main thread's sum).
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -27,6 +28,8 @@ let measuring = { from: Infinity, to: Infinity };
 const errors = { connect: [], closes: [], refused: 0 };
 let sent = 0;
 let sentBytes = 0;
+/** This thread's event-loop delay during the window: a busy load generator delays what it measures. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
 function frame(write) {
 	const encoder = encoding.createEncoder();
@@ -153,6 +156,8 @@ async function edit({ startAt, ms, minGapMs, maxGapMs }) {
 	sent = 0;
 	const sentBefore = new Map(editors.map((editor) => [editor, editor.edits]));
 	await new Promise((resolve) => setTimeout(resolve, Math.max(0, (startAt - micros()) / 1000)));
+	loopDelay.reset();
+	loopDelay.enable();
 	await Promise.all(
 		editors.map(
 			(editor) =>
@@ -170,7 +175,9 @@ async function edit({ startAt, ms, minGapMs, maxGapMs }) {
 }
 
 function report() {
-	return { latencies: Float64Array.from(latencies), sent, sentBytes, errors, open: editors.filter((e) => e.socket.readyState === WebSocket.OPEN).length };
+	loopDelay.disable();
+	const loop = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+	return { latencies: Float64Array.from(latencies), sent, sentBytes, errors, loop, open: editors.filter((e) => e.socket.readyState === WebSocket.OPEN).length };
 }
 
 parentPort.on('message', async (message) => {

@@ -144,3 +144,24 @@ export async function startReference(root) {
 	await reference.started;
 	return Object.assign(reference, { label: 'reference', port, yjsUrl: (room) => `ws://127.0.0.1:${port}/${room}` });
 }
+
+/** The whole machine's CPU seconds so far: busy (all but idle and iowait) and in all. */
+export function machineCpu() {
+	const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+	const total = fields.reduce((sum, value) => sum + value, 0);
+	return { busy: (total - fields[3] - fields[4]) / CLOCK_TICKS, total: total / CLOCK_TICKS };
+}
+
+/**
+ * A studio's event-loop delay, p99 and max in ms, since the last call (prom-client's default
+ * metrics on GET /metrics reset their histogram on each scrape). Null if it does not answer.
+ */
+export async function studioLoopDelay(httpUrl) {
+	try {
+		const text = await (await fetch(`${httpUrl}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+		const read = (name) => Number(text.match(new RegExp(`^cts_nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? ([\\d.e+-]+)$`, 'm'))?.[1]) * 1000;
+		return { p99: read('p99'), max: read('max') };
+	} catch {
+		return null;
+	}
+}

@@ -3,6 +3,7 @@
 // token's text is the moment the model endpoint wrote it (bench/load-model.mjs): each viewer notes
 // receive time minus that. Counted as errors: a socket that did not connect or join, a disconnect
 // the bench did not ask for, a refusal (session:error), a token out of order, a token never received.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { io } from 'socket.io-client';
 import { stampsIn } from './load-model.mjs';
@@ -16,6 +17,8 @@ const micros = () => Number(process.hrtime.bigint() / 1000n);
 const viewers = [];
 let latencies = [];
 const errors = { connect: [], disconnects: [], refusals: [], outOfOrder: 0 };
+/** This thread's event-loop delay from `reset` to `report`: a busy load generator delays what it measures. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
 function connectOne({ url, path, cookie, sessionId }) {
 	return new Promise((resolve, reject) => {
@@ -75,7 +78,9 @@ function report({ runs }) {
 		}
 	}
 	const open = viewers.filter((viewer) => viewer.socket.connected).length;
-	return { latencies: Float64Array.from(latencies), expected, received, errors, open };
+	loopDelay.disable();
+	const loop = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+	return { latencies: Float64Array.from(latencies), expected, received, errors, loop, open };
 }
 
 parentPort.on('message', async (message) => {
@@ -83,6 +88,8 @@ parentPort.on('message', async (message) => {
 		if (message.type === 'connect') parentPort.postMessage({ type: 'connected', ...(await connect(message)) });
 		else if (message.type === 'reset') {
 			latencies = [];
+			loopDelay.reset();
+			loopDelay.enable();
 			parentPort.postMessage({ type: 'reset' });
 		} else if (message.type === 'report') parentPort.postMessage({ type: 'report', ...report(message) });
 		else if (message.type === 'close') {
