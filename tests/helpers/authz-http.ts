@@ -2,9 +2,9 @@
 // what went wrong: an outcome other than the row's, a refused write that changed the database, a
 // page that shows an actor what it may not see.
 import type { AppServer } from './app-server';
-import { ACTORS, databaseState, type AuthzFixture } from './authz-fixture';
+import { ACTORS, databaseState, type Actor, type AuthzFixture } from './authz-fixture';
 import { describeExpectation, describeOutcome, isAllowed, matches, type Outcome } from './authz-matrix';
-import { resolveTarget, type HttpRow } from './authz-pages';
+import { resolveTarget, type HttpAttempt, type HttpRow } from './authz-pages';
 
 /**
  * One request with the actor's cookie from our own origin, following no redirect. A form action is
@@ -38,28 +38,35 @@ export function rowTitle(row: HttpRow): string {
 
 /** Asks the row's surface as every actor; answers with what went wrong, one line each. */
 export async function checkHttpRow(app: AppServer, fx: AuthzFixture, row: HttpRow): Promise<string[]> {
-	const wrong: string[] = [];
-	// Made together (each actor's target is its own), asked one after another.
+	// Made together (each actor's target is its own).
 	const attempts = await Promise.all(ACTORS.map((actor) => row.attempt(fx, actor)));
-	for (const [i, actor] of ACTORS.entries()) {
-		const attempt = attempts[i]!;
-		const cookie = attempt.cookie !== undefined ? attempt.cookie : actor === 'anonymous' ? null : fx.people[actor].cookie;
-		const outcome = row.expect[actor];
-		const expected: Outcome = typeof outcome === 'object' ? { to: resolveTarget(outcome.to, fx) } : outcome;
-		const workspaces = [fx.workspace.id, ...(attempt.workspaceIds ?? [])];
-		const write = attempt.form !== undefined;
-		const before = write && !isAllowed(expected) ? await databaseState(workspaces) : null;
-		const answer = await ask(app, attempt.path, cookie, attempt.form);
-		if (!matches(expected, answer)) {
-			wrong.push(`${actor}: expected ${describeOutcome(expected)}, got ${answer.status}${answer.location ? ` → ${answer.location}` : ''} (${attempt.path})`);
-		}
-		if (before !== null && (await databaseState(workspaces)) !== before) wrong.push(`${actor}: refused, yet the database changed (${attempt.path})`);
-		if (row.hidden && answer.status === 200) {
-			const text = row.hidden.text(fx);
-			if (row.hidden.from.includes(actor) && answer.body.includes(text)) wrong.push(`${actor}: the page shows "${text}", which it may not see`);
-			if (row.hidden.shownTo.includes(actor) && !answer.body.includes(text)) wrong.push(`${actor}: the page should show "${text}" (the leak check would not bite)`);
-		}
-		await attempt.after?.();
+	const ask1 = (i: number) => checkAttempt(app, fx, row, ACTORS[i]!, attempts[i]!);
+	// Reads are asked side by side; writes one after another, so that a refused one's database
+	// before and after are not disturbed by another actor's allowed one.
+	if (attempts.every((attempt) => attempt.form === undefined)) return (await Promise.all(ACTORS.map((_, i) => ask1(i)))).flat();
+	const wrong: string[] = [];
+	for (const i of ACTORS.keys()) wrong.push(...(await ask1(i)));
+	return wrong;
+}
+
+async function checkAttempt(app: AppServer, fx: AuthzFixture, row: HttpRow, actor: Actor, attempt: HttpAttempt): Promise<string[]> {
+	const wrong: string[] = [];
+	const cookie = attempt.cookie !== undefined ? attempt.cookie : actor === 'anonymous' ? null : fx.people[actor].cookie;
+	const outcome = row.expect[actor];
+	const expected: Outcome = typeof outcome === 'object' ? { to: resolveTarget(outcome.to, fx) } : outcome;
+	const workspaces = [fx.workspace.id, ...(attempt.workspaceIds ?? [])];
+	const write = attempt.form !== undefined;
+	const before = write && !isAllowed(expected) ? await databaseState(workspaces) : null;
+	const answer = await ask(app, attempt.path, cookie, attempt.form);
+	if (!matches(expected, answer)) {
+		wrong.push(`${actor}: expected ${describeOutcome(expected)}, got ${answer.status}${answer.location ? ` → ${answer.location}` : ''} (${attempt.path})`);
 	}
+	if (before !== null && (await databaseState(workspaces)) !== before) wrong.push(`${actor}: refused, yet the database changed (${attempt.path})`);
+	if (row.hidden && answer.status === 200) {
+		const text = row.hidden.text(fx);
+		if (row.hidden.from.includes(actor) && answer.body.includes(text)) wrong.push(`${actor}: the page shows "${text}", which it may not see`);
+		if (row.hidden.shownTo.includes(actor) && !answer.body.includes(text)) wrong.push(`${actor}: the page should show "${text}" (the leak check would not bite)`);
+	}
+	await attempt.after?.();
 	return wrong;
 }
