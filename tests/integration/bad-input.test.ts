@@ -103,7 +103,7 @@ describe('oversize bodies', () => {
 		for (const send of [() => formPost(cookie, '/workspaces?/create', body), () => formPost(cookie, '/workspaces?/create', chunked(Buffer.from(body)).body, { duplex: 'half' } as RequestInit)]) {
 			const response = await alongsideBystander(send);
 			expect(response.status).toBe(413);
-			expect(await response.text()).toBe('The request body is over 512 KiB.');
+			expect(await response.text()).toBe('The body is over 512 KiB.');
 		}
 		expect(await workspacesNamed(name)).toBe(0);
 		// Just under the limit, the same form is read (and refused for its field, not its size).
@@ -118,7 +118,7 @@ describe('oversize bodies', () => {
 			for (const send of [() => apiPost(path, big), () => apiPost(path, chunked(Buffer.from(big)).body, { duplex: 'half' } as RequestInit)]) {
 				const response = await alongsideBystander(send);
 				expect(response.status).toBe(400);
-				expect(await response.json()).toEqual({ error: { code: 'invalid_request', message: 'The request body is over 256 KiB.' } });
+				expect(await response.json()).toEqual({ error: { code: 'invalid_request', message: 'The body is over 256 KiB.' } });
 			}
 		}
 		expect(await runsOf(team.promptId)).toBe(before);
@@ -135,7 +135,7 @@ describe('text that is not UTF-8', () => {
 		for (const body of [encoded, raw]) {
 			const response = await alongsideBystander(() => formPost(cookie, '/workspaces?/create', body));
 			expect(response.status).toBe(400);
-			expect(await response.text()).toBe('The request body is not valid UTF-8.');
+			expect(await response.text()).toBe('The body is not valid UTF-8.');
 		}
 		expect(await workspacesNamed(name)).toBe(0);
 		expect(await workspacesNamed(`${name}\uFFFD`)).toBe(0);
@@ -146,7 +146,7 @@ describe('text that is not UTF-8', () => {
 		const body = Buffer.concat([Buffer.from(`{"variables":{"language":"Python","task":"add `), Buffer.of(0xc3, 0x28), Buffer.from('"}}')]);
 		const response = await alongsideBystander(() => apiPost(`/api/v1/prompts/${team.promptSlug}/run`, body));
 		expect(response.status).toBe(400);
-		expect(await response.json()).toEqual({ error: { code: 'invalid_request', message: 'The request body is not valid UTF-8.' } });
+		expect(await response.json()).toEqual({ error: { code: 'invalid_request', message: 'The body is not valid UTF-8.' } });
 		expect(await runsOf(team.promptId)).toBe(before);
 	});
 });

@@ -81,7 +81,7 @@ export async function refuseUnreadableBody(event: RequestEvent): Promise<Respons
 	if (request.method === 'GET' || request.method === 'HEAD' || !request.body) return null;
 	const kind = bodyKind(request.headers.get('content-type'));
 	const limit = kind === 'json' ? REQUEST_LIMITS.jsonBytes : REQUEST_LIMITS.formBytes;
-	const tooLarge = `The request body is over ${limit / 1024} KiB.`;
+	const tooLarge = `The body is over ${limit / 1024} KiB.`;
 	const declared = Number(request.headers.get('content-length'));
 	if (declared > DRAIN_BYTES) return refusal(event, 413, tooLarge);
 	// A body of another kind is the route's to read, unless it says it is over the limit (then drained).
@@ -94,6 +94,6 @@ export async function refuseUnreadableBody(event: RequestEvent): Promise<Respons
 		if (error instanceof TooLarge || (error as { status?: number }).status === 413) return refusal(event, 413, tooLarge);
 		throw error;
 	}
-	if (kind && !isUtf8(bytes, kind)) return refusal(event, 400, `The request body is not valid UTF-8.`);
+	if (kind && !isUtf8(bytes, kind)) return refusal(event, 400, 'The body is not valid UTF-8.');
 	return null;
 }
