@@ -10,7 +10,7 @@ import { activeRuns, closeGeneration, startGeneration } from '$lib/server/genera
 import { readLiveFiguresFrom } from '$lib/server/metrics';
 import { closeRedis, redis, redisReady } from '$lib/server/redis';
 import { joinCluster, leaveCluster } from '$lib/server/cluster';
-import { failAbandonedEvaluations } from '$lib/server/evaluation';
+import { failAbandonedEvaluations, keepEvaluations, stopKeepingEvaluations } from '$lib/server/evaluation';
 import { logger } from '$lib/server/logger';
 import { refuseUnreadableBody } from '$lib/server/request-limits';
 import { withSecurityHeaders } from '$lib/server/security-headers';
@@ -22,6 +22,7 @@ async function shutdown() {
 	await closeRealtime().catch((error) => logger.error({ err: error }, 'closing realtime failed'));
 	// Runs going on end as failed, recorded while the database is still open.
 	await closeGeneration().catch((error) => logger.error({ err: error }, 'closing generation failed'));
+	stopKeepingEvaluations();
 	await Promise.allSettled([closeDatabase(), leaveCluster().then(closeRedis)]);
 }
 
@@ -32,7 +33,9 @@ export const init: ServerInit = async () => {
 	await Promise.all([database(), redisReady()]);
 	await joinCluster();
 	await unlessDatabaseUnreachable('ending abandoned runs', startGeneration(), undefined);
-	const abandoned = await unlessDatabaseUnreachable('ending abandoned evaluations', failAbandonedEvaluations(redis() ? new Date(Date.now() - 3_600_000) : null), 0);
+	keepEvaluations();
+	const staleBefore = redis() ? new Date(Date.now() - config().RUN_STALE_AFTER_MS) : null;
+	const abandoned = await unlessDatabaseUnreachable('ending abandoned evaluations', failAbandonedEvaluations(staleBefore), 0);
 	if (abandoned > 0) logger.warn({ count: abandoned }, 'evaluations left running by a stopped studio were marked failed');
 	const server = registeredHttpServer();
 	if (server) attachRealtime(server);
