@@ -87,13 +87,13 @@ const get = (path: string): HttpAttempt => ({ path });
 const post = (path: string, form: Record<string, string> = {}): HttpAttempt => ({ path, form });
 
 /** A member's page of the shared prompt, and the same page of the owner's private prompt. */
-function promptPage(route: string, expect: Expectation, path: (fx: AuthzFixture, prompt: AuthzFixture['secret']) => string): HttpRow[] {
+function promptPage(route: string, expect: Expectation, path: (fx: AuthzFixture, prompt: AuthzFixture['secret']) => string, hidden?: HttpRow['hidden']): HttpRow[] {
 	// The private prompt: its author (the owner) sees it; anyone the shared page lets in gets a 404
 	// (as if it did not exist); a refusal that comes before the prompt is looked up stays as it is.
 	const secret: Expectation = { ...expect };
 	for (const actor of ['viewer', 'editor'] as const) if (expect[actor] === 'ok') secret[actor] = 404;
 	return [
-		{ surface: `GET ${route}`, expect, attempt: (fx) => get(path(fx, fx.shared)) },
+		{ surface: `GET ${route}`, expect, attempt: (fx) => get(path(fx, fx.shared)), hidden },
 		{ surface: `GET ${route}`, variant: 'private prompt', expect: secret, attempt: (fx) => get(path(fx, fx.secret)) }
 	];
 }
@@ -279,7 +279,7 @@ export const PAGE_ROWS: HttpRow[] = [
 	},
 
 	// ---- a prompt ------------------------------------------------------------------------------------
-	...promptPage(P, member('viewer'), (fx, prompt) => at(fx, prompt)),
+	...promptPage(P, member('viewer'), (fx, prompt) => at(fx, prompt), { text: () => 'action="?/delete"', from: ['viewer'], shownTo: ['editor', 'owner'] }),
 	{ surface: `POST ${P}?/delete`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx))}?/delete`) },
 	{ surface: `POST ${P}?/delete`, variant: 'private prompt', expect: member('editor', { editor: 404 }), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { visibility: 'private' }))}?/delete`) },
 	...promptPage(`${P}/edit`, member('editor'), (fx, prompt) => `${at(fx, prompt)}/edit`),
@@ -303,7 +303,7 @@ export const PAGE_ROWS: HttpRow[] = [
 	},
 	{ surface: `POST ${P}/versions?/restore`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 2 }))}/versions?/restore`, { version: '1' }) },
 	{ surface: `POST ${P}/versions?/moveLabel`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 1 }))}/versions?/moveLabel`, { label: 'staging', version: '1' }) },
-	...promptPage(`${P}/versions/[number]`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/versions/1`),
+	...promptPage(`${P}/versions/[number]`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/versions/1`, { text: () => 'action="?/restore"', from: ['viewer'], shownTo: ['editor', 'owner'] }),
 	{ surface: `POST ${P}/versions/[number]?/restore`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 2 }))}/versions/1?/restore`, { version: '1' }) },
 	{ surface: `POST ${P}/versions/[number]?/comment`, expect: member('editor'), attempt: (fx) => post(`${at(fx)}/versions/1?/comment`, { body: 'A comment from the matrix.' }) },
 	{ surface: `POST ${P}/versions/[number]?/moveLabel`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 1 }))}/versions/1?/moveLabel`, { label: 'staging', version: '1' }) },
@@ -338,7 +338,7 @@ export const PAGE_ROWS: HttpRow[] = [
 			return post(`${at(fx, prompt)}/reviews/${reviewId}?/close`);
 		}
 	},
-	...promptPage(`${P}/sessions`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/sessions`),
+	...promptPage(`${P}/sessions`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/sessions`, { text: () => 'action="?/open"', from: ['viewer'], shownTo: ['editor', 'owner'] }),
 	{ surface: `POST ${P}/sessions?/open`, expect: member('editor'), attempt: (fx) => post(`${at(fx)}/sessions?/open`, { title: 'Opened by the matrix' }) },
 	...promptPage(`${P}/sessions/[session]`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/sessions/${prompt.sessionId}`),
 	...promptPage(`${P}/evaluations`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/evaluations`),
