@@ -5,6 +5,7 @@
 // sign-in included, without restarting the studio.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { isFinalClose, YJS_CLOSE } from '$lib/realtime/yjs-protocol';
 import { createApiToken } from '$lib/server/api-tokens';
 import { applyStoredDraft, prismaDraftStore } from '$lib/server/drafts/store';
 import { startAppServer, type AppServer } from '../helpers/app-server';
@@ -66,6 +67,7 @@ describe('PostgreSQL out of reach for a while', () => {
 		alice.type('<before>');
 		await vi.waitFor(async () => expect(await storedTemplate()).toContain('<before>'), { timeout: 10_000, interval: 50 });
 
+		let carol: TestClient | undefined;
 		proxy.cut();
 		try {
 			const health = await get('/api/health', { accept: 'application/json' });
@@ -94,6 +96,11 @@ describe('PostgreSQL out of reach for a while', () => {
 			expect(alice.text()).toContain('<during>');
 			expect(await storedTemplate()).not.toContain('<during>');
 			expect(alice.closes).toEqual([]);
+			// A socket opened meanwhile is told to try again later (not that its session ended, which is final).
+			carol = connectClient(app.yjsUrl, team.promptId, team.viewer.cookie);
+			clients.push(carol);
+			expect((await carol.closed(ANSWER_WITHIN_MS)).code).toBe(YJS_CLOSE.serverError);
+			expect(isFinalClose(YJS_CLOSE.serverError)).toBe(false);
 		} finally {
 			proxy.restore();
 		}
@@ -104,6 +111,9 @@ describe('PostgreSQL out of reach for a while', () => {
 		clients.push(bob);
 		await bob.synced();
 		expect(bob.text()).toContain('<before><during>');
+		// Carol's provider kept trying and gets in by itself.
+		await carol!.synced(ANSWER_WITHIN_MS);
+		expect(carol!.text()).toContain('<before><during>');
 
 		const health = await get('/api/health', { accept: 'application/json' });
 		expect(health.status).toBe(200);
