@@ -71,4 +71,28 @@ describe.runIf(hasPostgres())('the run sweeper', () => {
 		expect(finished!.status).toBe('succeeded');
 		expect((await db.executionHistory.findUniqueOrThrow({ where: { id: live } })).status).toBe('succeeded');
 	}, 60_000);
+
+	it('ends an evaluation whose instance stopped marking it alive', async () => {
+		const team = await newSessionTeam();
+		const db = await prisma();
+		const orphan = await db.evaluationRun.create({
+			data: {
+				workspaceId: team.workspaceId,
+				promptId: team.promptId,
+				benchmark: 'humaneval',
+				modelId: 'whiterabbitneo',
+				status: 'running',
+				startedAt: new Date(),
+				heartbeatAt: new Date(Date.now() - 60_000)
+			}
+		});
+		const deadline = Date.now() + 10_000;
+		let row = await db.evaluationRun.findUniqueOrThrow({ where: { id: orphan.id } });
+		while (row.status === 'running' && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			row = await db.evaluationRun.findUniqueOrThrow({ where: { id: orphan.id } });
+		}
+		expect(row.status).toBe('failed');
+		expect(row.error).toMatch(/instance running this evaluation stopped/);
+	}, 30_000);
 });
