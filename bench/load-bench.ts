@@ -37,6 +37,8 @@ export interface LoadOptions {
 	/** Sessions the viewers are spread over, and how many of them have runs streaming. */
 	viewerSessions: number;
 	runSessions: number;
+	/** Worker threads the editors are split over. */
+	editorThreads: number;
 	/** Whether the one-instance studio gets Redis too (by default it runs without, as a single studio may). */
 	redisForOne: boolean;
 	reference: boolean;
@@ -85,6 +87,50 @@ class ClientThread {
 	}
 }
 
+
+/** The editors, split over `count` worker threads (editor i in thread i % count), asked as one. */
+class EditorThreads {
+	private readonly threads: ClientThread[];
+
+	constructor(file: string, count: number) {
+		this.threads = Array.from({ length: Math.max(1, count) }, () => new ClientThread(file));
+	}
+
+	private share<T extends { index: number }>(clients: T[], thread: number): T[] {
+		return clients.filter(({ index }) => index % this.threads.length === thread);
+	}
+
+	async connect(clients: Array<{ index: number; url: string; cookie: string | null }>): Promise<{ connected: number; failed: number }> {
+		const answers = await Promise.all(this.threads.map((thread, t) => thread.ask({ type: 'connect', clients: this.share(clients, t) }, 'connected')));
+		return { connected: answers.reduce((sum, a) => sum + a.connected, 0), failed: answers.reduce((sum, a) => sum + a.failed, 0) };
+	}
+
+	async edit(message: { startAt: number; ms: number; minGapMs: number; maxGapMs: number }): Promise<{ perEditor: Array<{ index: number; edits: number }> }> {
+		const answers = await Promise.all(this.threads.map((thread) => thread.ask({ type: 'edit', ...message }, 'edited')));
+		return { perEditor: answers.flatMap((a) => a.perEditor) };
+	}
+
+	async report() {
+		const answers = await Promise.all(this.threads.map((thread) => thread.ask({ type: 'report' }, 'report')));
+		const latencies = new Float64Array(answers.reduce((sum, a) => sum + a.latencies.length, 0));
+		let at = 0;
+		for (const a of answers) (latencies.set(a.latencies, at), (at += a.latencies.length));
+		return {
+			latencies,
+			open: answers.reduce((sum, a) => sum + a.open, 0) as number,
+			errors: {
+				connect: answers.flatMap((a) => a.errors.connect) as string[],
+				closes: answers.flatMap((a) => a.errors.closes) as string[],
+				refused: answers.reduce((sum, a) => sum + a.errors.refused, 0) as number
+			},
+			loop: { p99: Math.max(...answers.map((a) => a.loop.p99)), max: Math.max(...answers.map((a) => a.loop.max)) }
+		};
+	}
+
+	async close(): Promise<void> {
+		await Promise.all(this.threads.map((thread) => thread.close()));
+	}
+}
 
 interface ServerProcess {
 	readonly pid: number | undefined;
@@ -145,7 +191,7 @@ async function measure(
 	viewersSetup: { clients: Array<{ url: string; cookie: string; sessionId: string }>; runners: Runner[] } | null
 ): Promise<Figures> {
 	const errors: string[] = [];
-	const editorThread = new ClientThread(resolve(options.root, 'bench/load-editors.mjs'));
+	const editorThreads = new EditorThreads(resolve(options.root, 'bench/load-editors.mjs'), options.editorThreads);
 	const viewerThread = viewersSetup ? new ClientThread(resolve(options.root, 'bench/load-viewers.mjs')) : null;
 	try {
 		await sleep(SETTLE_MS);
@@ -161,12 +207,12 @@ async function measure(
 			for (const runner of viewersSetup.runners) await runner.join();
 		}
 		let started = performance.now();
-		const a = await editorThread.ask({ type: 'connect', clients: plan.first }, 'connected');
+		const a = await editorThreads.connect(plan.first);
 		console.log(`  ${label}: ${a.connected} editors (documents loaded by the first on each server) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 		await sleep(SETTLE_MS);
 		const afterDocuments = totalRss(servers);
 		started = performance.now();
-		const b = await editorThread.ask({ type: 'connect', clients: plan.rest }, 'connected');
+		const b = await editorThreads.connect(plan.rest);
 		console.log(`  ${label}: ${b.connected} editors in all after ${((performance.now() - started) / 1000).toFixed(1)} s more`);
 		const editors = b.connected; // the thread's count of connected editors, all of them
 		if (a.failed + b.failed) errors.push(`${a.failed + b.failed} editors could not connect or sync`);
@@ -188,7 +234,7 @@ async function measure(
 		let peak = 0;
 		const sampler = setInterval(() => (peak = Math.max(peak, totalRss(servers))), 1000);
 		const [edited] = await Promise.all([
-			editorThread.ask({ type: 'edit', startAt, ms: options.seconds * 1000, minGapMs: EDIT_GAP_MS[0], maxGapMs: EDIT_GAP_MS[1] }, 'edited'),
+			editorThreads.edit({ startAt, ms: options.seconds * 1000, minGapMs: EDIT_GAP_MS[0], maxGapMs: EDIT_GAP_MS[1] }),
 			...(viewersSetup?.runners ?? []).map((runner) => runner.loop(startAt, until))
 		]);
 		await sleep(DRAIN_MS);
@@ -218,7 +264,7 @@ async function measure(
 			expected += edits * ((connectedPerPrompt.get(plan.promptOf[index]!) ?? 1) - 1);
 			sent += edits;
 		}
-		const editReport = await editorThread.ask({ type: 'report' }, 'report');
+		const editReport = await editorThreads.report();
 		const editLatencies = (editReport.latencies as Float64Array).sort();
 		if (editLatencies.length < expected) errors.push(`${expected - editLatencies.length} of ${expected} edit deliveries never arrived`);
 		if (editLatencies.length > expected) errors.push(`${editLatencies.length - expected} edit deliveries more than expected`);
@@ -294,7 +340,7 @@ async function measure(
 		};
 	} finally {
 		for (const runner of viewersSetup?.runners ?? []) runner.close();
-		await editorThread.close();
+		await editorThreads.close();
 		await viewerThread?.close();
 	}
 }
@@ -371,7 +417,7 @@ function printTable(all: Figures[]): void {
 		row('CPU s: whole machine busy', all.map((f) => `${num(f.cpu.machineBusy, 1, 0)} of ${num(f.cpu.machineTotal, 0, 0)}`)),
 		row('CPU s: other work on the machine', all.map((f) => num(f.cpu.machineBusy - f.cpu.servers - f.cpu.generator - f.cpu.postgres - f.cpu.redis, 1))),
 		row('event-loop delay p99/max ms: server', all.map((f) => `${num(f.loop.serverP99, 0, 0)} / ${num(f.loop.serverMax, 0, 0)}`)),
-		row('  editors thread', all.map((f) => `${num(f.loop.editorsP99, 0, 0)} / ${num(f.loop.editorsMax, 0, 0)}`)),
+		row('  editors threads (worst)', all.map((f) => `${num(f.loop.editorsP99, 0, 0)} / ${num(f.loop.editorsMax, 0, 0)}`)),
 		row('  viewers thread', all.map((f) => `${num(f.loop.viewersP99, 0, 0)} / ${num(f.loop.viewersMax, 0, 0)}`)),
 		row('errors', all.map((f) => String(f.errors.length)))
 	];
@@ -392,7 +438,7 @@ export async function runBench(options: LoadOptions): Promise<void> {
 	console.log(`database: ${options.database}`);
 	console.log(`redis: ${options.redis?.description ?? 'none'}`);
 	console.log(
-		`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}); load generator = this process (editors in one worker thread, viewers in another, runners and model endpoint on the main thread)`
+		`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}); load generator = this process (editors in ${options.editorThreads} worker thread(s), viewers in another, runners and model endpoint on the main thread)`
 	);
 	console.log(
 		`editors ${options.editors} over ${options.prompts} prompts, one edit each every ${EDIT_GAP_MS[0] / 1000}-${EDIT_GAP_MS[1] / 1000} s for ${options.seconds} s; viewers ${options.viewers} over ${Math.min(options.viewerSessions, options.prompts)} sessions, runs streaming in ${options.runSessions} of them (${RUN_TOKENS} tokens ${TOKEN_DELAY_MS} ms apart, one every ${RUN_EVERY_MS / 1000} s each)`

@@ -5,7 +5,7 @@
 // `node server.js`), and loads the studio's server code through Vite to set up users and prompts.
 //   node bench/load.mjs [--editors 1000] [--prompts 100] [--viewers 1000] [--seconds 30]
 //                       [--instances 1,3] [--viewer-sessions 10] [--run-sessions 5]
-//                       [--redis-for-one] [--no-reference]
+//                       [--editor-threads 2] [--redis-for-one] [--no-reference]
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ const { values } = parseArgs({
 		instances: { type: 'string', default: '1,3' },
 		'viewer-sessions': { type: 'string', default: '10' },
 		'run-sessions': { type: 'string', default: '5' },
+		'editor-threads': { type: 'string', default: '2' },
 		'redis-for-one': { type: 'boolean', default: false },
 		'no-reference': { type: 'boolean', default: false }
 	}
@@ -41,6 +42,7 @@ const options = {
 	instances: values.instances.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0),
 	viewerSessions: Math.max(1, positive('viewer-sessions')),
 	runSessions: positive('run-sessions'),
+	editorThreads: Math.max(1, positive('editor-threads')),
 	redisForOne: values['redis-for-one'],
 	reference: !values['no-reference']
 };
