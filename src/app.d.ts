@@ -7,6 +7,8 @@ declare global {
 			message: string;
 			/** Correlates the calm message a user sees with the one log line that has the details. */
 			errorId?: string;
+			/** The status the response really has when SvelteKit renders the page as a 500 (503: the database is out of reach). */
+			status?: number;
 		}
 		interface Locals {
 			user: SessionUser | null;

@@ -80,7 +80,10 @@ describe('PostgreSQL out of reach for a while', () => {
 
 			const library = await get('/library');
 			expect(library.status).toBe(503);
-			expect(visibleText(await library.text())).toMatch(UNREACHABLE);
+			const libraryText = visibleText(await library.text());
+			expect(libraryText).toMatch(UNREACHABLE);
+			// The error page says the status the response has, not the 500 SvelteKit rendered it as.
+			expect(libraryText).toContain('Error 503');
 
 			const signingIn = await new FormClient(app.url).post('/signin', { username: team.editor.user.username, password: TEST_PASSWORD });
 			expect(signingIn.status).toBe(503);

@@ -22,7 +22,7 @@ export function databaseUnreachableError(error: unknown, event: RequestEvent): A
 	if (!isDatabaseUnreachable(error)) return null;
 	unreachable.add(event.locals);
 	log(error, event);
-	return { message: DATABASE_UNREACHABLE_MESSAGE };
+	return { message: DATABASE_UNREACHABLE_MESSAGE, status: 503 };
 }
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
