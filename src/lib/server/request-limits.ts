@@ -51,7 +51,10 @@ async function readBounded(body: ReadableStream<Uint8Array>, limit: number): Pro
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Whether the text is UTF-8; for a URL-encoded form, each percent-encoded name and value too. */
+/**
+ * Whether the text is UTF-8; for a URL-encoded form, each percent-encoded name and value too. A
+ * multipart form is checked whole: the studio has no file inputs (one would need its parts apart).
+ */
 function isUtf8(bytes: Uint8Array, kind: BodyKind): boolean {
 	let text: string;
 	try {
