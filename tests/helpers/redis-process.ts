@@ -24,7 +24,7 @@ export async function startRedisProcess(): Promise<RedisProcess> {
 	const url = `redis://127.0.0.1:${port}`;
 	let child: ChildProcess | null = null;
 	let log = '';
-	const alive = (proc: ChildProcess | null): proc is ChildProcess => !!proc && proc.exitCode === null && proc.signalCode === null;
+	const alive = (proc: ChildProcess | null): boolean => !!proc && proc.exitCode === null && proc.signalCode === null;
 
 	async function start(): Promise<void> {
 		if (alive(child)) return;
@@ -51,7 +51,7 @@ export async function startRedisProcess(): Promise<RedisProcess> {
 		start,
 		async kill() {
 			const running = child;
-			if (!alive(running)) return;
+			if (!running || !alive(running)) return;
 			const gone = new Promise((resolve) => running.once('exit', resolve));
 			running.kill('SIGKILL');
 			await gone;
