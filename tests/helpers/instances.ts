@@ -15,7 +15,14 @@ export interface Instances {
 
 /** `count` studio processes on the run's PostgreSQL and Redis (or `env`'s), and a balancer before them. */
 export async function startInstances(count: number, env: Record<string, string> = {}): Promise<Instances> {
-	const apps = await Promise.all(Array.from({ length: count }, () => startAppServer({ LOG_LEVEL: 'warn', ...env })));
+	const started = await Promise.allSettled(Array.from({ length: count }, () => startAppServer({ LOG_LEVEL: 'warn', ...env })));
+	const apps = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+	const failed = started.find((result) => result.status === 'rejected');
+	if (failed) {
+		// None left running: a stray instance would serve (and sweep runs) for the tests after.
+		await Promise.all(apps.map((app) => app.stop()));
+		throw failed.reason;
+	}
 	const balancer = await startBalancer(apps);
 	return {
 		apps,
