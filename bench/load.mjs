@@ -53,6 +53,12 @@ const build = snapshotBuild(root);
 
 process.env.LOG_LEVEL ??= 'warn';
 const database = await chooseDatabase();
+if (!process.env.DATABASE_URL) {
+	// The embedded engine belongs to one process; the studios and this process all need the database.
+	console.log(`\nLoad bench skipped: it needs a PostgreSQL server that several processes share, and got ${database.description}`);
+	await database.drop().catch(() => {});
+	process.exit(0);
+}
 const redis = await chooseRedis({ uses: "the three studios' socket.io adapter, draft updates across instances, run limits", without: 'the three-studio measurement is skipped' });
 // The studios get Redis by their own environment; this process, which only sets up users and
 // prompts, keeps out of it (a draft it wrote must not join the studios' cross-instance traffic).
