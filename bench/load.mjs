@@ -49,7 +49,6 @@ const options = {
 
 const setup = execFileSync(process.execPath, [join(root, 'scripts/setup.mjs'), '--build'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 if (setup.includes('building the studio')) console.log('load bench: the studio was built (its sources were newer than the build)');
-const build = snapshotBuild(root);
 
 process.env.LOG_LEVEL ??= 'warn';
 const database = await chooseDatabase();
@@ -66,6 +65,7 @@ const redisForStudios = process.env.REDIS_URL ? { url: process.env.REDIS_URL, pr
 delete process.env.REDIS_URL;
 delete process.env.REDIS_PREFIX;
 if (!redisForStudios) options.instances = options.instances.filter((n) => n === 1);
+const build = snapshotBuild(root);
 
 // Every client holds a socket in this process and another in a server: a soft limit of 1024 open
 // files (a common default) is too few. Node cannot raise it; say so before connections fail.
