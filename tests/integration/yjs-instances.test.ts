@@ -169,4 +169,28 @@ describe.runIf(twoInstances)('a draft across two instances', () => {
 		expect(await db.promptDraftUpdate.count({ where: { promptId: team.promptId } })).toBe(0);
 		expect(await storedTemplate(team.promptId)).toContain('stored by A');
 	}, 60_000);
+
+	it('an update stored by an instance that died before sending it on reaches the others once something builds on it', async () => {
+		const team = await newPromptTeam();
+		const [a, b] = apps as [AppServer, AppServer];
+		const onB = client(b, team.promptId, team.editor.cookie);
+		await onB.synced();
+		onB.type('start ');
+		await storedEventually(team.promptId, (text) => text === 'start ');
+		// What a SIGKILL between the insert and the publish leaves: a logged update nobody was told of.
+		const db = await prisma();
+		const writer = new Y.Doc();
+		const draft = await db.promptDraft.findUniqueOrThrow({ where: { promptId: team.promptId } });
+		Y.applyUpdate(writer, draft.snapshot);
+		for (const row of await db.promptDraftUpdate.findMany({ where: { promptId: team.promptId }, orderBy: { id: 'asc' } })) Y.applyUpdate(writer, row.update);
+		const before = Y.encodeStateVector(writer);
+		writer.getText('template').insert(writer.getText('template').length, 'stored-only ');
+		await db.promptDraftUpdate.create({ data: { promptId: team.promptId, update: Buffer.from(Y.encodeStateAsUpdate(writer, before)) } });
+		// Instance A loads the draft fresh (the row included); its editor types right after it.
+		const onA = client(a, team.promptId, team.owner.cookie);
+		await onA.synced();
+		expect(onA.text()).toBe('start stored-only ');
+		onA.type('built-on-it');
+		await eventually(() => onB.text(), (text) => text === 'start stored-only built-on-it');
+	}, 60_000);
 });

@@ -155,6 +155,22 @@ export class DraftDocument {
 		} catch (error) {
 			logger.warn({ err: error, promptId: this.promptId }, 'an update from another instance could not be applied; dropped');
 		}
+		// It builds on something this instance never heard of: an update an instance stored and then
+		// died before sending on. The store has it; without it this update, and every later one
+		// built on it, would wait here forever.
+		if (this.lacksDependencies()) void this.catchUpOnce();
+	}
+
+	private lacksDependencies(): boolean {
+		return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
+	}
+
+	private catchingUp: Promise<void> | null = null;
+
+	/** One catch-up at a time: a burst of updates built on the missing one asks once. */
+	private catchUpOnce(): Promise<void> {
+		this.catchingUp ??= this.catchUp().finally(() => (this.catchingUp = null));
+		return this.catchingUp;
 	}
 
 	/**
