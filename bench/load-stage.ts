@@ -37,32 +37,37 @@ const CONTENT: DraftContent = {
 
 export interface People {
 	owner: { id: string; username: string };
+	/** Kept to write the runners of each measurement with. */
+	passwordHash: string;
 	editorIds: string[];
 	viewerIds: string[];
 	editorCookies: string[];
 	viewerCookies: string[];
 }
 
-/** Users and session cookies written in bulk (argon2 per sign-up would take minutes); one owner signed up for real. */
+/** `n` users named `<prefix>…` and a session cookie each, written in bulk (argon2 per sign-up would take minutes). */
+async function bulkUsers(prefix: string, n: number, passwordHash: string): Promise<{ ids: string[]; cookies: string[] }> {
+	if (n === 0) return { ids: [], cookies: [] };
+	const db = await prisma();
+	const tag = `${prefix}${(Date.now() % 1e9).toString(36)}`;
+	const users = await db.user.createManyAndReturn({
+		data: Array.from({ length: n }, (_, i) => ({ username: `${tag}x${i}`, usernameKey: `${tag}x${i}`, passwordHash })),
+		select: { id: true }
+	});
+	const tokens = users.map(() => generateSessionToken());
+	const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+	await db.session.createMany({ data: users.map(({ id }, i) => ({ id: sessionIdFromToken(tokens[i]!), userId: id, expiresAt })) });
+	return { ids: users.map(({ id }) => id), cookies: tokens.map((token) => `${SESSION_COOKIE}=${token}`) };
+}
+
+/** The bench's editors and viewers; one owner signed up for real, whose password hash the rest share. */
 export async function bulkPeople(editors: number, viewers: number): Promise<People> {
-	const tag = Date.now().toString(36).slice(-6);
-	const owner = await signUp(`load${tag}`, 'correct horse battery staple 42');
+	const owner = await signUp(`load${(Date.now() % 1e9).toString(36)}`, 'correct horse battery staple 42');
 	const db = await prisma();
 	const { passwordHash } = await db.user.findUniqueOrThrow({ where: { id: owner.id }, select: { passwordHash: true } });
-	const make = async (prefix: string, n: number) => {
-		if (n === 0) return { ids: [], cookies: [] };
-		const users = await db.user.createManyAndReturn({
-			data: Array.from({ length: n }, (_, i) => ({ username: `${prefix}${tag}x${i}`, usernameKey: `${prefix}${tag}x${i}`, passwordHash })),
-			select: { id: true }
-		});
-		const tokens = users.map(() => generateSessionToken());
-		const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-		await db.session.createMany({ data: users.map(({ id }, i) => ({ id: sessionIdFromToken(tokens[i]!), userId: id, expiresAt })) });
-		return { ids: users.map(({ id }) => id), cookies: tokens.map((token) => `${SESSION_COOKIE}=${token}`) };
-	};
-	const e = await make('le', editors);
-	const v = await make('lv', viewers);
-	return { owner, editorIds: e.ids, viewerIds: v.ids, editorCookies: e.cookies, viewerCookies: v.cookies };
+	const e = await bulkUsers('le', editors, passwordHash);
+	const v = await bulkUsers('lv', viewers, passwordHash);
+	return { owner, passwordHash, editorIds: e.ids, viewerIds: v.ids, editorCookies: e.cookies, viewerCookies: v.cookies };
 }
 
 export interface Stage {
@@ -84,7 +89,9 @@ export async function buildStage(label: string, people: People, options: StageSh
 			...people.viewerIds.map((userId) => ({ workspaceId, userId, role: 'viewer' as const }))
 		]
 	});
-	const runnerPeople = await bulkPeopleRunners(options.runSessions, workspaceId, label);
+	// Editors who start the runs, one per run session (a user may start 20 runs a minute).
+	const runnerPeople = await bulkUsers('lr', options.runSessions, people.passwordHash);
+	await db.membership.createMany({ data: runnerPeople.ids.map((userId) => ({ workspaceId, userId, role: 'editor' as const })) });
 	const promptIds: string[] = [];
 	const slugs: string[] = [];
 	for (let p = 0; p < options.prompts; p++) {
@@ -101,27 +108,12 @@ export async function buildStage(label: string, people: People, options: StageSh
 		}
 		const { id } = await openSession(member, slugs[s]!, `Load ${s}`);
 		viewerSessionIds.push(id);
-		if (s < options.runSessions) runners.push({ sessionId: id, cookie: runnerPeople[s]! });
+		if (s < options.runSessions) runners.push({ sessionId: id, cookie: runnerPeople.cookies[s]! });
 	}
 	await flushDrafts();
 	return { promptIds, viewerSessionIds, runners };
 }
 
-/** Editors who start the runs, one per run session (a user may start 20 runs a minute). */
-async function bulkPeopleRunners(n: number, workspaceId: string, label: string): Promise<string[]> {
-	const db = await prisma();
-	const tag = `${Date.now().toString(36).slice(-6)}${label.replace(/\W/g, '')}`.slice(0, 20);
-	const { passwordHash } = await db.user.findFirstOrThrow({ select: { passwordHash: true } });
-	const users = await db.user.createManyAndReturn({
-		data: Array.from({ length: n }, (_, i) => ({ username: `lr${tag}x${i}`, usernameKey: `lr${tag}x${i}`, passwordHash })),
-		select: { id: true }
-	});
-	await db.membership.createMany({ data: users.map(({ id }) => ({ workspaceId, userId: id, role: 'editor' as const })) });
-	const tokens = users.map(() => generateSessionToken());
-	const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-	await db.session.createMany({ data: users.map(({ id }, i) => ({ id: sessionIdFromToken(tokens[i]!), userId: id, expiresAt })) });
-	return tokens.map((token) => `${SESSION_COOKIE}=${token}`);
-}
 
 /** Starts a run in its session every RUN_EVERY_MS until `until`, waiting for each to finish. */
 export class Runner {
