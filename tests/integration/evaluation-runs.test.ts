@@ -169,11 +169,12 @@ describe('refused before anything runs', () => {
 });
 
 describe('after a restart', () => {
-	it('an evaluation a stopped studio left running ends as failed; a recent one beside other instances is left alone', async () => {
+	it('an evaluation a stopped studio left running ends as failed; one still marked alive beside other instances is left alone', async () => {
 		const db = await prisma();
 		const base = { workspaceId: team.owner.workspace.id, promptId: team.promptId, benchmark: 'humaneval', modelId: 'whiterabbitneo', status: 'running' as const };
-		const old = await db.evaluationRun.create({ data: { ...base, startedAt: new Date(Date.now() - 2 * 3600_000) } });
-		const recent = await db.evaluationRun.create({ data: { ...base, startedAt: new Date() } });
+		const old = await db.evaluationRun.create({ data: { ...base, startedAt: new Date(Date.now() - 2 * 3600_000), heartbeatAt: new Date(Date.now() - 2 * 3600_000) } });
+		// Started long ago, but its instance still marks it alive.
+		const recent = await db.evaluationRun.create({ data: { ...base, startedAt: new Date(Date.now() - 2 * 3600_000), heartbeatAt: new Date() } });
 		expect(await failAbandonedEvaluations(new Date(Date.now() - 3600_000))).toBeGreaterThanOrEqual(1);
 		expect(await db.evaluationRun.findUniqueOrThrow({ where: { id: old.id } })).toMatchObject({ status: 'failed', error: expect.stringMatching(/stopped/) });
 		expect((await db.evaluationRun.findUniqueOrThrow({ where: { id: recent.id } })).status).toBe('running');
