@@ -4,7 +4,7 @@
 // violation of the policy anywhere. Then a script injected into the page is refused, and reported.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { TEST_PASSWORD, uniqueUsername, uniqueWorkspaceName } from '../helpers/unique';
-import { teamWithPrompt } from './team';
+import { signUp, teamWithPrompt } from './team';
 
 declare global {
 	interface Window {
@@ -96,15 +96,7 @@ test('the studio works under its Content-Security-Policy: editor, session, libra
 
 // SvelteKit checks the Origin of form posts in a production build only: this is where it shows.
 test("a form posted from another site's page is refused with 403 and changes nothing", async ({ browser, baseURL }) => {
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	const name = uniqueUsername('csrf');
-	await page.goto('/signup');
-	await page.getByLabel('Username').fill(name);
-	await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-	await page.getByLabel('Confirm password').fill(TEST_PASSWORD);
-	await page.getByRole('button', { name: 'Create account' }).click();
-	await expect(page).toHaveURL(/\/workspaces$/);
+	const { context, page } = await signUp(browser, 'csrf');
 
 	// The signed-in browser's cookie goes with the post, as it would from a page of another site.
 	const forged = uniqueWorkspaceName('Forged');
