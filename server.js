@@ -13,9 +13,15 @@ const SCHEME_HEADER = 'x-codetunestudio-scheme';
 const tellScheme = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 if (tellScheme) process.env.PROTOCOL_HEADER = SCHEME_HEADER;
 
+// adapter-node serves the built assets (/_app/immutable/…, static/) before SvelteKit's `handle`,
+// which sets every other response's security headers (src/lib/server/security-headers.ts); these
+// are the ones that matter for a file.
+const FILE_HEADERS = { 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'strict-origin-when-cross-origin' };
+
 const { handler } = await import('./build/handler.js');
 server.on('request', (request, response) => {
 	if (tellScheme) request.headers[SCHEME_HEADER] = 'http';
+	for (const [name, value] of Object.entries(FILE_HEADERS)) response.setHeader(name, value);
 	handler(request, response);
 });
 

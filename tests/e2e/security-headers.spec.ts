@@ -122,3 +122,16 @@ test("a form posted from another site's page is refused with 403 and changes not
 	await expect(page.getByText(own)).toBeVisible();
 	await context.close();
 });
+
+// The built files are served before SvelteKit's handle: server.js gives them their headers.
+test('the built scripts and static files carry nosniff and no-framing too', async ({ page, request }) => {
+	await page.goto('/signin');
+	const script = await page.locator('script[src*="/_app/immutable/"], link[href*="/_app/immutable/"]').first().evaluate((element) => element.getAttribute('src') ?? element.getAttribute('href'));
+	expect(script).toMatch(/\/_app\/immutable\//);
+	for (const path of [script!, '/favicon.svg']) {
+		const response = await request.get(path);
+		expect(response.status(), path).toBe(200);
+		expect(response.headers()['x-content-type-options'], path).toBe('nosniff');
+		expect(response.headers()['x-frame-options'], path).toBe('DENY');
+	}
+});
