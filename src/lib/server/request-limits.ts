@@ -2,12 +2,13 @@
 // the same under Vite's dev server (no limit of its own) as under adapter-node (BODY_SIZE_LIMIT).
 // A body over its limit is refused with 413, one whose text is not UTF-8 with 400: decoders would
 // otherwise turn the bad bytes into U+FFFD and the route would store that as if it had been typed.
-import { json, type RequestEvent } from '@sveltejs/kit';
+import type { RequestEvent } from '@sveltejs/kit';
+import { ApiError, errorResponse, isApiRequest } from './api/errors';
 
 export const REQUEST_LIMITS = {
 	/** Forms: adapter-node's own default BODY_SIZE_LIMIT (512K), so both say the same. */
 	formBytes: 512 * 1024,
-	/** The prompt API's JSON bodies (its jsonBody reads no more either). */
+	/** The prompt API's JSON bodies (its jsonBody reads no more either: this is its limit). */
 	jsonBytes: 256 * 1024
 } as const;
 
@@ -74,7 +75,7 @@ function isUtf8(bytes: Uint8Array, kind: BodyKind): boolean {
 
 function refusal(event: RequestEvent, status: 400 | 413, message: string): Response {
 	// The prompt API's one error shape; its jsonBody answers an oversize body the same way.
-	if (event.url.pathname.startsWith('/api/')) return json({ error: { code: 'invalid_request', message } }, { status: 400 });
+	if (isApiRequest(event.url)) return errorResponse(new ApiError('invalid_request', message));
 	return new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 }
 

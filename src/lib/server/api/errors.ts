@@ -21,6 +21,11 @@ export const API_ERROR_CODES = {
 } as const;
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;
 
+/** Requests the prompt API answers, in its error shape even when no route ran (a refused body, an outage). */
+export function isApiRequest(url: URL): boolean {
+	return url.pathname.startsWith('/api/v1/');
+}
+
 export class ApiError extends Error {
 	name = 'ApiError';
 	constructor(

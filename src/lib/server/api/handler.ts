@@ -6,10 +6,11 @@ import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { ApiScope } from '$lib/schemas/api-tokens';
 import { authenticateApiToken, hasScope, type ApiCaller } from '../api-tokens';
 import { config } from '../config';
-import { DATABASE_UNREACHABLE_MESSAGE, isDatabaseUnreachable } from '../db/errors';
+import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNREACHABLE_MESSAGE, isDatabaseUnreachable } from '../db/errors';
 import { ServiceError } from '../errors';
 import { logger } from '../logger';
 import { sharedLimiter } from '../rate-limit';
+import { REQUEST_LIMITS } from '../request-limits';
 import { ApiError, errorResponse, fromServiceError } from './errors';
 
 let limiter: ReturnType<typeof sharedLimiter> | undefined;
@@ -47,7 +48,7 @@ export function apiHandler<E extends RequestEvent>(scope: ApiScope, endpoint: (c
 			if (error instanceof ServiceError) return errorResponse(fromServiceError(error));
 			if (isDatabaseUnreachable(error)) {
 				logger.warn({ err: error instanceof Error ? error.message : String(error), path: event.url.pathname }, 'the database is unreachable');
-				return errorResponse(new ApiError('database_unreachable', DATABASE_UNREACHABLE_MESSAGE, undefined, { 'retry-after': '5' }));
+				return errorResponse(new ApiError('database_unreachable', DATABASE_UNREACHABLE_MESSAGE, undefined, { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) }));
 			}
 			const id = crypto.randomUUID();
 			logger.error({ err: error, errorId: id, path: event.url.pathname }, 'prompt API request failed');
@@ -57,7 +58,7 @@ export function apiHandler<E extends RequestEvent>(scope: ApiScope, endpoint: (c
 }
 
 /** The JSON body of a request, or invalid_request: not JSON, or over `maxBytes`. */
-export async function jsonBody(request: Request, maxBytes = 256 * 1024): Promise<unknown> {
+export async function jsonBody(request: Request, maxBytes: number = REQUEST_LIMITS.jsonBytes): Promise<unknown> {
 	const text = await request.text();
 	if (new TextEncoder().encode(text).length > maxBytes) throw new ApiError('invalid_request', `The body is over ${maxBytes / 1024} KiB.`);
 	try {

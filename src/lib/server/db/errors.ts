@@ -5,6 +5,8 @@ export function isUniqueViolation(error: unknown): boolean {
 
 /** What a page, the API and the health check say while PostgreSQL cannot be reached. */
 export const DATABASE_UNREACHABLE_MESSAGE = 'The database is unreachable right now. The studio keeps trying; please try again in a moment.';
+/** How long a client is told to wait (Retry-After) before asking again while the database is out of reach. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Prisma's codes for a server it cannot reach, a lost connection, or no pooled connection in time. */
 const PRISMA_CONNECTION_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);

@@ -3,12 +3,10 @@
 // the handle wrapper gives the response its status (or answers itself when handle threw before any
 // route ran, as validating a session cookie does). Nothing is cached: the next request tries again.
 import type { Handle, RequestEvent } from '@sveltejs/kit';
-import { DATABASE_UNREACHABLE_MESSAGE, isDatabaseUnreachable } from '../db/errors';
+import { ApiError, errorResponse, isApiRequest } from '../api/errors';
+import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNREACHABLE_MESSAGE, isDatabaseUnreachable } from '../db/errors';
 import { logger } from '../logger';
 import { withSecurityHeaders } from '../security-headers';
-
-/** Seconds a client is told to wait before trying again. */
-const RETRY_AFTER_SECONDS = 5;
 
 /** Requests whose error was the database's absence, by their locals (the one object handle and handleError share). */
 const unreachable = new WeakSet<object>();
@@ -29,10 +27,8 @@ const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '
 
 /** The answer when no route could run: the API's error shape, JSON, or a small page. */
 function outageResponse(event: RequestEvent): Response {
-	const headers = { 'retry-after': String(RETRY_AFTER_SECONDS), 'cache-control': 'no-store' };
-	if (event.url.pathname.startsWith('/api/v1/')) {
-		return Response.json({ error: { code: 'database_unreachable', message: DATABASE_UNREACHABLE_MESSAGE } }, { status: 503, headers });
-	}
+	const headers = { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS), 'cache-control': 'no-store' };
+	if (isApiRequest(event.url)) return errorResponse(new ApiError('database_unreachable', DATABASE_UNREACHABLE_MESSAGE, undefined, headers));
 	if (!(event.request.headers.get('accept') ?? '').includes('text/html')) {
 		return Response.json({ message: DATABASE_UNREACHABLE_MESSAGE }, { status: 503, headers });
 	}
@@ -70,7 +66,7 @@ export function withDatabaseOutage(handle: Handle): Handle {
 		}
 		if (response.status !== 500 || !unreachable.has(event.locals)) return response;
 		const headers = new Headers(response.headers);
-		headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+		headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
 		return new Response(response.body, { status: 503, statusText: 'Service Unavailable', headers });
 	};
 }
