@@ -8,9 +8,10 @@ import { closeDatabase, database } from '$lib/server/db';
 import { configureDrafts } from '$lib/server/drafts';
 import { activeRuns, closeGeneration, startGeneration } from '$lib/server/generation';
 import { readLiveFiguresFrom } from '$lib/server/metrics';
-import { closeRedis, redis, redisReady } from '$lib/server/redis';
+import { closeRedis, redisReady } from '$lib/server/redis';
 import { joinCluster, leaveCluster } from '$lib/server/cluster';
-import { failAbandonedEvaluations, keepEvaluations, stopKeepingEvaluations } from '$lib/server/evaluation';
+import { failAbandonedEvaluations, keepEvaluations } from '$lib/server/evaluation';
+import { abandonedAtStart, stopBeat } from '$lib/server/heartbeat';
 import { logger } from '$lib/server/logger';
 import { refuseUnreadableBody } from '$lib/server/request-limits';
 import { withSecurityHeaders } from '$lib/server/security-headers';
@@ -22,7 +23,7 @@ async function shutdown() {
 	await closeRealtime().catch((error) => logger.error({ err: error }, 'closing realtime failed'));
 	// Runs going on end as failed, recorded while the database is still open.
 	await closeGeneration().catch((error) => logger.error({ err: error }, 'closing generation failed'));
-	stopKeepingEvaluations();
+	stopBeat('evaluations');
 	await Promise.allSettled([closeDatabase(), leaveCluster().then(closeRedis)]);
 }
 
@@ -34,8 +35,7 @@ export const init: ServerInit = async () => {
 	await joinCluster();
 	await unlessDatabaseUnreachable('ending abandoned runs', startGeneration(), undefined);
 	keepEvaluations();
-	const staleBefore = redis() ? new Date(Date.now() - config().RUN_STALE_AFTER_MS) : null;
-	const abandoned = await unlessDatabaseUnreachable('ending abandoned evaluations', failAbandonedEvaluations(staleBefore), 0);
+	const abandoned = await unlessDatabaseUnreachable('ending abandoned evaluations', failAbandonedEvaluations(abandonedAtStart()), 0);
 	if (abandoned > 0) logger.warn({ count: abandoned }, 'evaluations left running by a stopped studio were marked failed');
 	const server = registeredHttpServer();
 	if (server) attachRealtime(server);

@@ -81,10 +81,6 @@ export class ClusterBus {
 		return () => this.reconnectListeners.delete(listener);
 	}
 
-	get channels(): number {
-		return this.handlers.size;
-	}
-
 	async close(): Promise<void> {
 		this.handlers.clear();
 		this.reconnectListeners.clear();

@@ -7,10 +7,10 @@
 import type { RunView } from '$lib/realtime/session-events';
 import type { StartEvaluationInput } from '$lib/schemas/evaluation';
 import { extractVariables } from '$lib/template';
-import { config } from '../config';
 import { prisma } from '../db';
 import { forbidden, invalid, notFound } from '../errors';
 import { followRun, launchRuns, prepareRuns, withOverrides } from '../generation';
+import { staleBefore, startBeat } from '../heartbeat';
 import { logger } from '../logger';
 import type { GenerationInput } from '../models/gateway';
 import { getPrompt } from '../prompts';
@@ -180,9 +180,8 @@ async function evaluate(runId: string, plan: Plan): Promise<void> {
 const ABANDONED = 'The studio instance running this evaluation stopped; start it again.';
 
 /**
- * Evaluations left running by a stopped instance end as failed: at start, alone (no Redis), every
- * such row was this studio's own; otherwise, and on every beat, those nobody marked alive for
- * RUN_STALE_AFTER_MS, never one running here. Returns how many it ended.
+ * Evaluations left running by a stopped instance end as failed: those nobody marked alive since
+ * `staleBefore` (all of them when null: see abandonedAtStart), never one running here. Returns how many.
  */
 export async function failAbandonedEvaluations(staleBefore: Date | null): Promise<number> {
 	const { count } = await (await prisma()).evaluationRun.updateMany({
@@ -192,27 +191,12 @@ export async function failAbandonedEvaluations(staleBefore: Date | null): Promis
 	return count;
 }
 
-const KEEPER = Symbol.for('codetunestudio.evaluationKeeper');
-const keepers = globalThis as Record<symbol, NodeJS.Timeout | undefined>;
-
-/** At start: every RUN_HEARTBEAT_MS, mark this instance's evaluations alive and end dead instances'. */
+/** At start, after the first sweep: every beat, mark this instance's evaluations alive and end dead instances'. */
 export function keepEvaluations(): void {
-	if (keepers[KEEPER]) return;
-	const { RUN_HEARTBEAT_MS, RUN_STALE_AFTER_MS } = config();
-	keepers[KEEPER] = setInterval(async () => {
-		try {
-			const ids = [...running.keys()];
-			if (ids.length > 0) await (await prisma()).evaluationRun.updateMany({ where: { id: { in: ids }, status: 'running' }, data: { heartbeatAt: new Date() } });
-			const ended = await failAbandonedEvaluations(new Date(Date.now() - RUN_STALE_AFTER_MS));
-			if (ended > 0) logger.warn({ count: ended }, 'evaluations whose studio instance stopped were marked failed');
-		} catch (error) {
-			logger.warn({ err: error }, 'marking evaluations alive or sweeping abandoned ones failed; trying again next beat');
-		}
-	}, RUN_HEARTBEAT_MS);
-	keepers[KEEPER].unref();
-}
-
-export function stopKeepingEvaluations(): void {
-	clearInterval(keepers[KEEPER]);
-	keepers[KEEPER] = undefined;
+	startBeat('evaluations', async () => {
+		const ids = [...running.keys()];
+		if (ids.length > 0) await (await prisma()).evaluationRun.updateMany({ where: { id: { in: ids }, status: 'running' }, data: { heartbeatAt: new Date() } });
+		const ended = await failAbandonedEvaluations(staleBefore());
+		if (ended > 0) logger.warn({ count: ended }, 'evaluations whose studio instance stopped were marked failed');
+	});
 }

@@ -111,15 +111,12 @@ export async function failAbandonedRuns(staleBefore: Date | null, runningHere: s
 		source: { in: ['studio', 'api', 'evaluation'] },
 		...(staleBefore ? { heartbeatAt: { lt: staleBefore } } : {})
 	};
-	// Read, then update only those still running and stale (two instances may sweep at once).
-	const stale = await db.executionHistory.findMany({ where, select: { id: true }, take: 500 });
-	if (stale.length === 0) return [];
-	const ids = stale.map((row) => row.id);
-	const finishedAt = new Date();
+	// At most a batch a beat: a long-dead instance's backlog goes over a few beats.
 	const ended = await db.executionHistory.updateManyAndReturn({
-		where: { AND: [{ id: { in: ids } }, where] },
-		data: { status: 'failed', success: false, finishedAt, errorMessage: ABANDONED_MESSAGE },
-		select: { id: true }
+		where,
+		data: { status: 'failed', success: false, finishedAt: new Date(), errorMessage: ABANDONED_MESSAGE },
+		select: { id: true },
+		limit: 500
 	});
 	return ended.map((row) => row.id);
 }

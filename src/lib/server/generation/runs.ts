@@ -11,8 +11,7 @@ import { readDraftContent } from '../drafts';
 import { ModelNotConfiguredError, prepareRequest, type GenerationInput, type PreparedRequest } from '../models/gateway';
 import { checkFits, embeddedModel, promptTokenCount } from '../models/embedded';
 import { getModel, standIns, type FormattedPrompt, type ModelId } from '../models/registry';
-import { config } from '../config';
-import { redis } from '../redis';
+import { abandonedAtStart, staleBefore, startBeat, stopBeat } from '../heartbeat';
 import { versionByNumber } from '../versions/history';
 import { Flight, sharedFlights } from './flight';
 import { consumeRunStart } from './limits';
@@ -293,22 +292,15 @@ export async function resyncRun(sessionId: string, executionId: string, afterSeq
 
 // ---- lifecycle --------------------------------------------------------------------------------
 
-const KEEPER = Symbol.for('codetunestudio.runKeeper');
-const keepers = globalThis as Record<symbol, NodeJS.Timeout | undefined>;
-
 /**
- * Called once at start: runs a stopped instance left `running` end as failed (alone, with no
- * Redis, every such row was this studio's own; with other instances, only those whose heartbeat
- * stopped). Then, every RUN_HEARTBEAT_MS, this instance marks its own runs alive and ends the runs
- * of instances that died (SIGKILL, a lost machine), telling their sessions.
+ * Called once at start: runs a stopped instance left `running` end as failed (see
+ * abandonedAtStart). Then, every beat, this instance marks its own runs alive and ends the runs of
+ * instances that died (SIGKILL, a lost machine), telling their sessions.
  */
 export async function startGeneration(): Promise<void> {
 	// The beat first: it must go on even when the database is unreachable at start (the sweep throws).
-	if (!keepers[KEEPER]) {
-		keepers[KEEPER] = setInterval(() => void keepRuns(), config().RUN_HEARTBEAT_MS);
-		keepers[KEEPER].unref();
-	}
-	const ended = await sweepAbandonedRuns(redis() ? staleBefore() : null);
+	startBeat('runs', keepRuns);
+	const ended = await sweepAbandonedRuns(abandonedAtStart());
 	if (ended > 0) logger.warn({ count: ended }, 'runs left unfinished by a stopped studio were marked failed');
 	// A model runs on the stand-in: load it now, in the background, so the first run does not wait for it.
 	if (Object.keys(standIns(generationSettings().endpoints)).length > 0) {
@@ -319,19 +311,11 @@ export async function startGeneration(): Promise<void> {
 	}
 }
 
-function staleBefore(): Date {
-	return new Date(Date.now() - config().RUN_STALE_AFTER_MS);
-}
-
 /** One beat: this instance's runs are alive; runs nobody has marked alive for too long are not. */
 async function keepRuns(): Promise<void> {
-	try {
-		await touchRuns([...activeRuns().keys()]);
-		const ended = await sweepAbandonedRuns(staleBefore());
-		if (ended > 0) logger.warn({ count: ended }, 'runs whose studio instance stopped were marked failed');
-	} catch (error) {
-		logger.warn({ err: error }, 'marking runs alive or sweeping abandoned ones failed; trying again next beat');
-	}
+	await touchRuns([...activeRuns().keys()]);
+	const ended = await sweepAbandonedRuns(staleBefore());
+	if (ended > 0) logger.warn({ count: ended }, 'runs whose studio instance stopped were marked failed');
 }
 
 /** Ends abandoned runs and sends each session's room the final view (every instance's viewers get it). */
@@ -346,8 +330,7 @@ async function sweepAbandonedRuns(staleBeforeDate: Date | null): Promise<number>
 
 /** Ends every run on this instance as failed (the studio is stopping) and waits until each is recorded. */
 export async function closeGeneration(): Promise<void> {
-	clearInterval(keepers[KEEPER]);
-	keepers[KEEPER] = undefined;
+	stopBeat('runs');
 	const runs = [...activeRuns().values()];
 	for (const run of runs) run.fail('The studio was stopped during this run.');
 	for (const flight of sharedFlights().values()) flight.abort(new Error('the studio is stopping'));
