@@ -10,7 +10,9 @@ const config = {
 	},
 	kit: {
 		// server.js imports the built handler and mounts realtime/ beside it on one port.
-		adapter: adapter({ out: 'build' }),
+		// scripts/build.mjs builds beside build/ and then swaps the folders, so a studio starting
+		// meanwhile never finds build/ half written.
+		adapter: adapter({ out: process.env.CTS_BUILD_OUT || 'build' }),
 		alias: { $realtime: 'realtime' },
 		// Pages' Content-Security-Policy; src/lib/server/security-headers.ts adds the other headers, the
 		// page's own ws:/wss: origin to connect-src, and a policy allowing nothing for non-page responses.

@@ -35,8 +35,8 @@ export default defineConfig(async () => {
 						globalSetup: ['tests/setup/integration-global.ts'],
 						setupFiles: ['tests/setup/integration-env.ts'],
 						testTimeout: 30_000,
-						// A studio process may take two starts (tests/helpers/app-server.ts).
-						hookTimeout: 150_000,
+						// Hooks start studios (tests/helpers/app-server.ts: 30 s each at most) and test servers.
+						hookTimeout: 60_000,
 						sequence: { groupOrder: 1 },
 						// PGlite: one worker, one module graph, so one embedded database handle for every file.
 						...(embedded ? { isolate: false, maxWorkers: 1 } : {})

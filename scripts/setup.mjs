@@ -4,9 +4,10 @@
 // types, and (with --build) builds the app when its sources are newer than the build.
 // Plain JavaScript on purpose: it runs on whatever Node launched npm, before Node 24 is installed.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { build } from './build.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -45,21 +46,4 @@ if (!existsSync(clientStamp) || readFileSync(clientStamp, 'utf8') !== schemaHash
 run(bin('svelte-kit'), ['sync']);
 
 // 3. Build, for `npm start`: only when a source is newer than the last build.
-if (process.argv.includes('--build')) {
-	const newest = (dir) => {
-		let latest = 0;
-		for (const entry of readdirSync(join(root, dir), { withFileTypes: true, recursive: true })) {
-			if (entry.isFile()) latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-		}
-		return latest;
-	};
-	const built = join(root, 'build', 'handler.js');
-	const sources = Math.max(
-		...['src', 'realtime', 'plugins', 'static', 'prisma'].map(newest),
-		...['package-lock.json', 'svelte.config.js', 'vite.config.ts'].map((f) => statSync(join(root, f)).mtimeMs)
-	);
-	if (!existsSync(built) || statSync(built).mtimeMs < sources) {
-		console.log('setup: building the studio');
-		run(bin('vite'), ['build']);
-	}
-}
+if (process.argv.includes('--build')) build();

@@ -1,6 +1,6 @@
-// Runs the studio as a separate process (Vite's dev server, the same realtime mount and hooks as
-// production) for tests that talk to it over HTTP and WebSockets as a browser would, or that must
-// crash it. It uses the run's PostgreSQL database, or, on the embedded engine, a data folder of its
+// Runs the studio as a separate process (the production build, started as `npm start` starts it)
+// for tests that talk to it over HTTP and WebSockets as a browser would, or that must stop or crash
+// it. It uses the run's PostgreSQL database, or, on the embedded engine, a data folder of its
 // own (PGlite is single-process, so it cannot share the test process's folder).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +17,8 @@ export interface AppServer {
 	stop(): Promise<void>;
 	/** SIGKILL, as a crash would: no shutdown hook runs, nothing pending is stored. */
 	crash(): Promise<void>;
+	/** Resolves when the process has exited, with how. */
+	exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 	output(): string;
 }
 
@@ -35,37 +37,30 @@ function exited(child: ChildProcess): boolean {
 	return child.exitCode !== null || child.signalCode !== null;
 }
 
-/** How long one start may take to answer /api/health, and how many starts are tried. */
-const START_DEADLINE_MS = 50_000;
-const START_ATTEMPTS = 2;
+/** How long one start may take to answer /api/health. */
+const START_DEADLINE_MS = 30_000;
 
 /**
- * Test files start studios side by side on one checkout, and each `vite dev` regenerates the
- * shared .svelte-kit/ as it starts: now and then one is caught stat-ing a file another just
- * replaced and never answers (seen about once in 25 starts on a loaded 2-core machine). Such a
- * start is stopped and tried once more; a second failure fails the test with both logs.
+ * One studio process: the production build (`node server.js`, as `npm start` and the Dockerfile run
+ * it), so the tests exercise the production path and its shutdown hook. The integration set-up has
+ * made the build current (tests/setup/build.ts) before any file runs.
  */
 export async function startAppServer(extraEnv: Record<string, string> = {}): Promise<AppServer> {
-	const failures: string[] = [];
-	for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-		try {
-			return await startOnce(extraEnv);
-		} catch (error) {
-			failures.push(`start ${attempt}: ${(error as Error).message}`);
-			if (attempt < START_ATTEMPTS) console.warn(`the studio did not start (${(error as Error).message.split('\n')[0]}); trying once more`);
-		}
-	}
-	throw new Error(failures.join('\n\n'));
-}
-
-async function startOnce(extraEnv: Record<string, string>): Promise<AppServer> {
 	const root = resolve(import.meta.dirname, '../..');
 	const port = await freePort();
 	const dataDir = await mkdtemp(join(tmpdir(), 'cts-app-'));
-	const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'development', ...extraEnv };
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		DATA_DIR: dataDir,
+		HOST: '127.0.0.1',
+		PORT: String(port),
+		NODE_ENV: 'production',
+		...extraEnv
+	};
 	if (!process.env.DATABASE_URL) delete env.DATABASE_URL;
 	let log = '';
-	const child = spawn(join(root, 'node_modules/.bin/vite'), ['dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
+	// Node 24 from node_modules (the vitest process runs on it too), not whatever `node` is on PATH.
+	const child = spawn(process.execPath, [join(root, 'server.js')], {
 		cwd: root,
 		env,
 		stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,12 +69,16 @@ async function startOnce(extraEnv: Record<string, string>): Promise<AppServer> {
 	child.stdout!.on('data', (chunk) => (log += chunk));
 	child.stderr!.on('data', (chunk) => (log += chunk));
 	const url = `http://127.0.0.1:${port}`;
+	const exit = new Promise<void>((done) => child.once('exit', () => done()));
 	const kill = async (signal: NodeJS.Signals) => {
 		if (exited(child)) return;
-		const gone = new Promise((done) => child.once('exit', done));
 		process.kill(-child.pid!, signal);
-		await Promise.race([gone, new Promise((done) => setTimeout(done, 5000))]);
-		if (!exited(child)) process.kill(-child.pid!, 'SIGKILL');
+		// server.js gives its shutdown hook 10 s before it exits by itself.
+		await Promise.race([exit, new Promise((done) => setTimeout(done, 12_000))]);
+		if (!exited(child)) {
+			process.kill(-child.pid!, 'SIGKILL');
+			await exit;
+		}
 	};
 	const server: AppServer = {
 		url,
@@ -91,6 +90,7 @@ async function startOnce(extraEnv: Record<string, string>): Promise<AppServer> {
 		async crash() {
 			await kill('SIGKILL');
 		},
+		exited: () => exit.then(() => ({ code: child.exitCode, signal: child.signalCode })),
 		output: () => log
 	};
 	const deadline = Date.now() + START_DEADLINE_MS;
@@ -100,7 +100,7 @@ async function startOnce(extraEnv: Record<string, string>): Promise<AppServer> {
 			throw new Error(`the studio exited (${child.exitCode}):\n${log}`);
 		}
 		if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) return server;
-		await new Promise((done) => setTimeout(done, 250));
+		await new Promise((done) => setTimeout(done, 100));
 	}
 	await server.stop();
 	throw new Error(`the studio did not answer /api/health within ${START_DEADLINE_MS / 1000} s:\n${log.slice(-4000)}`);

@@ -1,6 +1,8 @@
 // Global set-up of the integration project: one database of its own per run, migrated from zero,
 // handed to the tests as DATABASE_URL, and dropped at the end; Redis keys under a prefix of the run's
-// own. With no PostgreSQL server it says so loudly and points the app at an embedded data folder.
+// own. With no PostgreSQL server it says so loudly and points the app at an embedded data folder;
+// under CI (CI set) a missing PostgreSQL or Redis fails the run instead, since the tests that need
+// them would be skipped. The studios that tests start run the production build, made current here.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,7 @@ import { openDatabase } from '../../src/lib/server/db/connect';
 import { applyMigrations } from '../../src/lib/server/db/migrate';
 import { adminUrl, probePostgres, probeRedis, redact, redisUrl, withDatabase } from './services';
 import { deleteKeysWithPrefix } from '../helpers/redis-keys.mjs';
+import { build } from '../../scripts/build.mjs';
 
 declare module 'vitest' {
 	export interface ProvidedContext {
@@ -75,8 +78,20 @@ async function redisTeardown(url: string, prefix: string) {
 	}
 }
 
+/** Under CI a service the suite needs must answer: a fallback would skip the tests that need it. */
+function requiredUnderCi(problem: string | null) {
+	if (problem && process.env.CI) {
+		throw new Error(`${problem} (CI is set: every integration test must run against the real services, so the run stops here)`);
+	}
+}
+
 export default async function setup(project: TestProject) {
 	const id = runId();
+	const postgresProblem = await probePostgres(adminUrl());
+	requiredUnderCi(postgresProblem && `no PostgreSQL server answered at ${redact(adminUrl())} (${postgresProblem})`);
+	requiredUnderCi(process.env.CTS_TEST_DATABASE === 'embedded' ? 'CTS_TEST_DATABASE=embedded chose the embedded engine' : null);
+	// Studios are started as `node server.js` from build/ (tests/helpers/app-server.ts).
+	build({ log: (line) => console.log(`integration: ${line}`) });
 	const env: Record<string, string> = {
 		NODE_ENV: 'test',
 		LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
@@ -117,6 +132,7 @@ export default async function setup(project: TestProject) {
 
 	const redis = redisUrl();
 	const redisProblem = await probeRedis(redis);
+	requiredUnderCi(redisProblem && `no Redis answered at ${redis} (${redisProblem})`);
 	if (redisProblem) {
 		loud([
 			`NO REDIS answered at ${redis} (${redisProblem}).`,
