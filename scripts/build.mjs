@@ -11,6 +11,7 @@ const built = join(root, 'build', 'handler.js');
 // One build at a time in a checkout: a second caller waits, then finds the build current.
 const lock = join(root, 'node_modules', '.codetunestudio-build.lock');
 
+/** @param {string} dir */
 function newest(dir) {
 	let latest = 0;
 	for (const entry of readdirSync(join(root, dir), { withFileTypes: true, recursive: true })) {
@@ -29,6 +30,10 @@ export function buildIsCurrent() {
 	return statSync(built).mtimeMs >= sources;
 }
 
+/**
+ * @template T
+ * @param {() => T} work
+ */
 function withLock(work) {
 	const deadline = Date.now() + 5 * 60_000;
 	for (;;) {
@@ -36,9 +41,10 @@ function withLock(work) {
 			mkdirSync(lock);
 			break;
 		} catch (error) {
-			if (error.code !== 'EEXIST') throw error;
+			if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EEXIST') throw error;
 			// A lock older than any build can take was left by a killed process.
-			if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 5 * 60_000) rmSync(lock, { recursive: true, force: true });
+			const heldSince = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+			if (Date.now() - heldSince > 5 * 60_000) rmSync(lock, { recursive: true, force: true });
 			if (Date.now() > deadline) throw new Error(`build: ${lock} has been held for 5 minutes`);
 			execFileSync('sleep', ['0.5']);
 		}
