@@ -1,8 +1,9 @@
 // One draft socket. It is accepted at once; every message that arrives while the session and the
 // role are being checked is queued and handled afterwards, in order (y-websocket's known failure
 // is a sync step 1 lost behind asynchronous auth). Then: sync and awareness for everyone, document
-// updates only from editors (a viewer's are dropped and counted), and a clear close code for
-// anything malformed or too large, which harms no other socket.
+// updates only from editors (a viewer's are dropped and counted), presence only for the socket's
+// own awareness client ids (the rest is dropped, and attempts to change others' are counted), and a
+// clear close code for anything malformed or too large, which harms no other socket.
 import type { IncomingMessage } from 'node:http';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -15,7 +16,6 @@ import { ServiceError } from '$lib/server/errors';
 import { logger } from '$lib/server/logger';
 import type { Authorise } from './auth';
 import { awarenessFrame, syncStep1Frame, syncStep2Frame } from './messages';
-import { vouchForPresence } from './presence';
 import type { Room, RoomMember } from './room';
 
 /** What a connection needs of its server. */
@@ -23,10 +23,13 @@ export interface ConnectionHost {
 	authorise: Authorise;
 	join(connection: YjsConnection): Promise<Room>;
 	leave(connection: YjsConnection): void;
-	count(what: 'droppedViewerUpdates' | 'resyncRequests'): void;
+	count(what: YjsCounter, by?: number): void;
 	closed(code: number): void;
 	maxMessageBytes: number;
 }
+
+/** What a connection counts on its server's figures. */
+export type YjsCounter = 'droppedViewerUpdates' | 'droppedPresenceClaims' | 'resyncRequests';
 
 /** Messages held while authorising, at most (a client sends two or three). */
 const MAX_QUEUED = 64;
@@ -183,7 +186,8 @@ export class YjsConnection implements RoomMember {
 			}
 			case YJS_MESSAGE.awareness: {
 				const claimed = read(() => decoding.readVarUint8Array(decoder));
-				const update = read(() => vouchForPresence(claimed, (id) => room.mayClaim(this, id), this.username!));
+				const { update, refused } = read(() => room.vouchPresence(this, claimed));
+				if (refused > 0) this.host.count('droppedPresenceClaims', refused);
 				read(() => awarenessProtocol.applyAwarenessUpdate(room.awareness, update, this));
 				return;
 			}

@@ -2,23 +2,33 @@
 // the draft open while it has sockets and broadcasts each update once the draft has stored it.
 // Presence is shared with the other instances' rooms of the prompt through the draft's peers: what
 // this room's sockets say goes out, what theirs say comes in, and a new room asks for theirs.
+// Each awareness client id here is one socket's, and only that socket speaks for it (see claim).
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import { YJS_CLOSE } from '$lib/realtime/yjs-protocol';
 import type { DraftDocument, DraftListener, DraftPeers } from '$lib/server/drafts';
 import { logger } from '$lib/server/logger';
 import { awarenessFrame, updateFrame } from './messages';
+import { decodePresence, encodePresence, isLeaving, vouchedState, type PresenceEntry } from './presence';
 
 /** What a room needs of a socket. */
 export interface RoomMember {
+	/** The signed-in user's name: whose presence this socket's is. */
+	readonly username: string | null;
 	send(frame: Uint8Array): void;
 	close(code: number, reason: string): void;
 }
 
 /** The origin of presence another instance's sockets sent. */
 const FROM_PEERS = Symbol('presence from another instance');
+/**
+ * Awareness client ids one socket may speak for. A y-websocket client has one; a socket that keeps
+ * inventing ids would grow every room member's presence without bound.
+ */
+const MAX_CLIENT_IDS_PER_SOCKET = 4;
 
 export class Room implements DraftListener {
+	/** The sockets, each with the awareness client ids it speaks for. */
 	readonly members = new Map<RoomMember, Set<number>>();
 	/** Presence only: never stored, so it lives on a document of its own. */
 	readonly awareness = new Awareness(new Y.Doc());
@@ -26,8 +36,10 @@ export class Room implements DraftListener {
 	ready: Promise<DraftDocument>;
 
 	private readonly leavePeers: Promise<() => Promise<void>>;
-	/** Awareness client ids of other instances' sockets (an editor here echoes them: not theirs to claim). */
-	private readonly peerClients = new Set<number>();
+	/** The socket here that speaks for each awareness client id. */
+	private readonly owners = new Map<number, RoomMember>();
+	/** Whose presence each client id last showed (vouched, here or by another instance), kept after it left. */
+	private readonly people = new Map<number, string>();
 
 	constructor(
 		readonly promptId: string,
@@ -48,21 +60,35 @@ export class Room implements DraftListener {
 		this.members.set(member, new Set());
 	}
 
-	/** Removes a socket and its presence; true when the room is now empty. */
+	/** Removes a socket and its presence (everyone sees it leave at once); true when the room is now empty. */
 	remove(member: RoomMember): boolean {
-		const controlled = this.members.get(member);
-		if (controlled) {
+		const owned = this.members.get(member);
+		if (owned) {
 			this.members.delete(member);
-			if (controlled.size) removeAwarenessStates(this.awareness, [...controlled], null);
+			for (const id of owned) this.owners.delete(id);
+			if (owned.size) removeAwarenessStates(this.awareness, [...owned], null);
 		}
 		return this.members.size === 0;
 	}
 
-	/** Whether `member` may speak for this awareness client id: it is not another socket's, here or elsewhere. */
-	mayClaim(member: RoomMember, clientId: number): boolean {
-		if (this.peerClients.has(clientId)) return false;
-		for (const [other, ids] of this.members) if (other !== member && ids.has(clientId)) return false;
-		return true;
+	/**
+	 * What the room takes of a socket's awareness update: the entries for client ids the socket
+	 * speaks for (or may claim), vouched for; and how many entries tried to change presence that is
+	 * not the socket's (a y-websocket client echoes everyone's entries: an echo would change
+	 * nothing, and is not counted). Throws on an update that does not decode.
+	 */
+	vouchPresence(member: RoomMember, update: Uint8Array): { update: Uint8Array; refused: number } {
+		const kept: PresenceEntry[] = [];
+		let refused = 0;
+		for (const entry of decodePresence(update)) {
+			const clock = this.claim(member, entry);
+			if (clock === null) {
+				if (this.wouldChange(entry)) refused++;
+				continue;
+			}
+			kept.push({ clientId: entry.clientId, clock, state: vouchedState(entry.state, member.username!) });
+		}
+		return { update: encodePresence(kept), refused };
 	}
 
 	/** The room is empty: let the draft go (it unloads after its grace period) and stop presence. */
@@ -88,9 +114,37 @@ export class Room implements DraftListener {
 		for (const member of [...this.members.keys()]) member.close(YJS_CLOSE.notFound, reason);
 	}
 
-	/** The awareness client ids this instance's sockets control. */
+	/**
+	 * The clock to apply `member`'s entry under, or null when the client id is not its to speak for.
+	 * An id is the socket's that first speaks for it, until that socket closes; an id another
+	 * instance's socket shows is theirs. Once nobody's, only the same person takes it back: that is
+	 * a reconnect (y-websocket keeps the client id), not someone echoing a presence that left.
+	 */
+	private claim(member: RoomMember, entry: PresenceEntry): number | null {
+		const owner = this.owners.get(entry.clientId);
+		if (owner === member) return entry.clock;
+		if (owner || this.awareness.getStates().has(entry.clientId) || isLeaving(entry)) return null;
+		const person = this.people.get(entry.clientId);
+		const owned = this.members.get(member);
+		if ((person !== undefined && person !== member.username) || !owned || owned.size >= MAX_CLIENT_IDS_PER_SOCKET) return null;
+		owned.add(entry.clientId);
+		this.owners.set(entry.clientId, member);
+		// The entry left when the old socket closed, under the clock the client still has: everyone
+		// (the client too) ignores that clock now, a later one shows the person again.
+		const known = this.awareness.meta.get(entry.clientId)?.clock;
+		return known === undefined ? entry.clock : Math.max(entry.clock, known + 1);
+	}
+
+	/** Whether applying the entry would change this room's presence; an echo of what it sent would not. */
+	private wouldChange(entry: PresenceEntry): boolean {
+		const known = this.awareness.meta.get(entry.clientId)?.clock;
+		if (known === undefined) return !isLeaving(entry);
+		return entry.clock > known || (entry.clock === known && isLeaving(entry) && this.awareness.getStates().has(entry.clientId));
+	}
+
+	/** The awareness client ids this instance's sockets speak for. */
 	private localClients(): number[] {
-		return [...this.members.values()].flatMap((ids) => [...ids]);
+		return [...this.owners.keys()];
 	}
 
 	private publishPresence(clients: number[]): void {
@@ -99,7 +153,10 @@ export class Room implements DraftListener {
 
 	private peerPresence(update: Uint8Array): void {
 		try {
-			applyAwarenessUpdate(this.awareness, update, FROM_PEERS);
+			// A client id a socket here speaks for is that socket's word: the client moved here, and
+			// what its old instance says of it (its leaving, late) is stale.
+			const theirs = decodePresence(update).filter((entry) => !this.owners.has(entry.clientId));
+			if (theirs.length) applyAwarenessUpdate(this.awareness, encodePresence(theirs), FROM_PEERS);
 		} catch (error) {
 			logger.warn({ err: error, promptId: this.promptId }, 'presence from another instance could not be applied; dropped');
 		}
@@ -109,13 +166,10 @@ export class Room implements DraftListener {
 		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
 		origin: unknown
 	) => {
-		const controlled = this.members.get(origin as RoomMember);
-		if (controlled) {
-			for (const id of added) controlled.add(id);
-			for (const id of removed) controlled.delete(id);
+		for (const id of [...added, ...updated]) {
+			const name: unknown = this.awareness.getStates().get(id)?.user?.name;
+			if (typeof name === 'string') this.people.set(id, name);
 		}
-		if (origin === FROM_PEERS) for (const id of [...added, ...updated]) this.peerClients.add(id);
-		for (const id of removed) this.peerClients.delete(id);
 		const changed = [...added, ...updated, ...removed];
 		const frame = awarenessFrame(this.awareness, changed);
 		for (const member of this.members.keys()) member.send(frame);

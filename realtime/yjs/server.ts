@@ -10,7 +10,7 @@ import { acquireDraft, draftAccess, draftPeers, flushDrafts, type DraftDocument,
 import { onEvent, type DomainEvents } from '$lib/server/events';
 import { logger } from '$lib/server/logger';
 import { authoriseBySession, type Authorise } from './auth';
-import { YjsConnection, type ConnectionHost } from './connection';
+import { YjsConnection, type ConnectionHost, type YjsCounter } from './connection';
 import { Room } from './room';
 
 export interface YjsServerOptions {
@@ -28,6 +28,8 @@ export interface YjsMetrics {
 	rooms: number;
 	/** Document updates sent by viewers, dropped and never applied. */
 	droppedViewerUpdates: number;
+	/** Presence entries a socket sent to change another socket's (here or elsewhere): dropped, never applied. */
+	droppedPresenceClaims: number;
 	/** Updates that built on content the server lacked, answered with a fresh sync step 1. */
 	resyncRequests: number;
 	/** How many sockets the server closed, by close code. */
@@ -42,7 +44,7 @@ export class YjsServer implements ConnectionHost {
 	private readonly wss: WebSocketServer;
 	private readonly connections = new Set<YjsConnection>();
 	private readonly rooms = new Map<string, Room>();
-	private readonly counters = { droppedViewerUpdates: 0, resyncRequests: 0 };
+	private readonly counters: Record<YjsCounter, number> = { droppedViewerUpdates: 0, droppedPresenceClaims: 0, resyncRequests: 0 };
 	private readonly closes: Record<number, number> = {};
 	private readonly stopListening: () => void;
 	private readonly pinger: NodeJS.Timeout;
@@ -111,8 +113,8 @@ export class YjsServer implements ConnectionHost {
 		}
 	}
 
-	count(what: 'droppedViewerUpdates' | 'resyncRequests'): void {
-		this.counters[what]++;
+	count(what: YjsCounter, by = 1): void {
+		this.counters[what] += by;
 	}
 
 	closed(code: number): void {

@@ -27,8 +27,12 @@ describe('opening a draft socket', () => {
 		expect(await anonymous.closed()).toEqual({ code: YJS_CLOSE.unauthorized, reason: 'Sign in to edit this prompt.' });
 		const forged = client(team.promptId, 'auth-session=not-a-real-token');
 		expect((await forged.closed()).code).toBe(YJS_CLOSE.unauthorized);
-		await new Promise((resolve) => setTimeout(resolve, 300));
-		expect(anonymous.closes).toHaveLength(1); // 44xx is final: the provider stops reconnecting
+		// 44xx is final: the provider has stopped reconnecting (its pending retry finds nothing to do).
+		for (const refused of [anonymous, forged]) {
+			expect(refused.provider.shouldConnect).toBe(false);
+			expect(refused.provider.ws).toBeNull();
+		}
+		expect(anonymous.closes).toHaveLength(1);
 		expect(anonymous.text()).toBe('');
 	});
 
@@ -65,9 +69,9 @@ describe('a viewer on a draft', () => {
 		viewer.doc.getMap('params').set('temperature', 2);
 		await expect.poll(() => yjs.server().yjs.metrics().droppedViewerUpdates).toBe(droppedBefore + 2);
 
+		// Counted means dropped: neither reached the draft, so neither can reach the editor later.
 		editor.type('editor-wrote-this');
 		await eventually(() => viewer.text(), (t) => t.includes('editor-wrote-this'));
-		await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(editor.text()).toBe('editor-wrote-this');
 		expect(editor.doc.getMap('params').get('temperature')).toBe(0.7);
 		expect(await storedAnywhere(team.promptId, 'editor-wrote-this')).toBe(true);
@@ -105,6 +109,7 @@ describe('presence', () => {
 		forger.clientID = owner.doc.clientID;
 		forger.setLocalState({ cursor: 'forged', user: { name: 'someone else' } });
 		for (let i = 0; i < 5; i++) forger.setLocalState({ cursor: 'forged', user: { name: 'someone else' }, i });
+		const refusedBefore = yjs.server().yjs.metrics().droppedPresenceClaims;
 		editor.provider.ws!.send(
 			(() => {
 				const bytes = encodeAwarenessUpdate(forger, [owner.doc.clientID]);
@@ -121,6 +126,7 @@ describe('presence', () => {
 			(cursor) => cursor === 'editor-after'
 		);
 		expect(owner.provider.awareness.getStates().get(owner.doc.clientID)?.cursor).toBe('owner-here');
+		expect(yjs.server().yjs.metrics().droppedPresenceClaims).toBe(refusedBefore + 1);
 		const third = client(team.promptId, team.viewer.cookie);
 		await third.synced();
 		await eventually(

@@ -163,18 +163,23 @@ describe('the live draft on the server', () => {
 	it('keeps updates in memory while storing fails and stores them once it works again', async () => {
 		const { promptId } = await newPromptTeam();
 		let failures = 2;
+		const heard: string[] = [];
+		/** What the listener had heard when each store of this draft began. */
+		const heardAtEachTry: string[][] = [];
 		const flaky: DraftStore = {
 			...prismaDraftStore,
-			append: (id, updates) => (failures-- > 0 ? Promise.reject(new Error('database unavailable')) : prismaDraftStore.append(id, updates))
+			append: (id, updates) => {
+				if (id !== promptId) return prismaDraftStore.append(id, updates);
+				heardAtEachTry.push([...heard]);
+				return failures-- > 0 ? Promise.reject(new Error('database unavailable')) : prismaDraftStore.append(id, updates);
+			}
 		};
 		configureDrafts({ store: flaky });
-		const heard: string[] = [];
 		const draft = await acquireDraft(promptId, { stored: () => heard.push('stored'), gone: () => heard.push('gone') });
 		try {
-			const done = updateDraft(promptId, (doc) => doc.getText(ROOTS.template).insert(0, 'survives'));
-			await new Promise((resolve) => setTimeout(resolve, 150));
-			expect(heard).toEqual([]); // nothing is broadcast before it is stored
-			await done;
+			await updateDraft(promptId, (doc) => doc.getText(ROOTS.template).insert(0, 'survives'));
+			// Two failed stores, then one that worked: nothing was broadcast before it was stored.
+			expect(heardAtEachTry).toEqual([[], [], []]);
 			expect(heard).toEqual(['stored']);
 			expect(failures).toBeLessThan(0);
 			expect(readDraft(await storedDoc(promptId)).userPromptTemplate).toBe('survives');
