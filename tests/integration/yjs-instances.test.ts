@@ -89,8 +89,14 @@ describe.runIf(twoInstances)('a draft across two instances', () => {
 			[...of.provider.awareness.getStates()].filter(([id]) => id !== of.doc.clientID).map(([, state]) => state.user?.name as string);
 		await eventually(() => others(onB), (seen) => seen.length === 1 && seen[0] === team.owner.user.username);
 		await eventually(() => others(onA), (seen) => seen.length === 1 && seen[0] === team.editor.user.username);
-		// Each client echoes the other's entry to its own instance: that must not rename it.
-		await new Promise((resolve) => setTimeout(resolve, 300));
+		// Each client echoes the other's entry to its own instance: that must not rename it. A change
+		// each client makes after its echoes travels the same way, so once both are seen across, the
+		// echoes have been handled.
+		onA.provider.awareness.setLocalStateField('cursor', 'after the echoes');
+		onB.provider.awareness.setLocalStateField('cursor', 'after the echoes');
+		const cursorOfOther = (of: TestClient) =>
+			[...of.provider.awareness.getStates()].find(([id]) => id !== of.doc.clientID)?.[1].cursor;
+		await eventually(() => [cursorOfOther(onA), cursorOfOther(onB)], (seen) => seen.every((cursor) => cursor === 'after the echoes'));
 		expect(others(onA)).toEqual([team.editor.user.username]);
 		expect(others(onB)).toEqual([team.owner.user.username]);
 
