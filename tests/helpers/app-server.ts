@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { YJS_PATH_PREFIX } from '$lib/realtime/yjs-protocol';
+// A relative import: browser specs (Playwright, no `$lib` alias) start studios with this too.
+import { YJS_PATH_PREFIX } from '../../src/lib/realtime/yjs-protocol';
 
 export interface AppServer {
 	url: string;
@@ -42,10 +43,10 @@ const START_DEADLINE_MS = 30_000;
 
 /**
  * One studio process: the production build (`node server.js`, as `npm start` and the Dockerfile run
- * it), so the tests exercise the production path and its shutdown hook. The integration set-up has
- * made the build current (tests/setup/build.ts) before any file runs.
+ * it), so the tests exercise the production path and its shutdown hook. The integration set-up (and
+ * `npm test`, before the browser specs) has made the build current.
  */
-export async function startAppServer(extraEnv: Record<string, string> = {}): Promise<AppServer> {
+export async function startAppServer(extraEnv: Record<string, string | undefined> = {}): Promise<AppServer> {
 	const root = resolve(import.meta.dirname, '../..');
 	const port = await freePort();
 	const dataDir = await mkdtemp(join(tmpdir(), 'cts-app-'));
@@ -58,6 +59,8 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
 		...extraEnv
 	};
 	if (!process.env.DATABASE_URL) delete env.DATABASE_URL;
+	// A variable given as undefined is unset: a fresh machine's settings, whatever this process has.
+	for (const [name, value] of Object.entries(extraEnv)) if (value === undefined) delete env[name];
 	let log = '';
 	// Node 24 from node_modules (the vitest process runs on it too), not whatever `node` is on PATH.
 	const child = spawn(process.execPath, [join(root, 'server.js')], {

@@ -174,6 +174,14 @@ export function checkClientUpdate(doc: Y.Doc, update: Uint8Array): UpdateCheck {
 			let clock = range.clock;
 			while (clock < end) {
 				const id = Y.createID(client, clock);
+				// Deleting what the server's copy has deleted already changes nothing. A reconnecting
+				// editor's answer to sync step 1 carries its whole delete set, the server's own
+				// deletions included (a commit overwriting meta's latestVersion): not a write to meta.
+				const held = findInDoc(doc, id);
+				if (held instanceof Y.Item && held.deleted) {
+					clock = held.id.clock + held.length;
+					continue;
+				}
 				const struct = resolver.find(id);
 				if (!struct) break; // deleting what nobody has: harmless, and nothing of the server's
 				if (struct instanceof Y.Item) {
