@@ -1,13 +1,15 @@
 // One live connection to a prompt's draft: the Yjs document, its y-websocket provider at
 // `/yjs/<promptId>` on the page's own origin (so the session cookie goes along), this person's
-// presence, and what the page shows about it (connection state, refusal, who is here, the latest
-// version). Browser only: create it in onMount or an $effect, destroy it when the page goes.
+// presence (in a colour nobody who came earlier wears), and what the page shows about it (connection
+// state, refusal, who is here, the latest version). Browser only: create it in onMount or an
+// $effect, destroy it when the page goes.
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import { readMeta, type DraftMeta } from '$lib/prompt-doc';
 import { describeYjsClose, yjsServerUrl } from '$lib/realtime/yjs-protocol';
-import type { UserColor } from './user-color';
+import { followBrowserNetwork } from './browser-network';
+import { isHexColor, presenceOf, roomColor, type UserColor } from './user-color';
 
 export interface PresenceUser extends UserColor {
 	id: string;
@@ -48,13 +50,16 @@ export class DraftConnection {
 	meta = $state.raw<DraftMeta>({ latestVersion: null, restoredFrom: null });
 
 	readonly #self: PresenceUser;
+	readonly #unfollowNetwork: () => void;
+	/** When this editor came into the room: who came earlier keeps their colour (user-color.ts). */
+	readonly #joinedAt = Date.now();
 
 	constructor(promptId: string, user: PresenceUser, origin: string = location.origin) {
 		this.#self = user;
 		// No BroadcastChannel between tabs: the server is the one authority on who may write.
 		this.provider = new WebsocketProvider(yjsServerUrl(origin), promptId, this.doc, { disableBc: true });
 		this.awareness = this.provider.awareness;
-		this.awareness.setLocalStateField('user', user);
+		this.awareness.setLocalStateField('user', { ...user, joinedAt: this.#joinedAt });
 
 		this.provider.on('status', ({ status }) => {
 			if (this.state === 'refused') return;
@@ -73,6 +78,9 @@ export class DraftConnection {
 			this.refusal = { code, message: describeYjsClose(code) };
 		});
 
+		// Offline and back as the browser says, not minutes later when a dead socket times out.
+		this.#unfollowNetwork = followBrowserNetwork(this.provider, () => this.state !== 'refused');
+
 		const meta = this.doc.getMap('meta');
 		const onMeta = () => (this.meta = readMeta(this.doc));
 		meta.observe(onMeta);
@@ -86,6 +94,7 @@ export class DraftConnection {
 	}
 
 	readonly #onAwareness = () => {
+		if (this.#wearFreeColor()) return; // that change is heard again, with the colour worn
 		const byUser = new Map<string, Peer>();
 		for (const [clientId, state] of this.awareness.getStates()) {
 			const user = (state as { user?: Partial<PresenceUser> }).user;
@@ -98,7 +107,13 @@ export class DraftConnection {
 				byUser.set(id, {
 					clientIds: [clientId],
 					self,
-					user: { id, name: user.name, color: user.color ?? '#30bced', colorLight: user.colorLight ?? '#30bced33' }
+					// Another client's colours are checked before they reach a style.
+					user: {
+						id,
+						name: user.name,
+						color: isHexColor(user.color, 6) ? user.color : '#30bced',
+						colorLight: isHexColor(user.colorLight, 8) ? user.colorLight : '#30bced33'
+					}
 				});
 			}
 		}
@@ -106,7 +121,19 @@ export class DraftConnection {
 		this.peers = [...byUser.values()].sort((a, b) => Number(b.self) - Number(a.self) || a.user.name.localeCompare(b.user.name));
 	};
 
+	/** Moves to another colour when someone who came earlier wears this one; true if it moved. */
+	#wearFreeColor(): boolean {
+		const user = this.awareness.getLocalState()?.user as (PresenceUser & { joinedAt: number }) | undefined;
+		if (!user) return false;
+		const others = [...this.awareness.getStates()].map(([clientId, state]) => presenceOf(clientId, state));
+		const wanted = roomColor({ clientId: this.doc.clientID, userId: this.#self.id, joinedAt: this.#joinedAt }, others);
+		if (wanted.color === user.color) return false;
+		this.awareness.setLocalStateField('user', { ...user, ...wanted });
+		return true;
+	}
+
 	destroy(): void {
+		this.#unfollowNetwork();
 		this.awareness.off('change', this.#onAwareness);
 		this.provider.destroy();
 		this.doc.destroy();
