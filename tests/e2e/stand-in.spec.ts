@@ -91,7 +91,9 @@ test('with no endpoint configured, a shared session runs both models on the embe
 	const texts: Record<string, string> = {};
 	for (const person of [owner, editor]) {
 		for (const model of MODELS) {
-			await expect(pane(person.page, model)).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
+			// The run ends when the model has written its answer on this machine's CPU (after loading it,
+			// on a first run): no clock here can say when. The test's own timeout bounds the wait.
+			await expect(pane(person.page, model)).toHaveAttribute('data-status', 'succeeded', { timeout: 0 });
 			await expect(pane(person.page, model)).toHaveAttribute('data-stand-in', STAND_IN);
 			await expect(pane(person.page, model).getByTestId('stand-in-mark')).toHaveText('local stand-in model');
 			const text = (await runText(person.page, model)) ?? '';

@@ -40,6 +40,9 @@ export interface TgiScript {
 	silentAfterHeaders?: boolean;
 	/** Streams `tokens` over and over, never finishing (with delayMs: a model that drips forever). */
 	endless?: boolean;
+	/** After `tokens` tokens, sends nothing more until `until` settles (or the client goes away): a test
+	 * does what must happen mid-stream, then lets the rest come. */
+	holdAfter?: { tokens: number; until: Promise<unknown> };
 	/** Answers this instead of the protocol: any status, content type (null: none) and body; `repeat`
 	 * is then written again and again until the client goes away (an endless page or line). */
 	raw?: { status?: number; contentType?: string | null; body?: string | Buffer; repeat?: string };
@@ -194,6 +197,11 @@ export async function startTgiServer(initial: TgiScript = {}, port = 0): Promise
 			}
 			if (i === script.truncateAfter) return res.end();
 			if (i === count) break;
+			if (i === script.holdAfter?.tokens) {
+				const gone = new Promise<void>((resolve) => res.once('close', resolve));
+				await Promise.race([script.holdAfter.until.catch(() => undefined), gone]);
+				if (res.destroyed) return;
+			}
 			if (i > 0 && script.delayMs) await sleep(script.delayMs);
 			if (res.destroyed) return;
 			const last = i === count - 1;

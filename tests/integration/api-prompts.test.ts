@@ -16,8 +16,12 @@ let readToken: string;
 let runOnlyToken: string;
 let privateSlug: string;
 
+/** Requests a token may make in one window of the limiter (60 s from its first request). */
+const REQUESTS_PER_MINUTE = 40;
+const WINDOW_MS = 60_000;
+
 beforeAll(async () => {
-	[app, team] = await Promise.all([startAppServer({ API_REQUESTS_PER_MINUTE: '40' }), versionTeam('api')]);
+	[app, team] = await Promise.all([startAppServer({ API_REQUESTS_PER_MINUTE: String(REQUESTS_PER_MINUTE) }), versionTeam('api')]);
 	await setDraft(team.promptId, sample());
 	await commitDraft(team.author, team.prompt, 'First review prompt');
 	await setDraft(team.promptId, sample({ userPromptTemplate: 'Review this {{language}} code for {{focus}}:\n{{code}}' }));
@@ -141,20 +145,35 @@ describe('rendering', () => {
 });
 
 describe('rate limits', () => {
+	// The limiter counts a token's requests in fixed windows of 60 s, each opened by the first request
+	// after the last one closed. A round of one request over the limit, from a new token, shows the
+	// refusal only if the whole round fell in the window it opened: that is measured, not assumed (a
+	// round as long as a window, on a very slow machine, proves nothing and is played again with
+	// another new token), and the refusal's Retry-After must be what is left of that window.
 	it('a token over its requests per minute gets 429 rate_limited with Retry-After; another token is not affected', async () => {
-		const { token } = await createApiToken(team.owner, { name: 'busy', scopes: ['read'], expiresInDays: 0 });
-		const statuses: number[] = [];
-		let limited: Awaited<ReturnType<typeof call>> | undefined;
-		for (let i = 0; i < 41; i++) {
-			const answer = await call('/api/v1/prompts', token);
-			statuses.push(answer.status);
-			if (answer.status === 429) limited = answer;
+		type Answer = Awaited<ReturnType<typeof call>>;
+		let round: { answers: Answer[]; tookMs: number } | undefined;
+		for (let attempt = 1; attempt <= 3 && !round; attempt++) {
+			const { token } = await createApiToken(team.owner, { name: `busy ${attempt}`, scopes: ['read'], expiresInDays: 0 });
+			const began = performance.now();
+			const answers: Answer[] = [];
+			for (let i = 0; i <= REQUESTS_PER_MINUTE; i++) answers.push(await call('/api/v1/prompts', token));
+			const tookMs = performance.now() - began;
+			if (tookMs < WINDOW_MS) round = { answers, tookMs };
 		}
-		expect(statuses.slice(0, 40).every((s) => s === 200)).toBe(true);
-		expect(statuses[40]).toBe(429);
-		expect(limited!.body.error.code).toBe('rate_limited');
-		expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-		expect(Number(limited!.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-		expect((await call('/api/v1/prompts', readToken)).status).toBe(200);
-	});
+		expect(round, 'no round of requests fitted in one window of the limiter').toBeDefined();
+		const { answers, tookMs } = round!;
+		expect(answers.slice(0, REQUESTS_PER_MINUTE).map((answer) => answer.status)).toEqual(Array(REQUESTS_PER_MINUTE).fill(200));
+		const limited = answers[REQUESTS_PER_MINUTE]!;
+		expect(limited.status).toBe(429);
+		expect(limited.body.error.code).toBe('rate_limited');
+		// The window opened at the round's first request and is not over: at least its remainder
+		// (whole seconds, rounded up), at most a whole window.
+		const retryAfter = Number(limited.headers.get('retry-after'));
+		expect(retryAfter).toBeGreaterThanOrEqual(Math.max(1, Math.floor((WINDOW_MS - tookMs) / 1000)));
+		expect(retryAfter).toBeLessThanOrEqual(WINDOW_MS / 1000);
+		// A token of its own, so that what other tests here asked with theirs does not count.
+		const { token: bystander } = await createApiToken(team.owner, { name: 'bystander', scopes: ['read'], expiresInDays: 0 });
+		expect((await call('/api/v1/prompts', bystander)).status).toBe(200);
+	}, 3 * WINDOW_MS + 30_000);
 });

@@ -16,6 +16,7 @@ import { HUB_ROWS, YJS_ROWS, type HubOutcome, type HubRow, type YjsOutcome, type
 import { connected, request, SessionWatcher, type HubClientSocket } from '../helpers/hub-client';
 import { startTgiServer, type TgiServer } from '../helpers/tgi-server';
 import { connectClient, eventually, type TestClient } from '../helpers/yjs-client';
+import { syncRoundTrip } from '../helpers/yjs-probes';
 
 let app: AppServer;
 let tgi: TgiServer;
@@ -114,9 +115,12 @@ function draftClient(promptId: string, cookie: string | null): TestClient {
 }
 
 /**
- * What the actor's draft socket may do: closed with a code, or synced; then it types, and the owner
- * (another socket) types after it; once the owner's text has reached the actor and been stored, the
- * actor's text has had every chance to reach the owner: there it is a writer's, absent a reader's.
+ * What the actor's draft socket may do: closed with a code, or synced; then it types. Its own sync
+ * round trip is answered once the server has read that text (applied and stored, or dropped as a
+ * viewer's); the owner's round trip after it brings the owner everything the server holds. Only
+ * then is it read whether the text reached the owner and was stored: a writer's is in both, a
+ * reader's in neither, with no waiting for something that must not happen. Then the owner types,
+ * and the actor must see it (everyone who may open the draft reads it live).
  */
 async function draftAnswer(row: YjsRow, actor: Actor): Promise<{ outcome: YjsOutcome; wrong?: string }> {
 	const promptId = fx[row.prompt].id;
@@ -126,14 +130,14 @@ async function draftAnswer(row: YjsRow, actor: Actor): Promise<{ outcome: YjsOut
 	if (first !== 'synced') return { outcome: first };
 	await observer.synced();
 	const mine = `${actor}-typed-${randomUUID()}`;
-	const echo = `owner-answered-${randomUUID()}`;
 	client.type(mine);
-	observer.type(echo);
-	await eventually(() => client.text(), (text) => text.includes(echo));
-	await expect.poll(() => stored(promptId, echo)).toBe(true);
-	await new Promise((resolve) => setTimeout(resolve, 300));
+	await syncRoundTrip(client);
+	await syncRoundTrip(observer);
 	const reached = observer.text().includes(mine);
 	const kept = await stored(promptId, mine);
+	const echo = `owner-answered-${randomUUID()}`;
+	observer.type(echo);
+	await eventually(() => client.text(), (text) => text.includes(echo));
 	if (reached !== kept) return { outcome: reached ? 'write' : 'read-only', wrong: `${actor}: its text ${reached ? 'reached the owner but was not stored' : 'was stored but reached nobody'}` };
 	return { outcome: reached ? 'write' : 'read-only' };
 }
@@ -170,12 +174,11 @@ describe('the generation hub', () => {
 			const seen = new SessionWatcher(socket);
 			await connected(socket);
 			await request(socket, 'session:join', { sessionId: fx[session].sessionId });
-			return seen;
+			return { socket, seen, sessionId: fx[session].sessionId };
 		};
 		const strangers = await Promise.all([listen('outsider', 'shared'), listen('siteAdmin', 'shared'), listen('viewer', 'secret'), listen('editor', 'secret')]);
-		const viewer = await listen('viewer', 'shared');
-		const owner = await listen('owner', 'shared');
-		const ownerSocket = open.at(-1)!;
+		const { seen: viewer } = await listen('viewer', 'shared');
+		const { socket: ownerSocket, seen: owner } = await listen('owner', 'shared');
 		await request(ownerSocket, 'session:join', { sessionId: fx.secret.sessionId });
 		for (const session of ['shared', 'secret'] as const) {
 			const started = await request(ownerSocket, 'run:start', runRequest(fx[session].sessionId));
@@ -184,7 +187,10 @@ describe('the generation hub', () => {
 		}
 		await eventually(() => viewer.finished.size, (size) => size >= 1);
 		expect(viewer.textOf([...viewer.finished.keys()][0]!)).toBe('Never eval input.');
-		for (const stranger of strangers) expect({ started: stranger.started.length, tokens: stranger.tokens.size, finished: stranger.finished.size }).toEqual({ started: 0, tokens: 0, finished: 0 });
+		// The owner has each run's end: the studio has sent it to every socket in that session's room.
+		// An answer to each stranger's own request comes after anything sent to that socket before.
+		for (const { socket, sessionId } of strangers) await request(socket, 'session:leave', { sessionId });
+		for (const { seen: stranger } of strangers) expect({ started: stranger.started.length, tokens: stranger.tokens.size, finished: stranger.finished.size }).toEqual({ started: 0, tokens: 0, finished: 0 });
 	});
 });
 

@@ -1,9 +1,11 @@
 // Secrets never reach the log, even at debug level: a studio started with a Hugging Face token, a
 // metrics token and model endpoints whose URLs carry credentials is used the way people and
-// programs use it (sign-up, a wrong password, sign-in, an API token made and used, a wrong token,
-// runs that succeed and runs that fail on the model's side), and none of those strings is in its output.
+// programs use it (sign-up, a wrong password, sign-in, the draft opened live, an API token made and
+// used, a wrong token, runs that succeed and runs that fail on the model's side), and none of those
+// strings is in its output. The output is read once the studio has stopped, so nothing it logged
+// while in use is still on its way.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { promptMetaSchema } from '$lib/schemas/prompt';
 import { SESSION_COOKIE } from '$lib/server/auth';
 import { createPrompt, getPrompt } from '$lib/server/prompts';
@@ -13,6 +15,7 @@ import { prisma } from '../helpers/db';
 import { memberOf } from '../helpers/people';
 import { startTgiServer, type TgiServer } from '../helpers/tgi-server';
 import { uniquePromptName, uniqueUsername, uniqueWorkspaceName } from '../helpers/unique';
+import { connectClient } from '../helpers/yjs-client';
 import { sample, setDraft } from './versions-fixtures';
 
 const secret = (label: string) => `${label}-${randomBytes(12).toString('hex')}`;
@@ -97,7 +100,15 @@ describe('the log', () => {
 		const user = await (await prisma()).user.findUniqueOrThrow({ where: { usernameKey: username.toLowerCase() }, select: { id: true, username: true } });
 		const owner = await memberOf({ ...user, isSiteAdmin: false }, slug);
 		const { slug: promptSlug } = await createPrompt(owner, promptMetaSchema.parse({ name: uniquePromptName('Secrets') }));
-		await setDraft((await getPrompt(owner, promptSlug)).id, sample({ parameters: { modelType: 'whiterabbitneo', temperature: 0, maxTokens: 16 } }));
+		const promptId = (await getPrompt(owner, promptSlug)).id;
+		await setDraft(promptId, sample({ parameters: { modelType: 'whiterabbitneo', temperature: 0, maxTokens: 16 } }));
+		// The draft opened live in the studio, the session cookie on the socket's upgrade request.
+		const editor = connectClient(app.yjsUrl, promptId, person.cookie);
+		try {
+			await editor.synced();
+		} finally {
+			editor.destroy();
+		}
 		await commitDraft(owner, promptSlug, 'First');
 		await moveLabel(owner, promptSlug, 'production', 1);
 		const created = await person.post(`/w/${slug}/settings/tokens?/create`, { name: 'ci', scopeRead: 'on', scopeRun: 'on', expiresInDays: '0' });
@@ -132,9 +143,13 @@ describe('the log', () => {
 		// Sign out.
 		expect((await person.post('/signout', {})).status).toBe(303);
 
+		// Stopped, then read up to the line it prints as it begins to stop: all it logged in use is in.
+		await app.stop();
+		await vi.waitFor(() => expect(app.output()).toContain('SIGTERM: closing'));
 		const log = app.output();
-		// The studio's logger was writing (pino's JSON lines).
+		// The studio's logger was writing (pino's JSON lines), at debug level too (opening the draft).
 		expect(log).toMatch(/"level":30,.*"msg":"database ready"/);
+		expect(log).toMatch(/"level":20,.*"msg":"draft loaded"/);
 		const secrets = { password, wrongPassword, HF_TOKEN, METRICS_TOKEN, endpointPassword, deadEndpointPassword, forgedApiToken, ...seen };
 		for (const [name, value] of Object.entries(secrets)) expect(log.includes(value), `${name} is in the log`).toBe(false);
 	}, 120_000);

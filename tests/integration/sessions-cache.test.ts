@@ -2,10 +2,12 @@
 // answer (no model call, no cost), a sampled one is not unless the cache is forced, a bad answer is
 // never kept, identical runs in the air at once share one model request, and an answer lives for
 // the configured time. Every case reads model_cache and execution_history as stored.
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { ClientPayload, RunView } from '$lib/realtime/session-events';
-import { cacheKey } from '$lib/server/cache';
+import * as cache from '$lib/server/cache';
+import { cacheKey, flightKey, type CacheKey } from '$lib/server/cache';
 import { generationSettings } from '$lib/server/generation';
+import { sharedFlights } from '$lib/server/generation/flight';
 import { prepareRequest } from '$lib/server/models/gateway';
 import type { ModelId } from '$lib/server/models/registry';
 import { versionByNumber } from '$lib/server/versions/history';
@@ -27,14 +29,36 @@ const hub = useTestHub();
 
 type Start = ClientPayload<'run:start'>;
 
-/** The model_cache row a start would be answered from (computed as the engine keys it), or null. */
-async function cacheRowFor(team: SessionTeam, start: Start, model: ModelId = 'whiterabbitneo') {
+// Every store and every lookup the engine asks the cache for, still done as they would be: a test
+// sees which answers were asked to be kept or read, and can wait for those stores to end.
+let stores: MockInstance<typeof cache.storeAnswer>;
+let lookups: MockInstance<typeof cache.lookupAnswer>;
+beforeAll(() => {
+	stores = vi.spyOn(cache, 'storeAnswer');
+	lookups = vi.spyOn(cache, 'lookupAnswer');
+});
+beforeEach(() => {
+	stores.mockClear();
+	lookups.mockClear();
+});
+afterAll(() => {
+	stores.mockRestore();
+	lookups.mockRestore();
+});
+
+/** The cache key of a start (computed as the engine keys it). */
+async function keyFor(team: SessionTeam, start: Start, model: ModelId = 'whiterabbitneo'): Promise<CacheKey> {
 	const version = await versionByNumber(team.promptId, 1);
 	const chosen = Object.fromEntries(Object.entries(start.parameters ?? {}).filter(([, value]) => value !== undefined));
 	const content = { ...version.content, parameters: { ...version.content.parameters, ...chosen } };
 	const prepared = prepareRequest(model, { content, variables: start.variables ?? {} }, generationSettings().endpoints);
+	return cacheKey(model, prepared.prompt, prepared.parameters);
+}
+
+/** The model_cache row a start would be answered from, or null. */
+async function cacheRowFor(team: SessionTeam, start: Start, model: ModelId = 'whiterabbitneo') {
 	const db = await prisma();
-	return db.modelCache.findUnique({ where: { modelName_promptHash_parametersHash: cacheKey(model, prepared.prompt, prepared.parameters) } });
+	return db.modelCache.findUnique({ where: { modelName_promptHash_parametersHash: await keyFor(team, start, model) } });
 }
 
 /** The stored answer, once it is there (it is written as the model request ends, beside the run's row). */
@@ -55,9 +79,17 @@ async function runToEnd(socket: HubClientSocket, seen: SessionWatcher, start: St
 	return seen.finishedRun(runs[0]!.executionId);
 }
 
-/** Nothing stored for the start, some time after its run ended (a store would have landed by then). */
+/**
+ * Nothing stored for the start, once nothing can be any more: its model request has settled (a
+ * request leaves the table of requests in the air in the same step as it asks to store its answer,
+ * or not; a run that skips the cache has no shared request and never stores), no store was asked
+ * for its key, and every store asked for so far has ended.
+ */
 async function expectNothingStored(team: SessionTeam, start: Start): Promise<void> {
-	await new Promise((resolve) => setTimeout(resolve, 200));
+	const key = flightKey(await keyFor(team, start));
+	await vi.waitFor(() => expect(sharedFlights().has(key), 'its model request is still in the air').toBe(false));
+	expect(stores.mock.calls.filter(([stored]) => flightKey(stored) === key)).toEqual([]);
+	await Promise.allSettled(stores.mock.results.map((result) => result.value));
 	expect(await cacheRowFor(team, start)).toBeNull();
 }
 
@@ -143,8 +175,11 @@ describe('a run the cache is not asked for', () => {
 		const start = runRequest(team, { parameters: { temperature: 0 } });
 		await runToEnd(editor, seen, start);
 		await storedAnswer(team, start);
+		lookups.mockClear();
 		expect((await runToEnd(editor, seen, { ...start, cacheMode: 'never' })).cacheOutcome).toBe('skip');
 		expect(hub.tgi().requests).toHaveLength(2);
+		// Not read at all (a read would count a hit, after the run, beside it).
+		expect(lookups).not.toHaveBeenCalled();
 		expect((await cacheRowFor(team, start))!.accessCount).toBe(0);
 	});
 });

@@ -5,8 +5,13 @@ import { commitDraft, getVersion, listVersions, restoreVersion } from '$lib/serv
 import { canonicalJson } from '$lib/server/versions/content';
 import { prisma } from '../helpers/db';
 import { refusal } from '../helpers/refusal';
+import { useYjsServer } from '../helpers/yjs-client';
+import { presenceEcho } from '../helpers/yjs-probes';
+import { cookieFor } from '../helpers/yjs-team';
 import { readDraft, readMeta } from '$lib/prompt-doc';
 import { draftMeta, openEditor, readDraftContent, sample, setDraft, versionTeam } from './versions-fixtures';
+
+const yjs = useYjsServer();
 
 describe('committing the live draft', () => {
 	it('snapshots the server’s draft as v1 with author, message, variables and a SHA-256 of its canonical JSON', async () => {
@@ -52,7 +57,16 @@ describe('committing the live draft', () => {
 	it('tells every open editor the new version through the draft’s meta', async () => {
 		const t = await versionTeam();
 		await setDraft(t.promptId, sample());
+		// Three people with the draft open in their editors, each a real y-websocket client.
+		const editors = await Promise.all([t.author, t.reviewer, t.viewer].map(async (member) => yjs.client(t.promptId, await cookieFor(member.user))));
+		await Promise.all(editors.map((editor) => editor.synced()));
+		expect(editors.map((editor) => readMeta(editor.doc))).toEqual(Array(3).fill({ latestVersion: null, restoredFrom: null }));
 		await commitDraft(t.author, t.prompt, 'v1');
+		// The commit stored the meta and sent it to every socket before it returned: a frame each
+		// socket gets now comes after it.
+		await Promise.all(editors.map((editor) => presenceEcho(editor)));
+		expect(editors.map((editor) => readMeta(editor.doc))).toEqual(Array(3).fill({ latestVersion: 1, restoredFrom: null }));
+		expect(editors.map((editor) => readDraft(editor.doc))).toEqual(Array(3).fill(sample()));
 		expect(await draftMeta(t.promptId)).toEqual({ latestVersion: 1, restoredFrom: null });
 	});
 

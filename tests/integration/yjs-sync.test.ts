@@ -13,6 +13,7 @@ import { configureDrafts, loadedDraftIds, prismaDraftStore, updateDraft, type Dr
 import { authoriseBySession } from '$realtime/yjs/auth';
 import { prisma } from '../helpers/db';
 import { eventually, rawSocket, startYjsServer, useYjsServer } from '../helpers/yjs-client';
+import { presenceEcho } from '../helpers/yjs-probes';
 import { newPromptTeam } from '../helpers/yjs-team';
 
 const yjs = useYjsServer();
@@ -71,14 +72,26 @@ describe('co-editing a draft', () => {
 	it('sends an edit to the others only once it is stored', async () => {
 		let release!: () => void;
 		const gate = new Promise<void>((resolve) => (release = resolve));
-		const gated: DraftStore = { ...prismaDraftStore, append: async (id, updates) => (await gate, prismaDraftStore.append(id, updates)) };
+		let storing!: () => void;
+		const storeAsked = new Promise<void>((resolve) => (storing = resolve));
+		const gated: DraftStore = {
+			...prismaDraftStore,
+			append: async (id, updates) => {
+				storing();
+				await gate;
+				return prismaDraftStore.append(id, updates);
+			}
+		};
 		configureDrafts({ store: gated });
 		const team = await newPromptTeam();
 		const alice = client(team.promptId, team.owner.cookie);
 		const bob = client(team.promptId, team.editor.cookie);
 		await Promise.all([alice.synced(), bob.synced()]);
 		alice.type('held until stored');
-		await new Promise((resolve) => setTimeout(resolve, 300));
+		// The server has applied the edit and is storing it; whatever it sent Bob until now is in
+		// once Bob's own presence comes back to him.
+		await storeAsked;
+		await presenceEcho(bob);
 		expect(bob.text()).toBe('');
 		expect(await (await prisma()).promptDraftUpdate.count({ where: { promptId: team.promptId } })).toBe(0);
 		release();
@@ -123,17 +136,19 @@ describe('co-editing a draft', () => {
 
 	it('shows a server change (a rollback) to every open editor at once', async () => {
 		const team = await newPromptTeam();
-		const alice = client(team.promptId, team.owner.cookie);
-		const viewer = client(team.promptId, team.viewer.cookie);
-		await Promise.all([alice.synced(), viewer.synced()]);
-		alice.type('draft text');
-		await eventually(() => viewer.text(), (t) => t === 'draft text');
+		const editors = [client(team.promptId, team.owner.cookie), client(team.promptId, team.editor.cookie), client(team.promptId, team.viewer.cookie)];
+		await Promise.all(editors.map((editor) => editor.synced()));
+		editors[0]!.type('draft text');
+		await eventually(() => editors.map((editor) => editor.text()), (all) => all.every((t) => t === 'draft text'));
 		await updateDraft(team.promptId, (doc) => {
 			const text = doc.getText(ROOTS.template);
 			text.delete(0, text.length);
 			text.insert(0, 'restored text');
 		});
-		await eventually(() => [alice.text(), viewer.text()], (all) => all.every((t) => t === 'restored text'));
+		// The change was stored and sent to every socket before updateDraft returned: the next frame
+		// each socket gets comes after it, and each client's own document already shows it.
+		await Promise.all(editors.map((editor) => presenceEcho(editor)));
+		expect(editors.map((editor) => editor.text())).toEqual(['restored text', 'restored text', 'restored text']);
 	});
 
 	it('unloads a draft after the last editor leaves and reloads it from the database', async () => {

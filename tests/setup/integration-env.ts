@@ -4,5 +4,35 @@
 import { inject } from 'vitest';
 
 const env = inject('testEnv');
-if (inject('testDatabase') === 'embedded') delete process.env.DATABASE_URL;
+const embedded = inject('testDatabase') === 'embedded';
+if (embedded) delete process.env.DATABASE_URL;
 Object.assign(process.env, env);
+
+// With the embedded engine every file runs in one worker and one module graph (isolate: false, see
+// vitest.config.ts), so the process-wide settings a file changes for itself (configureGeneration,
+// configureEvaluation, configureDrafts: a test model server's address, short timeouts, a gated
+// store) would still hold in the next file. Each file starts from the settings as configured, as it
+// does in a worker of its own: those the first file found, before any test changed them.
+if (embedded) {
+	const [generation, evaluation, drafts] = await Promise.all([
+		import('$lib/server/generation/settings'),
+		import('$lib/server/evaluation/settings'),
+		import('$lib/server/drafts')
+	]);
+	type Configured = {
+		generation: ReturnType<typeof generation.generationSettings>;
+		evaluation: ReturnType<typeof evaluation.evaluationSettings>;
+		drafts: ReturnType<typeof drafts.configureDrafts>;
+	};
+	const kept = globalThis as Record<symbol, Configured | undefined>;
+	const CONFIGURED = Symbol.for('codetunestudio.test.configuredSettings');
+	kept[CONFIGURED] ??= {
+		generation: { ...generation.generationSettings() },
+		evaluation: { ...evaluation.evaluationSettings() },
+		drafts: { ...drafts.configureDrafts({}) }
+	};
+	const configured = kept[CONFIGURED];
+	generation.configureGeneration(configured.generation);
+	evaluation.configureEvaluation(configured.evaluation);
+	drafts.configureDrafts(configured.drafts);
+}
