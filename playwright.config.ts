@@ -94,6 +94,8 @@ export default defineConfig({
 				CODET5P_ENDPOINT_URL: tgiURL,
 				// A sleeping model is retried after 200 ms, not the production default: tests wait less.
 				MODEL_WAKE_INITIAL_DELAY_MS: '200',
+				// Every spec signs its people up from 127.0.0.1, more than the per-address default allows.
+				SIGNUP_MAX_PER_ADDRESS: '1000',
 				// Evaluations read the HumanEval file beside the project (evaluation.spec.ts).
 				EVALUATION_DATASETS_DIR: join(import.meta.dirname, '../shared/data')
 			},
@@ -114,7 +116,8 @@ export default defineConfig({
 				PORT: process.env.E2E_STANDIN_PORT!,
 				HOST: '127.0.0.1',
 				DATA_DIR: process.env.E2E_STANDIN_DATA_DIR!,
-				LOG_LEVEL: process.env.LOG_LEVEL || 'warn'
+				LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
+				SIGNUP_MAX_PER_ADDRESS: '1000'
 			},
 			reuseExistingServer: false,
 			timeout: 300_000,

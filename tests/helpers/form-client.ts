@@ -13,7 +13,11 @@ export interface FormResponse {
 export class FormClient {
 	private cookie = '';
 
-	constructor(private readonly base: string) {}
+	/** `headers` go with every request (an `x-forwarded-for` for a studio that reads its address from one). */
+	constructor(
+		private readonly base: string,
+		private readonly headers: Record<string, string> = {}
+	) {}
 
 	private remember(response: Response) {
 		for (const line of response.headers.getSetCookie()) {
@@ -26,7 +30,7 @@ export class FormClient {
 		const response = await fetch(this.base + path, {
 			...init,
 			redirect: 'manual',
-			headers: { accept: 'text/html', origin: this.base, ...(this.cookie ? { cookie: this.cookie } : {}), ...init.headers }
+			headers: { accept: 'text/html', origin: this.base, ...this.headers, ...(this.cookie ? { cookie: this.cookie } : {}), ...init.headers }
 		});
 		this.remember(response);
 		return { status: response.status, location: response.headers.get('location'), html: await response.text(), headers: response.headers };

@@ -23,6 +23,9 @@ const schema = z.object({
 	SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
 	SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10000).default(20),
 	SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
+	/** Sign-up attempts allowed per client address within SIGNUP_WINDOW_SECONDS. */
+	SIGNUP_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10),
+	SIGNUP_WINDOW_SECONDS: z.coerce.number().int().min(1).max(7 * 86400).default(3600),
 	/** How long a draft nobody edits stays in memory before it is compacted and unloaded. */
 	DRAFT_UNLOAD_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 	/** Log rows appended before a draft's log is folded into its snapshot. */

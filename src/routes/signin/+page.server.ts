@@ -1,17 +1,13 @@
 import { redirect } from '@sveltejs/kit';
 import { signInSchema } from '$lib/schemas/account';
-import { createSession, generateSessionToken, setSessionTokenCookie, signIn } from '$lib/server/auth';
+import { createSession, generateSessionToken, safeRedirectPath, setSessionTokenCookie, signIn } from '$lib/server/auth';
 import { ServiceError } from '$lib/server/errors';
 import { parseForm, toFailure } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
-/** Only same-site paths: an open redirect after sign-in would be a phishing aid. */
-function safeRedirect(target: string | undefined | null): string {
-	return target && target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\') ? target : '/workspaces';
-}
-
 export const load: PageServerLoad = ({ locals, url }) => {
-	const redirectTo = safeRedirect(url.searchParams.get('redirectTo'));
+	// Only a page of this studio: an open redirect after sign-in would be a phishing aid.
+	const redirectTo = safeRedirectPath(url.searchParams.get('redirectTo'));
 	if (locals.user) redirect(303, redirectTo);
 	return { redirectTo };
 };
@@ -31,6 +27,6 @@ export const actions: Actions = {
 			}
 			return toFailure(error, form.values);
 		}
-		redirect(303, safeRedirect(form.data.redirectTo));
+		redirect(303, safeRedirectPath(form.data.redirectTo));
 	}
 };

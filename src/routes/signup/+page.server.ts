@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { signUpSchema } from '$lib/schemas/account';
 import { createSession, generateSessionToken, setSessionTokenCookie, signUp } from '$lib/server/auth';
+import { ServiceError } from '$lib/server/errors';
 import { parseForm, toFailure } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -9,15 +10,18 @@ export const load: PageServerLoad = ({ locals }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, cookies, url }) => {
-		const form = await parseForm(request, signUpSchema);
+	default: async (event) => {
+		const form = await parseForm(event.request, signUpSchema);
 		if (!form.ok) return form.failure;
 		try {
-			const user = await signUp(form.data.username, form.data.password);
+			const user = await signUp(form.data.username, form.data.password, event.getClientAddress());
 			const token = generateSessionToken();
 			const session = await createSession(token, user.id);
-			setSessionTokenCookie(cookies, url, token, session.expiresAt);
+			setSessionTokenCookie(event.cookies, event.url, token, session.expiresAt);
 		} catch (error) {
+			if (error instanceof ServiceError && error.retryAfterSeconds) {
+				event.setHeaders({ 'retry-after': String(error.retryAfterSeconds) });
+			}
 			return toFailure(error, form.values);
 		}
 		redirect(303, '/workspaces');

@@ -1,19 +1,32 @@
 // Signing up and signing in. Usernames are unique case-insensitively (a lower-cased key column);
-// a failed sign-in never says whether the username or the password was wrong.
+// a failed sign-in never says whether the username or the password was wrong. Both are throttled
+// before any work: a sign-in per account and per address, a sign-up per address.
 import { prisma } from '../db';
 import { isUniqueViolation } from '../db/errors';
 import { ServiceError, conflict } from '../errors';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
-import { checkSigninAllowed, recordSigninFailure, recordSigninSuccess } from './signin-limiter';
+import { signinSucceeded, takeSigninAttempt } from './signin-limiter';
+import { takeSignupAttempt } from './signup-limiter';
 import type { SessionUser } from './session';
 
 export const usernameKey = (username: string) => username.trim().toLowerCase();
 
 const WRONG_CREDENTIALS = 'That username and password do not match an account.';
+const minutes = (seconds: number) => `${Math.ceil(seconds / 60)} minute(s)`;
 /** Advisory lock key that serialises sign-ups while the studio has no account yet. */
 const FIRST_ACCOUNT_LOCK = 0x5173a0d1;
 
-export async function signUp(username: string, password: string): Promise<SessionUser> {
+/**
+ * A new account. `address` is the client's, whose sign-ups are counted; only callers that are no
+ * client (tests, benches, seeding inside the server) leave it out.
+ */
+export async function signUp(username: string, password: string, address?: string): Promise<SessionUser> {
+	if (address !== undefined) {
+		const gate = await takeSignupAttempt(address);
+		if (!gate.allowed) {
+			throw new ServiceError(429, `Too many sign-ups from your network. Try again in ${minutes(gate.retryAfterSeconds)}.`, undefined, gate.retryAfterSeconds);
+		}
+	}
 	const db = await prisma();
 	const key = usernameKey(username);
 	const taken = await db.user.findUnique({ where: { usernameKey: key }, select: { id: true } });
@@ -40,22 +53,15 @@ export async function signUp(username: string, password: string): Promise<Sessio
 
 export async function signIn(username: string, password: string, address: string): Promise<SessionUser> {
 	const key = usernameKey(username);
-	const gate = await checkSigninAllowed(key, address);
+	// Counted before the password is checked: attempts fired at once cannot all pass a check first.
+	const gate = await takeSigninAttempt(key, address);
 	if (!gate.allowed) {
-		throw new ServiceError(
-			429,
-			`Too many failed sign-ins. Try again in ${Math.ceil(gate.retryAfterSeconds / 60)} minute(s).`,
-			undefined,
-			gate.retryAfterSeconds
-		);
+		throw new ServiceError(429, `Too many failed sign-ins. Try again in ${minutes(gate.retryAfterSeconds)}.`, undefined, gate.retryAfterSeconds);
 	}
 	const db = await prisma();
 	const user = await db.user.findUnique({ where: { usernameKey: key } });
 	const matches = user ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
-	if (!user || !matches) {
-		await recordSigninFailure(key, address);
-		throw new ServiceError(400, WRONG_CREDENTIALS);
-	}
-	await recordSigninSuccess(key);
+	if (!user || !matches) throw new ServiceError(400, WRONG_CREDENTIALS);
+	await signinSucceeded(key, address);
 	return { id: user.id, username: user.username, isSiteAdmin: user.isSiteAdmin };
 }

@@ -13,3 +13,4 @@ export {
 	type SessionUser
 } from './session';
 export { requireUser } from './guards';
+export { AFTER_SIGNIN, safeRedirectPath } from './redirect';

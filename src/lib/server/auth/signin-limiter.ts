@@ -1,9 +1,11 @@
-// Throttles failed sign-ins per account and per client address (rate-limiter-flexible). Counts
-// live in Redis when configured, so every instance sees the same numbers; in memory otherwise.
-// A Redis outage falls back to memory rather than opening the gate or locking everyone out.
+// Throttles sign-in attempts per account and per client address (rate-limiter-flexible). An attempt
+// takes its point from both budgets before the password is checked, in one atomic step each, so 40
+// guesses fired at once get exactly as many checks as the budget holds, not 40 (F7); a sign-in that
+// succeeds gives its point back. Counts live in Redis when configured, so every instance sees the
+// same numbers; in memory otherwise, and a Redis outage falls back to memory.
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { config } from '../config';
-import { sharedLimiter } from '../rate-limit';
+import { sharedLimiter, takePoints, type Gate } from '../rate-limit';
 
 interface Limiters {
 	account: RateLimiterAbstract;
@@ -22,26 +24,20 @@ function limiters(): Limiters {
 	return globals[LIMITERS];
 }
 
-export type SigninGate = { allowed: true } | { allowed: false; retryAfterSeconds: number };
-
-/** Whether another attempt may be checked for this account from this address. */
-export async function checkSigninAllowed(accountKey: string, address: string): Promise<SigninGate> {
+/** One sign-in attempt for this account from this address, taken before the password is checked. */
+export function takeSigninAttempt(accountKey: string, address: string): Promise<Gate> {
 	const { account, address: byAddress } = limiters();
-	const [a, b] = await Promise.all([account.get(accountKey), byAddress.get(address)]);
-	const waits = [
-		a && a.consumedPoints >= account.points ? a.msBeforeNext : 0,
-		b && b.consumedPoints >= byAddress.points ? b.msBeforeNext : 0
-	];
-	const wait = Math.max(...waits);
-	return wait > 0 ? { allowed: false, retryAfterSeconds: Math.ceil(wait / 1000) } : { allowed: true };
+	return takePoints([
+		[account, accountKey],
+		[byAddress, address]
+	]);
 }
 
-export async function recordSigninFailure(accountKey: string, address: string): Promise<void> {
+/**
+ * The attempt succeeded: the address gets its point back (a team behind one address signs in all
+ * day), and the account's failures are forgotten, as its owner has just shown the password.
+ */
+export async function signinSucceeded(accountKey: string, address: string): Promise<void> {
 	const { account, address: byAddress } = limiters();
-	// consume() rejects once the budget is spent; that rejection is the block itself, not an error.
-	await Promise.allSettled([account.consume(accountKey), byAddress.consume(address)]);
-}
-
-export async function recordSigninSuccess(accountKey: string): Promise<void> {
-	await limiters().account.delete(accountKey);
+	await Promise.all([account.delete(accountKey), byAddress.reward(address)]);
 }
