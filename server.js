@@ -37,13 +37,16 @@ const SHUTDOWN = Symbol.for('codetunestudio.shutdown');
 async function shutdown(signal) {
 	console.log(`${signal}: closing`);
 	setTimeout(() => process.exit(1), 10_000).unref();
+	// No new connections (idle keep-alive ones close now). Requests still answering are cut only
+	// after the app's hook: it ends their runs first, so an API run's stream gets its `done` (failed:
+	// the studio stopped) instead of a cut that would read as its client going away.
 	server.close();
-	server.closeAllConnections();
 	try {
 		await globalThis[SHUTDOWN]?.();
 	} catch (error) {
 		console.error('shutdown failed', error);
 	}
+	server.closeAllConnections();
 	process.exit(0);
 }
 process.on('SIGINT', () => shutdown('SIGINT'));

@@ -4,7 +4,7 @@
 // to everyone in the room, so a crowd joining would otherwise cost the square of its size.
 import { SESSION_LIMITS, sessionRoom, type Participant } from '$lib/realtime/session-events';
 import { logger } from '$lib/server/logger';
-import type { HubServer } from './types';
+import type { HubServer, SocketData } from './types';
 
 const ANNOUNCE_AFTER_MS = 150;
 /** A room of n sockets waits n × this (at most 2 s) between announcements. */
@@ -23,7 +23,18 @@ export class Presence {
 	constructor(private readonly io: HubServer) {}
 
 	async participants(sessionId: string): Promise<PresenceList> {
-		const sockets = await this.io.in(sessionRoom(sessionId)).fetchSockets();
+		const room = sessionRoom(sessionId);
+		const sockets: { data: SocketData }[] = await this.io
+			.in(room)
+			.fetchSockets()
+			.catch((error: Error) => {
+				// The other instances cannot be asked (Redis unreachable, one of them silent): this
+				// instance's own sockets still make a list, and a join still succeeds. Read from the room
+				// itself: the adapter's fetchSockets asks Redis how many instances there are even when local.
+				logger.warn({ err: error.message, sessionId }, "the other instances could not say who is in the session; listing this instance's own");
+				const namespace = this.io.of('/');
+				return [...(namespace.adapter.rooms.get(room) ?? [])].flatMap((id) => namespace.sockets.get(id) ?? []);
+			});
 		const byUser = new Map<string, Participant>();
 		for (const socket of sockets) {
 			const joined = socket.data.sessions?.[sessionId];

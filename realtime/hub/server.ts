@@ -3,8 +3,6 @@
 // The runs themselves live in src/lib/server/generation: the hub only forwards their events to the
 // session's room and asks the services, fresh, whether each action is allowed.
 import type { Server as HttpServer } from 'node:http';
-import { createShardedAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { MODEL_IDS, type ModelId } from '$lib/models';
 import { SESSION_LIMITS, SESSION_SOCKET_PATH, sessionRoom, type RunView, type SessionSnapshot, type TokenEvent, type WaitingEvent } from '$lib/realtime/session-events';
@@ -25,10 +23,10 @@ import {
 } from '$lib/server/generation';
 import { logger } from '$lib/server/logger';
 import { isModelConfigured, notConfiguredMessage } from '$lib/server/models/registry';
-import { redisKey } from '$lib/server/redis';
 import { sameOrigin, sessionToken } from '../http-auth';
 import { onClientEvent, Refusal, refuseUnknownEvents } from './events';
 import { Presence } from './presence';
+import { hubRedisLink, type HubRedisLink } from './redis-adapter';
 import type { HubServer, HubSocket } from './types';
 
 export interface HubMetrics {
@@ -40,7 +38,7 @@ export class GenerationHub {
 	readonly io: HubServer;
 	private readonly presence: Presence;
 	private readonly cleanups: (() => void)[] = [];
-	private readonly redisClients: Redis[] = [];
+	private redisLink: HubRedisLink | null = null;
 
 	constructor(server: HttpServer) {
 		this.io = new Server(server, {
@@ -64,27 +62,18 @@ export class GenerationHub {
 	}
 
 	/**
-	 * Several instances: rooms and cancels reach every instance through Redis's sharded pub/sub, a
-	 * channel per session room, so an instance hears only the sessions its sockets are in. ioredis
-	 * subscribes again after a reconnect; what was published meanwhile is lost, so the sockets here
-	 * are then told to join again (a fresh snapshot from the run log).
+	 * Several instances: rooms and cancels reach every instance through Redis (redis-adapter.ts).
+	 * ioredis subscribes again after a reconnect; what was published meanwhile is lost, so the sockets
+	 * here are then told to join again (a fresh snapshot from the run log).
 	 */
 	private useRedisAdapter(): void {
 		const url = config().REDIS_URL;
 		if (!url) return;
-		const pub = new Redis(url, { maxRetriesPerRequest: 2 });
-		const sub = pub.duplicate();
-		for (const client of [pub, sub]) client.on('error', (error) => logger.warn({ err: error }, 'socket.io redis adapter connection error'));
-		let subscribedBefore = false;
-		sub.on('ready', () => {
-			if (subscribedBefore) {
-				logger.info('socket.io redis adapter is back: sockets join their sessions again');
-				this.io.local.emit('session:refresh', { reason: 'The studio lost its link to the other instances for a moment.' });
-			}
-			subscribedBefore = true;
+		this.redisLink = hubRedisLink(url, () => {
+			logger.info('socket.io redis adapter is back: sockets join their sessions again');
+			this.io.local.emit('session:refresh', { reason: 'The studio lost its link to the other instances for a moment.' });
 		});
-		this.redisClients.push(pub, sub);
-		this.io.adapter(createShardedAdapter(pub, sub, { channelPrefix: redisKey('socket.io'), subscriptionMode: 'dynamic' }));
+		this.io.adapter(this.redisLink.adapter);
 	}
 
 	private async authenticate(socket: HubSocket): Promise<void> {
@@ -141,7 +130,7 @@ export class GenerationHub {
 			const access = await this.joinedAccess(socket, sessionId);
 			const cancelled = cancelRunGroup(access, groupId);
 			// Not here: it may run on another instance, which cancels it when told.
-			if (cancelled === 0 && this.redisClients.length > 0) this.io.serverSideEmit('run:cancel', { sessionId, groupId, by: access.username });
+			if (cancelled === 0 && this.redisLink) this.io.serverSideEmit('run:cancel', { sessionId, groupId, by: access.username });
 			return { cancelled };
 		});
 		onClientEvent(socket, 'run:resync', async ({ sessionId, executionId, afterSeq }) => {
@@ -208,9 +197,11 @@ export class GenerationHub {
 	async close(): Promise<void> {
 		for (const cleanup of this.cleanups.splice(0)) cleanup();
 		this.presence.close();
-		this.io.disconnectSockets(true);
+		// This instance's sockets only: through the Redis adapter a plain disconnectSockets goes to every
+		// instance, and waits for its publish while engine.close() below cuts these sockets first.
+		this.io.local.disconnectSockets(true);
 		this.io.engine.close();
-		await Promise.allSettled(this.redisClients.map((client) => client.quit()));
+		await this.redisLink?.close();
 	}
 }
 

@@ -411,8 +411,8 @@ describe('a cancel on the stand-in', () => {
 		expect(final.lastSeq).toBe(received);
 		expectConsecutive(seen, run.executionId);
 		// The run ends as the cancel is taken: nothing after its end. (Not "nothing after the cancel's
-		// acknowledgement": with Redis, room events wait for their publish before local delivery, so a
-		// token sent just before the cancel may reach this socket after the direct acknowledgement.)
+		// acknowledgement": room events and the acknowledgement travel apart, so a token sent just
+		// before the cancel may reach this socket after the direct acknowledgement.)
 		// What came while the cancel travelled (the model keeps decoding, a few ms a token) is a small part.
 		expect(received).toBe(atFinish);
 		expect(beforeCancel).toBeGreaterThanOrEqual(1);

@@ -52,5 +52,14 @@ export function redisKey(...parts: string[]): string {
 export async function closeRedis(): Promise<void> {
 	const client = globals[CLIENT];
 	globals[CLIENT] = undefined;
-	if (client) await client.quit().catch(() => client.disconnect());
+	if (client) await closeRedisClient(client);
+}
+
+/**
+ * Closes a client: with QUIT while connected; at once while Redis is away, where a QUIT would wait
+ * in the client's queue for it to come back (a studio stopped during an outage would hang).
+ */
+export async function closeRedisClient(client: Redis): Promise<void> {
+	if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+	else client.disconnect();
 }

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { logger } from '../logger';
+import { closeRedisClient } from '../redis';
 
 const SUBSCRIBE_WAIT_MS = 2000;
 
@@ -59,7 +60,10 @@ export class ClusterBus {
 			current?.delete(handler);
 			if (current?.size === 0) {
 				this.handlers.delete(channel);
-				await this.subscriber.unsubscribe(channel).catch((error) => logger.debug({ err: error, channel }, 'unsubscribing failed'));
+				const unsubscribed = this.subscriber.unsubscribe(channel).catch((error) => logger.debug({ err: error, channel }, 'unsubscribing failed'));
+				// While Redis is away the UNSUBSCRIBE waits in the client's queue until it is back: not
+				// awaited then, or a draft's unload and the studio's shutdown would wait for Redis too.
+				if (this.subscriber.status === 'ready') await unsubscribed;
 			}
 		};
 	}
@@ -84,7 +88,7 @@ export class ClusterBus {
 	async close(): Promise<void> {
 		this.handlers.clear();
 		this.reconnectListeners.clear();
-		await this.subscriber.quit().catch(() => this.subscriber.disconnect());
+		await closeRedisClient(this.subscriber);
 	}
 
 	private deliver(channel: string, message: Buffer): void {
