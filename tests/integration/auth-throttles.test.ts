@@ -59,7 +59,7 @@ function tally(responses: FormResponse[]) {
 
 function expectRefusedSignin(response: FormResponse) {
 	expect(response.status).toBe(429);
-	expect(visibleText(response.html)).toMatch(/Too many failed sign-ins\. Try again in \d+ minute\(s\)\./);
+	expect(visibleText(response.html)).toMatch(/Too many failed sign-ins\. Try again in \d+ minutes\./);
 	const retryAfter = Number(response.headers.get('retry-after'));
 	expect(retryAfter).toBeGreaterThan(0);
 	expect(retryAfter).toBeLessThanOrEqual(WINDOW_SECONDS);
@@ -120,7 +120,7 @@ describe('the sign-up budget', () => {
 		const last = uniqueUsername('many');
 		const refused = await signUp(last, address);
 		expect(refused.status).toBe(429);
-		expect(visibleText(refused.html)).toMatch(/Too many sign-ups from your network\. Try again in \d+ minute\(s\)\./);
+		expect(visibleText(refused.html)).toMatch(/Too many sign-ups from your network\. Try again in \d+ minutes\./);
 		expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
 		expect(refused.html).toContain(`value="${last}"`);
 		expect(await (await prisma()).user.count({ where: { usernameKey: last } })).toBe(0);

@@ -4,6 +4,7 @@
 import { prisma } from '../db';
 import { isUniqueViolation } from '../db/errors';
 import { ServiceError, conflict } from '../errors';
+import { minutesToWait } from '../wait-words';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
 import { signinSucceeded, takeSigninAttempt } from './signin-limiter';
 import { takeSignupAttempt } from './signup-limiter';
@@ -12,7 +13,6 @@ import type { SessionUser } from './session';
 export const usernameKey = (username: string) => username.trim().toLowerCase();
 
 const WRONG_CREDENTIALS = 'That username and password do not match an account.';
-const minutes = (seconds: number) => `${Math.ceil(seconds / 60)} minute(s)`;
 /** Advisory lock key that serialises sign-ups while the studio has no account yet. */
 const FIRST_ACCOUNT_LOCK = 0x5173a0d1;
 
@@ -24,7 +24,7 @@ export async function signUp(username: string, password: string, address?: strin
 	if (address !== undefined) {
 		const gate = await takeSignupAttempt(address);
 		if (!gate.allowed) {
-			throw new ServiceError(429, `Too many sign-ups from your network. Try again in ${minutes(gate.retryAfterSeconds)}.`, undefined, gate.retryAfterSeconds);
+			throw new ServiceError(429, `Too many sign-ups from your network. Try again in ${minutesToWait(gate.retryAfterSeconds)}.`, undefined, gate.retryAfterSeconds);
 		}
 	}
 	const db = await prisma();
@@ -56,7 +56,7 @@ export async function signIn(username: string, password: string, address: string
 	// Counted before the password is checked: attempts fired at once cannot all pass a check first.
 	const gate = await takeSigninAttempt(key, address);
 	if (!gate.allowed) {
-		throw new ServiceError(429, `Too many failed sign-ins. Try again in ${minutes(gate.retryAfterSeconds)}.`, undefined, gate.retryAfterSeconds);
+		throw new ServiceError(429, `Too many failed sign-ins. Try again in ${minutesToWait(gate.retryAfterSeconds)}.`, undefined, gate.retryAfterSeconds);
 	}
 	const db = await prisma();
 	const user = await db.user.findUnique({ where: { usernameKey: key } });

@@ -9,6 +9,7 @@ import { usernameKey } from '../auth/accounts';
 import { prisma } from '../db';
 import { ServiceError, invalid, notFound } from '../errors';
 import { sharedLimiter } from '../rate-limit';
+import { minutesToWait } from '../wait-words';
 import { listedPrompt, type PublicAddress } from './public-page';
 
 /** Reports one user may file per hour. */
@@ -36,8 +37,7 @@ export async function reportAbuse(user: SessionUser, address: PublicAddress, rea
 		await reportLimiter().consume(user.id);
 	} catch (rejection) {
 		if (!(rejection instanceof RateLimiterRes)) throw rejection;
-		const minutes = Math.max(1, Math.ceil(rejection.msBeforeNext / 60_000));
-		throw new ServiceError(429, `You have sent ${REPORTS_PER_HOUR} reports this hour. Try again in ${minutes} minute(s).`, undefined, Math.ceil(rejection.msBeforeNext / 1000));
+		throw new ServiceError(429, `You have sent ${REPORTS_PER_HOUR} reports this hour. Try again in ${minutesToWait(rejection.msBeforeNext / 1000)}.`, undefined, Math.ceil(rejection.msBeforeNext / 1000));
 	}
 	await db.abuseReport.create({ data: { promptId, reporterId: user.id, reason } });
 	return { created: true, message: 'Thank you. A site admin will look at your report.' };
