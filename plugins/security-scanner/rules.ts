@@ -1,6 +1,16 @@
 // The scanner's rules, one regular expression per line of output. Secrets are reported with their
-// value masked: the finding is stored and shown, and must not leak the secret again.
+// value masked: the finding is stored and shown, and must not leak the secret again. Some rules
+// cost time quadratic in a line's length (`curl … | sh`, `.*` then more): the scanner reads long
+// lines in windows of SCAN_LIMITS.windowChars.
 import type { Severity } from '$lib/server/plugins/types';
+
+export const SCAN_LIMITS = {
+	/** Characters of an output scanned at most. */
+	outputChars: 200_000,
+	/** A longer line is read in windows this long, each overlapping the previous by `overlapChars`. */
+	windowChars: 2_000,
+	overlapChars: 200
+} as const;
 
 export interface Rule { id: string; category: 'secret' | 'shell' | 'vulnerable'; severity: Severity; pattern: RegExp; message: string }
 
@@ -33,8 +43,20 @@ export function entropy(text: string): number {
 	return bits;
 }
 
-/** `password = "…"`, `API_KEY: '…'` with a long, random-looking value. */
-export const SECRET_ASSIGNMENT = /\b([\w-]*(secret|token|api[_-]?key|passw(or)?d|pwd|credential|auth)[\w-]*)\b\s*[:=]\s*['"]([^'"\s]{16,})['"]/i;
+/**
+ * `name = "…"` or `name: '…'`: a name of at most 64 word characters or dashes, starting where no
+ * such character precedes it, then a quoted value of 16 or more characters. Every part is bounded
+ * or cannot overlap the next, so a line costs linear time (the older one-piece expression, with
+ * the keyword inside `[\w-]*…[\w-]*`, took cubic time on `token-token-…`).
+ */
+const ASSIGNMENT = /(?<![\w-])([\w-]{1,64})(?<=\w)[ \t]{0,16}[:=][ \t]{0,16}['"]([^'"\s]{16,})['"]/g;
+const SECRET_NAME = /secret|token|api[_-]?key|passw(?:or)?d|pwd|credential|auth/i;
+
+/** The first assignment on a line whose name says it holds a secret (`password = "…"`, `API_KEY: '…'`). */
+export function secretAssignment(line: string): { name: string; value: string } | null {
+	for (const match of line.matchAll(ASSIGNMENT)) if (SECRET_NAME.test(match[1]!)) return { name: match[1]!, value: match[2]! };
+	return null;
+}
 
 export function mask(value: string): string {
 	return value.length <= 8 ? '****' : `${value.slice(0, 4)}…${value.slice(-2)}`;

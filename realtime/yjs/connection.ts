@@ -3,7 +3,9 @@
 // is a sync step 1 lost behind asynchronous auth). Then: sync and awareness for everyone, document
 // updates only from editors (a viewer's are dropped and counted), presence only for the socket's
 // own awareness client ids (the rest is dropped, and attempts to change others' are counted), and a
-// clear close code for anything malformed or too large, which harms no other socket.
+// clear close code for anything malformed or too large, which harms no other socket. Each socket
+// has budgets (limits.ts): messages and bytes per second, the answers it asks for counted in its
+// bytes; a socket that does not read what it is sent is closed before its backlog grows.
 import type { IncomingMessage } from 'node:http';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -15,7 +17,9 @@ import { isEmptyUpdate } from '$lib/server/drafts';
 import { ServiceError } from '$lib/server/errors';
 import { logger } from '$lib/server/logger';
 import type { Authorise } from './auth';
+import { Allowance, SLOW_CONSUMER_CLOSE, type SocketLimits } from './limits';
 import { awarenessFrame, syncStep1Frame, syncStep2Frame } from './messages';
+import { presenceEntryCount } from './presence';
 import type { Room, RoomMember } from './room';
 
 /** What a connection needs of its server. */
@@ -26,6 +30,7 @@ export interface ConnectionHost {
 	count(what: YjsCounter, by?: number): void;
 	closed(code: number): void;
 	maxMessageBytes: number;
+	limits: SocketLimits;
 }
 
 /** What a connection counts on its server's figures. */
@@ -59,6 +64,12 @@ export class YjsConnection implements RoomMember {
 	 */
 	private awaitingDifference = false;
 	private work: Promise<void>;
+	/** Messages received and not handled yet. */
+	private pending = 0;
+	private readonly messages: Allowance;
+	private readonly bytes: Allowance;
+	/** Set when the socket fell behind: nothing more is sent to it while it is being closed. */
+	private cutOff = false;
 
 	constructor(
 		readonly socket: WebSocket,
@@ -70,6 +81,8 @@ export class YjsConnection implements RoomMember {
 		socket.on('close', () => this.dispose());
 		socket.on('error', (error) => logger.warn({ err: error, promptId }, 'draft socket error'));
 		socket.on('pong', () => (this.alive = true));
+		this.messages = new Allowance(host.limits.messageBurst, host.limits.messagesPerSecond);
+		this.bytes = new Allowance(host.limits.byteBurst, host.limits.bytesPerSecond);
 		this.work = this.authorise(request);
 	}
 
@@ -88,7 +101,13 @@ export class YjsConnection implements RoomMember {
 	}
 
 	send(frame: Uint8Array): void {
-		if (this.state !== 'open' || this.socket.readyState !== this.socket.OPEN) return;
+		if (this.state !== 'open' || this.cutOff || this.socket.readyState !== this.socket.OPEN) return;
+		if (this.socket.bufferedAmount + frame.length > this.host.limits.maxBufferedBytes) {
+			// Closed once the broadcast that got here is over (closing leaves the room, which broadcasts).
+			this.cutOff = true;
+			queueMicrotask(() => this.close(SLOW_CONSUMER_CLOSE, 'The connection fell too far behind the draft. Reconnecting…'));
+			return;
+		}
 		this.socket.send(frame, (error) => {
 			if (error) this.close(YJS_CLOSE.goingAway, 'send failed');
 		});
@@ -100,6 +119,11 @@ export class YjsConnection implements RoomMember {
 		this.host.closed(code);
 		if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
 			this.socket.close(code, truncate(reason));
+			// The close frame waits behind whatever the socket has not read yet: a socket that does not
+			// read is cut, and what was waiting for it goes.
+			const cut = setTimeout(() => this.socket.terminate(), this.host.limits.closeGraceMs);
+			cut.unref();
+			this.socket.once('close', () => clearTimeout(cut));
 		}
 		this.dispose();
 	}
@@ -119,10 +143,31 @@ export class YjsConnection implements RoomMember {
 		if (bytes.length > this.host.maxMessageBytes) {
 			return this.close(YJS_CLOSE.tooLarge, `Messages may be at most ${this.host.maxMessageBytes} bytes.`);
 		}
+		const limits = this.host.limits;
+		if (!this.messages.take(1)) return this.close(YJS_CLOSE.tooManyMessages, `Too many messages: at most ${limits.messagesPerSecond} a second.`);
+		if (!this.charge(bytes.length)) return;
 		if (this.state === 'authorising' && ++this.queued > MAX_QUEUED) {
 			return this.close(YJS_CLOSE.tooManyMessages, 'Too many messages before the connection was authorised.');
 		}
-		this.work = this.work.then(() => this.handle(bytes));
+		if (this.pending >= limits.maxPendingMessages) return this.close(YJS_CLOSE.tooManyMessages, 'Too many messages waiting to be handled.');
+		this.pending++;
+		this.work = this.work.then(async () => {
+			try {
+				await this.handle(bytes);
+			} finally {
+				this.pending--;
+			}
+			// A burst from one socket is handled a message per turn of the event loop: everyone
+			// else's requests and messages are served in between.
+			if (this.pending > 0) await new Promise((resolve) => setImmediate(resolve));
+		});
+	}
+
+	/** Counts bytes against the socket's budget (what it sends, and the answers it asks for); closes it when spent. */
+	private charge(bytes: number): boolean {
+		if (this.bytes.take(bytes)) return true;
+		this.close(YJS_CLOSE.tooManyMessages, `Too much data: at most ${Math.round(this.host.limits.bytesPerSecond / 1024)} KiB a second.`);
+		return false;
 	}
 
 	private async authorise(request: IncomingMessage): Promise<void> {
@@ -175,7 +220,7 @@ export class YjsConnection implements RoomMember {
 					const missing = await room.draft!.missingFrom(payload).catch((error: Error) => {
 						throw this.state === 'open' ? new Malformed(`Not a state vector (${error.message}).`) : error;
 					});
-					this.send(syncStep2Frame(missing));
+					if (this.state === 'open' && this.charge(missing.length)) this.send(syncStep2Frame(missing));
 				} else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
 					if (step === syncProtocol.messageYjsSyncStep2) this.awaitingDifference = false;
 					this.receiveUpdate(payload, room);
@@ -186,14 +231,20 @@ export class YjsConnection implements RoomMember {
 			}
 			case YJS_MESSAGE.awareness: {
 				const claimed = read(() => decoding.readVarUint8Array(decoder));
+				const entries = read(() => presenceEntryCount(claimed));
+				if (entries > this.host.limits.maxPresenceEntries) {
+					return this.close(YJS_CLOSE.tooLarge, `Presence (awareness) updates may hold at most ${this.host.limits.maxPresenceEntries} entries.`);
+				}
 				const { update, refused } = read(() => room.vouchPresence(this, claimed));
 				if (refused > 0) this.host.count('droppedPresenceClaims', refused);
 				read(() => awarenessProtocol.applyAwarenessUpdate(room.awareness, update, this));
 				return;
 			}
-			case YJS_MESSAGE.queryAwareness:
-				this.send(awarenessFrame(room.awareness, [...room.awareness.getStates().keys()]));
+			case YJS_MESSAGE.queryAwareness: {
+				const answer = awarenessFrame(room.awareness, [...room.awareness.getStates().keys()]);
+				if (this.charge(answer.length)) this.send(answer);
 				return;
+			}
 			default:
 				throw new Malformed(`Unknown message type ${type}.`);
 		}

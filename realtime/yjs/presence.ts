@@ -14,6 +14,11 @@ export interface PresenceEntry {
 	state: string;
 }
 
+/** How many entries an awareness update says it holds (read before decoding them). */
+export function presenceEntryCount(update: Uint8Array): number {
+	return decoding.readVarUint(decoding.createDecoder(update));
+}
+
 /** The entries of an awareness update. Throws on an update that does not decode. */
 export function decodePresence(update: Uint8Array): PresenceEntry[] {
 	const decoder = decoding.createDecoder(update);

@@ -3,11 +3,14 @@
 // Presence is shared with the other instances' rooms of the prompt through the draft's peers: what
 // this room's sockets say goes out, what theirs say comes in, and a new room asks for theirs.
 // Each awareness client id here is one socket's, and only that socket speaks for it (see claim).
+// A room shows at most maxRoomPresence ids, and forgets the ids that left (y-protocols keeps a
+// clock for every id it ever saw) once they are old or too many.
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import { YJS_CLOSE } from '$lib/realtime/yjs-protocol';
 import type { DraftDocument, DraftListener, DraftPeers } from '$lib/server/drafts';
 import { logger } from '$lib/server/logger';
+import type { SocketLimits } from './limits';
 import { awarenessFrame, updateFrame } from './messages';
 import { decodePresence, encodePresence, isLeaving, vouchedState, type PresenceEntry } from './presence';
 
@@ -44,9 +47,11 @@ export class Room implements DraftListener {
 	constructor(
 		readonly promptId: string,
 		open: (listener: DraftListener) => Promise<DraftDocument>,
-		private readonly peers: DraftPeers
+		private readonly peers: DraftPeers,
+		private readonly limits: Pick<SocketLimits, 'maxRoomPresence' | 'maxRememberedPresence' | 'rememberPresenceMs'>
 	) {
 		this.awareness.setLocalState(null);
+		this.awareness.meta.delete(this.awareness.clientID); // the server shows no presence of its own
 		this.awareness.on('update', this.awarenessChanged);
 		this.ready = open(this).then((draft) => (this.draft = draft));
 		this.leavePeers = peers.join(promptId, {
@@ -67,6 +72,7 @@ export class Room implements DraftListener {
 			this.members.delete(member);
 			for (const id of owned) this.owners.delete(id);
 			if (owned.size) removeAwarenessStates(this.awareness, [...owned], null);
+			this.forgetLeft(); // its ids may have left before it closed, while they were still its own
 		}
 		return this.members.size === 0;
 	}
@@ -127,6 +133,7 @@ export class Room implements DraftListener {
 		const person = this.people.get(entry.clientId);
 		const owned = this.members.get(member);
 		if ((person !== undefined && person !== member.username) || !owned || owned.size >= MAX_CLIENT_IDS_PER_SOCKET) return null;
+		if (this.awareness.getStates().size >= this.limits.maxRoomPresence) return null; // the room is full
 		owned.add(entry.clientId);
 		this.owners.set(entry.clientId, member);
 		// The entry left when the old socket closed, under the clock the client still has: everyone
@@ -155,7 +162,11 @@ export class Room implements DraftListener {
 		try {
 			// A client id a socket here speaks for is that socket's word: the client moved here, and
 			// what its old instance says of it (its leaving, late) is stale.
-			const theirs = decodePresence(update).filter((entry) => !this.owners.has(entry.clientId));
+			const states = this.awareness.getStates();
+			let room = this.limits.maxRoomPresence - states.size;
+			const theirs = decodePresence(update).filter(
+				(entry) => !this.owners.has(entry.clientId) && (states.has(entry.clientId) || isLeaving(entry) || room-- > 0)
+			);
 			if (theirs.length) applyAwarenessUpdate(this.awareness, encodePresence(theirs), FROM_PEERS);
 		} catch (error) {
 			logger.warn({ err: error, promptId: this.promptId }, 'presence from another instance could not be applied; dropped');
@@ -176,5 +187,26 @@ export class Room implements DraftListener {
 		// Not what came from the peers, nor their sockets' presence timing out here (each instance
 		// times out the others' on its own; saying so would remove a live socket's presence there).
 		if (origin !== FROM_PEERS && origin !== 'timeout') this.publishPresence(changed);
+		if (removed.length > 0) this.forgetLeft();
 	};
+
+	/**
+	 * Forgets client ids that left (their clock in y-protocols' meta, whose they were) once they left
+	 * long ago, or, when more are remembered than maxRememberedPresence, the ones that left first. A
+	 * reconnect within the memory takes its id back under a later clock (claim); after it, under the
+	 * client's own clock.
+	 */
+	private forgetLeft(): void {
+		const { meta } = this.awareness;
+		const states = this.awareness.getStates();
+		const left = [...meta.entries()].filter(([id]) => !states.has(id) && !this.owners.has(id) && id !== this.awareness.clientID);
+		const tooOld = Date.now() - this.limits.rememberPresenceMs;
+		const excess = left.length - this.limits.maxRememberedPresence;
+		left.sort((a, b) => a[1].lastUpdated - b[1].lastUpdated);
+		left.forEach(([id, { lastUpdated }], i) => {
+			if (lastUpdated > tooOld && i >= excess) return;
+			meta.delete(id);
+			this.people.delete(id);
+		});
+	}
 }

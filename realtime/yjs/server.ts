@@ -11,6 +11,7 @@ import { onEvent, type DomainEvents } from '$lib/server/events';
 import { logger } from '$lib/server/logger';
 import { authoriseBySession, type Authorise } from './auth';
 import { YjsConnection, type ConnectionHost, type YjsCounter } from './connection';
+import { SOCKET_LIMITS, type SocketLimits } from './limits';
 import { Room } from './room';
 
 export interface YjsServerOptions {
@@ -21,6 +22,8 @@ export interface YjsServerOptions {
 	maxMessageBytes?: number;
 	/** Sockets that do not answer a ping within this long are dropped. */
 	pingIntervalMs?: number;
+	/** Each socket's budgets and each room's presence caps (SOCKET_LIMITS by default). */
+	limits?: Partial<SocketLimits>;
 }
 
 export interface YjsMetrics {
@@ -34,10 +37,13 @@ export interface YjsMetrics {
 	resyncRequests: number;
 	/** How many sockets the server closed, by close code. */
 	closes: Record<number, number>;
+	/** Awareness client ids the rooms hold: present, or remembered after they left. */
+	presenceIds: number;
 }
 
 export class YjsServer implements ConnectionHost {
 	readonly maxMessageBytes: number;
+	readonly limits: SocketLimits;
 	readonly authorise: Authorise;
 	private readonly openDraft: (promptId: string, listener: DraftListener) => Promise<DraftDocument>;
 	private readonly peers: DraftPeers;
@@ -51,6 +57,7 @@ export class YjsServer implements ConnectionHost {
 
 	constructor(options: YjsServerOptions = {}) {
 		this.maxMessageBytes = options.maxMessageBytes ?? YJS_LIMITS.maxMessageBytes;
+		this.limits = { ...SOCKET_LIMITS, ...options.limits };
 		this.authorise = options.authorise ?? authoriseBySession;
 		this.openDraft = options.openDraft ?? acquireDraft;
 		this.peers = options.peers ?? draftPeers();
@@ -88,7 +95,7 @@ export class YjsServer implements ConnectionHost {
 	async join(connection: YjsConnection): Promise<Room> {
 		let room = this.rooms.get(connection.promptId);
 		if (!room) {
-			const created = new Room(connection.promptId, (listener) => this.openDraft(connection.promptId, listener), this.peers);
+			const created = new Room(connection.promptId, (listener) => this.openDraft(connection.promptId, listener), this.peers, this.limits);
 			this.rooms.set(connection.promptId, created);
 			created.ready.catch(() => {
 				if (this.rooms.get(created.promptId) === created) this.rooms.delete(created.promptId);
@@ -122,7 +129,9 @@ export class YjsServer implements ConnectionHost {
 	}
 
 	metrics(): YjsMetrics {
-		return { connections: this.connections.size, rooms: this.rooms.size, ...this.counters, closes: { ...this.closes } };
+		let presenceIds = 0;
+		for (const room of this.rooms.values()) presenceIds += room.awareness.meta.size;
+		return { connections: this.connections.size, rooms: this.rooms.size, ...this.counters, closes: { ...this.closes }, presenceIds };
 	}
 
 	/** Role changes and removals reach open sockets at once; the app's rule is then asked again. */

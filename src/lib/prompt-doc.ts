@@ -73,12 +73,26 @@ export function readMeta(doc: Y.Doc): DraftMeta {
 }
 
 /**
+ * A character diff costs up to (edits)²: past these bounds the changed middle is replaced whole
+ * (the common start and end are kept, so cursors there survive).
+ */
+export const REPLACE_LIMITS = { charEdits: 500, timeoutMs: 20 } as const;
+
+/**
  * Turns `text` into `next` with the smallest edits (a character diff), so that cursors and
- * selections in unchanged parts survive, as they do when a person edits.
+ * selections in unchanged parts survive, as they do when a person edits. The common start and end
+ * are kept as they are; what differs between them is diffed within REPLACE_LIMITS, or replaced whole.
  */
 export function replaceText(text: Y.Text, next: string): void {
-	let index = 0;
-	for (const change of diffChars(text.toString(), next)) {
+	const current = text.toString();
+	if (current === next) return;
+	const { start, oldMiddle, newMiddle } = changedMiddle(current, next);
+	const changes = diffChars(oldMiddle, newMiddle, { maxEditLength: REPLACE_LIMITS.charEdits, timeout: REPLACE_LIMITS.timeoutMs }) ?? [
+		{ value: oldMiddle, removed: true, added: false, count: oldMiddle.length },
+		{ value: newMiddle, removed: false, added: true, count: newMiddle.length }
+	];
+	let index = start;
+	for (const change of changes) {
 		const length = change.value.length;
 		if (change.added) {
 			text.insert(index, change.value);
@@ -89,6 +103,21 @@ export function replaceText(text: Y.Text, next: string): void {
 			index += length;
 		}
 	}
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/** What differs between two strings, after their common start and end (never splitting a surrogate pair). */
+function changedMiddle(current: string, next: string): { start: number; oldMiddle: string; newMiddle: string } {
+	const shorter = Math.min(current.length, next.length);
+	let start = 0;
+	while (start < shorter && current.charCodeAt(start) === next.charCodeAt(start)) start++;
+	if (start > 0 && isHighSurrogate(current.charCodeAt(start - 1))) start--;
+	let end = 0;
+	while (end < shorter - start && current.charCodeAt(current.length - 1 - end) === next.charCodeAt(next.length - 1 - end)) end++;
+	if (end > 0 && isLowSurrogate(current.charCodeAt(current.length - end))) end--;
+	return { start, oldMiddle: current.slice(start, current.length - end), newMiddle: next.slice(start, next.length - end) };
 }
 
 function exampleMap(example: FewShotExample): Y.Map<unknown> {

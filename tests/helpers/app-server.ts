@@ -12,6 +12,8 @@ import { YJS_PATH_PREFIX } from '../../src/lib/realtime/yjs-protocol';
 
 export interface AppServer {
 	url: string;
+	/** The studio's process id (tests read its memory from /proc/<pid>/status). */
+	pid: number;
 	/** The y-websocket `serverUrl` of this process. */
 	yjsUrl: string;
 	/** SIGTERM, as a deployment stops it (the shutdown hook runs), then the data folder goes. */
@@ -85,6 +87,7 @@ export async function startAppServer(extraEnv: Record<string, string | undefined
 	};
 	const server: AppServer = {
 		url,
+		pid: child.pid!,
 		yjsUrl: `ws://127.0.0.1:${port}${YJS_PATH_PREFIX.slice(0, -1)}`,
 		async stop() {
 			await kill('SIGTERM');

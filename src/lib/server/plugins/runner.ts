@@ -1,21 +1,21 @@
-// Runs plugin hooks in isolation: each call validates the plugin's config with its schema and gets a
-// time budget; a throw, a timeout or a bad config becomes a reported PluginFailure, never the caller's.
-// Limit: hooks run in the server's thread. A timer can abandon an async hook that never settles, but a
-// synchronous infinite loop blocks the thread and no timer can fire; built-in hooks are bounded (input
-// sizes, child processes with their own kill timeouts). Untrusted plugins would need a worker thread.
+// Runs plugin hooks in isolation: each call validates the plugin's config with its schema (here) and
+// runs the hook in a worker thread (pool.ts) under a time budget; a worker whose hook passes its
+// budget is terminated, so even a synchronous infinite loop only costs that call. A throw, a timeout
+// or a bad config becomes a reported PluginFailure, never the caller's.
 import type {
 	AnalyseResult, EvaluationProblem, Finding, HookName, ModelInfo, PluginFailure, PluginInput, PluginOutcome,
 	ScoreResult, StudioPlugin, TransformResult
 } from './types';
 import type { DraftContent } from '$lib/prompt-doc';
+import { pluginPool } from './pool';
+import { getPlugin } from './registry';
+import type { PluginRef } from './worker';
 
 export const DEFAULT_BUDGET_MS = 200;
 export const MAX_BUDGET_MS = 5_000;
 
 /** Workspace settings for one plugin: enabled plugins only are passed to the runner. */
 export interface EnabledPlugin { plugin: StudioPlugin; config?: unknown }
-
-class Timeout extends Error {}
 
 function budgetOf(plugin: StudioPlugin): number {
 	const wanted = plugin.manifest.timeBudgetMs ?? DEFAULT_BUDGET_MS;
@@ -30,26 +30,34 @@ async function callHook<R>(entry: EnabledPlugin, hook: HookName, makeCtx: (confi
 		const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ');
 		return { pluginId, hook, status: 'bad-config', message: issues };
 	}
-	const fn = plugin[hook] as ((ctx: object) => R | Promise<R>) | undefined;
-	if (!fn) return { pluginId, hook, status: 'error', message: `${pluginId} has no ${hook} hook` };
+	const fn = plugin[hook];
+	if (typeof fn !== 'function') return { pluginId, hook, status: 'error', message: `${pluginId} has no ${hook} hook` };
 	const budget = budgetOf(plugin);
 	const started = performance.now();
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	try {
-		const result = await Promise.race([
-			Promise.resolve().then(() => fn.call(plugin, makeCtx(parsed.data))),
-			new Promise<never>((_, reject) => {
-				timer = setTimeout(() => reject(new Timeout()), budget);
-			})
-		]);
-		// Results are stored as JSONB: a round trip drops what JSON cannot hold and catches cycles.
-		return { pluginId, hook, status: 'ok', result: JSON.parse(JSON.stringify(result)) as R, ms: Math.round(performance.now() - started) };
-	} catch (error) {
-		if (error instanceof Timeout) return { pluginId, hook, status: 'timeout', message: `${pluginId}.${hook} ran past its ${budget} ms budget` };
-		return { pluginId, hook, status: 'error', message: error instanceof Error ? error.message : String(error) };
-	} finally {
-		clearTimeout(timer);
+	const answer = await pluginPool.run(refOf(plugin), hook, makeCtx(parsed.data), budget);
+	switch (answer.status) {
+		case 'timeout':
+			return { pluginId, hook, status: 'timeout', message: `${pluginId}.${hook} ran past its ${budget} ms budget` };
+		case 'failed':
+			return { pluginId, hook, status: 'error', message: answer.message };
+		case 'done':
+			// The worker sent the result as JSON (results are stored as JSONB).
+			return { pluginId, hook, status: 'ok', result: JSON.parse(answer.json) as R, ms: Math.round(performance.now() - started) };
 	}
+}
+
+/**
+ * How the worker finds the plugin: by id when it is the registry's (the built-ins), else by its hooks'
+ * source (a plugin object made in a test; its hooks must not use anything outside themselves).
+ */
+function refOf(plugin: StudioPlugin): PluginRef {
+	if (getPlugin(plugin.manifest.id) === plugin) return { kind: 'registered', id: plugin.manifest.id };
+	const hooks: Partial<Record<HookName, string>> = {};
+	for (const hook of plugin.manifest.hooks) {
+		const fn = plugin[hook];
+		if (typeof fn === 'function') hooks[hook] = fn.toString();
+	}
+	return { kind: 'source', hooks };
 }
 
 const using = (plugins: EnabledPlugin[], hook: HookName) => plugins.filter((e) => e.plugin.manifest.hooks.includes(hook));

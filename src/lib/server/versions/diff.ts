@@ -1,6 +1,9 @@
 // The diff model of two prompt contents, per prompt part, by line (jsdiff diffLines) and, inside a
 // changed line pair, by word (diffWordsWithSpace). Pure and computed on the server; the components
 // in $lib/components/versions only render it. Line numbers are the editor's: text.split('\n').
+// Myers' diff costs up to (edits)² on the server's one thread, so every call is bounded (jsdiff's
+// maxEditLength and timeout, one time budget per comparison); past a bound a part is shown coarser
+// and says so in a sentence (`notice`).
 import { diffLines, diffWordsWithSpace, type ChangeObject } from 'diff';
 import type { DraftContent, FewShotExample } from '$lib/prompt-doc';
 
@@ -42,6 +45,8 @@ export interface FieldDiff {
 	field: DiffField;
 	title: string;
 	changed: boolean;
+	/** Why this part is shown coarser than usual (too different to compare in time), or null. */
+	notice: string | null;
 	added: number;
 	removed: number;
 	inline: InlineRow[];
@@ -58,8 +63,37 @@ export interface PromptDiff {
 export interface DiffOptions {
 	/** Unchanged lines kept around each change; longer unchanged runs fold into a `skip`. Infinity keeps all. */
 	context?: number;
-	/** Give up on a line diff after this many ms and show old as removed, new as added. */
+	/**
+	 * Time the whole comparison may take on the server's thread (all parts, lines and words). Past
+	 * it, what is left is shown coarser: lines whole, or old as removed and new as added.
+	 */
 	timeoutMs?: number;
+}
+
+export const DIFF_LIMITS = {
+	/** Default time budget of one comparison: short enough that other requests barely notice it. */
+	budgetMs: 30,
+	/** Line edits (removed + added lines) after which a part is not compared line by line. */
+	lineEdits: 1_000,
+	/** Word edits after which a changed line pair is not compared word by word. */
+	wordEdits: 300
+} as const;
+
+export const DIFF_NOTICES = {
+	lines: 'These versions are too different to compare line by line: the old text is shown removed and the new text added.',
+	words: 'Some changed lines are too different to compare word by word: they are shown whole.'
+} as const;
+
+/** One comparison's time budget, shared by every jsdiff call it makes. */
+class DiffBudget {
+	private readonly deadline: number;
+	constructor(ms: number) {
+		this.deadline = Date.now() + Math.max(0, ms);
+	}
+	/** Milliseconds left for the next call, 0 when spent. */
+	left(): number {
+		return Math.max(0, this.deadline - Date.now());
+	}
 }
 
 // ───────────────────────── prompt parts as text ─────────────────────────
@@ -107,17 +141,24 @@ type Aligned =
 	| { kind: 'added'; newLine: number; segments: Segment[] }
 	| { kind: 'pair'; oldLine: number; newLine: number; left: Segment[]; right: Segment[] };
 
-/** Words that changed between two lines; when they share too little, the lines are shown whole. */
-export function wordSegments(oldText: string, newText: string): { left: Segment[]; right: Segment[] } {
-	const changes = diffWordsWithSpace(oldText, newText);
+/**
+ * Words that changed between two lines; when they share too little, the lines are shown whole.
+ * `compared` is false when the word diff went past its bounds (the lines are then shown whole too).
+ */
+export function wordSegments(
+	oldText: string,
+	newText: string,
+	budget = new DiffBudget(DIFF_LIMITS.budgetMs)
+): { left: Segment[]; right: Segment[]; compared: boolean } {
+	const time = budget.left();
+	const changes = time > 0 ? diffWordsWithSpace(oldText, newText, { maxEditLength: DIFF_LIMITS.wordEdits, timeout: time }) : undefined;
+	if (!changes) return { left: whole(oldText), right: whole(newText), compared: false };
 	const common = changes.filter((c) => !c.added && !c.removed).reduce((sum, c) => sum + c.value.length, 0);
 	const longest = Math.max(oldText.length, newText.length);
-	if (longest > 0 && common / longest < 0.35) {
-		return { left: [{ text: oldText, changed: false }], right: [{ text: newText, changed: false }] };
-	}
+	if (longest > 0 && common / longest < 0.35) return { left: whole(oldText), right: whole(newText), compared: true };
 	const side = (skip: 'added' | 'removed', mark: 'added' | 'removed') =>
 		merge(changes.filter((c) => !c[skip]).map((c) => ({ text: c.value, changed: c[mark] })));
-	return { left: side('added', 'removed'), right: side('removed', 'added') };
+	return { left: side('added', 'removed'), right: side('removed', 'added'), compared: true };
 }
 
 function merge(segments: Segment[]): Segment[] {
@@ -135,14 +176,22 @@ function changeLines(change: ChangeObject<string>): string[] {
 	return change.value.slice(0, -1).split('\n');
 }
 
-function align(oldText: string, newText: string, timeoutMs: number): Aligned[] {
+/** The rows of two texts aligned line by line, and which bound (if any) made them coarser. */
+function align(oldText: string, newText: string, budget: DiffBudget): { rows: Aligned[]; notice: string | null } {
 	const oldLines = splitLines(oldText);
 	const newLines = splitLines(newText);
 	const joined = (lines: string[]) => lines.map((line) => `${line}\n`).join('');
-	const changes = diffLines(joined(oldLines), joined(newLines), { timeout: timeoutMs }) ?? [
-		{ value: joined(oldLines), removed: true, added: false, count: oldLines.length },
-		{ value: joined(newLines), removed: false, added: true, count: newLines.length }
-	];
+	const time = budget.left();
+	const changes = time > 0 ? diffLines(joined(oldLines), joined(newLines), { maxEditLength: DIFF_LIMITS.lineEdits, timeout: time }) : undefined;
+	if (!changes) {
+		// Too different to align in time: every old line removed, every new one added, none paired.
+		const rows: Aligned[] = [
+			...oldLines.map((text, i): Aligned => ({ kind: 'removed', oldLine: i + 1, segments: whole(text) })),
+			...newLines.map((text, i): Aligned => ({ kind: 'added', newLine: i + 1, segments: whole(text) }))
+		];
+		return { rows, notice: DIFF_NOTICES.lines };
+	}
+	let wordsCompared = true;
 	const rows: Aligned[] = [];
 	let oldLine = 1;
 	let newLine = 1;
@@ -159,16 +208,24 @@ function align(oldText: string, newText: string, timeoutMs: number): Aligned[] {
 		const added = change.added ? changeLines(change) : next?.added && next.value ? (i++, changeLines(next)) : [];
 		const pairs = Math.min(removed.length, added.length);
 		for (let k = 0; k < pairs; k++) {
-			const { left, right } = wordSegments(removed[k]!, added[k]!);
+			const { left, right, compared } = wordSegments(removed[k]!, added[k]!, budget);
+			wordsCompared &&= compared;
 			rows.push({ kind: 'pair', oldLine: oldLine++, newLine: newLine++, left, right });
 		}
 		for (const text of removed.slice(pairs)) rows.push({ kind: 'removed', oldLine: oldLine++, segments: whole(text) });
 		for (const text of added.slice(pairs)) rows.push({ kind: 'added', newLine: newLine++, segments: whole(text) });
 	}
-	return rows;
+	return { rows, notice: wordsCompared ? null : DIFF_NOTICES.words };
 }
 
-const whole = (text: string): Segment[] => [{ text, changed: false }];
+function whole(text: string): Segment[] {
+	return [{ text, changed: false }];
+}
+
+/** An unchanged part: every line the same on both sides, no diff needed. */
+function sameRows(text: string): Aligned[] {
+	return splitLines(text).map((line, i) => ({ kind: 'same', oldLine: i + 1, newLine: i + 1, text: line }));
+}
 
 // ───────────────────────── views ─────────────────────────
 
@@ -245,9 +302,15 @@ function splitRows(parts: Block[], context: number): SplitRow[] {
 	return rows;
 }
 
-export function diffText(field: DiffField, oldText: string, newText: string, options: DiffOptions = {}): FieldDiff {
+export function diffText(
+	field: DiffField,
+	oldText: string,
+	newText: string,
+	options: DiffOptions = {},
+	budget = new DiffBudget(options.timeoutMs ?? DIFF_LIMITS.budgetMs)
+): FieldDiff {
 	const context = options.context ?? 3;
-	const aligned = align(oldText, newText, options.timeoutMs ?? 2000);
+	const { rows: aligned, notice } = oldText === newText ? { rows: sameRows(oldText), notice: null } : align(oldText, newText, budget);
 	const parts = blocks(aligned);
 	const added = aligned.filter((r) => r.kind === 'added' || r.kind === 'pair').length;
 	const removed = aligned.filter((r) => r.kind === 'removed' || r.kind === 'pair').length;
@@ -255,6 +318,7 @@ export function diffText(field: DiffField, oldText: string, newText: string, opt
 		field,
 		title: FIELD_TITLES[field],
 		changed: oldText !== newText,
+		notice,
 		added,
 		removed,
 		inline: inlineRows(parts, context),
@@ -264,7 +328,8 @@ export function diffText(field: DiffField, oldText: string, newText: string, opt
 
 /** Every part of two prompt contents, old → new; a missing old side (no base yet) diffs from empty. */
 export function diffContents(oldContent: DraftContent | null, newContent: DraftContent | null, options: DiffOptions = {}): PromptDiff {
-	const fields = DIFF_FIELDS.map((field) => diffText(field, fieldText(oldContent, field), fieldText(newContent, field), options));
+	const budget = new DiffBudget(options.timeoutMs ?? DIFF_LIMITS.budgetMs);
+	const fields = DIFF_FIELDS.map((field) => diffText(field, fieldText(oldContent, field), fieldText(newContent, field), options, budget));
 	return {
 		changed: fields.some((f) => f.changed),
 		added: fields.reduce((sum, f) => sum + f.added, 0),
