@@ -61,14 +61,17 @@ const schema = z.object({
 	API_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
 	/** Local benchmark files an evaluation may read: paths are taken under this folder only. */
 	EVALUATION_DATASETS_DIR: z.string().trim().min(1).default('./datasets'),
-	/** Hosts an evaluation may download a benchmark from (comma-separated host[:port]). */
+	/** Hosts an evaluation may download a benchmark from (comma-separated host[:port]): the site
+	 * admin's decision, none by default (benchmarks then come from EVALUATION_DATASETS_DIR only). */
 	EVALUATION_DATASET_HOSTS: z
 		.string()
-		.default('datasets-server.huggingface.co,huggingface.co')
+		.default('')
 		.transform((value) => value.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean)),
-	/** Per-sample limits of the evaluation sandbox. */
+	/** Per-sample limits of the evaluation sandbox (Python's heap, in MiB, at least 96 in effect). */
 	EVALUATION_SAMPLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-	EVALUATION_SAMPLE_MEMORY_MB: z.coerce.number().int().min(32).max(16_384).default(512),
+	EVALUATION_SAMPLE_MEMORY_MB: z.coerce.number().int().min(32).max(4096).default(512),
+	/** Interpreters (worker threads with CPython in WebAssembly) the evaluation sandbox keeps at most. */
+	EVALUATION_SANDBOX_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
 	/** When set, GET /metrics (Prometheus) needs `Authorization: Bearer <this>`; unset, it is open. */
 	METRICS_TOKEN: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(16, 'must be at least 16 characters').max(200).optional()),
 	/** The in-process model that stands in for a model with no endpoint: a folder name under

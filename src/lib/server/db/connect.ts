@@ -1,12 +1,12 @@
 // Opens the studio's database: PostgreSQL through @prisma/adapter-pg when a URL is given, else an
 // embedded PostgreSQL (PGlite) kept in a data folder. Both hand out one PrismaClient and the driver
 // adapter factory that the migrator needs.
-import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { keepPrivate } from '../private-files';
 import { PrismaClient } from './generated/client.ts';
 
 export type DatabaseTarget =
@@ -56,9 +56,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 			close: () => prisma.$disconnect()
 		};
 	}
-	if (target.dataDir) await mkdir(target.dataDir, { recursive: true });
+	// The database's files hold every password hash and session: private to the studio's user.
+	if (target.dataDir) await keepPrivate(target.dataDir);
 	const pglite = new PGlite(target.dataDir ?? undefined);
 	await pglite.waitReady;
+	if (target.dataDir) await keepPrivate(target.dataDir);
 	const adapterFactory = new PrismaPGlite(pglite);
 	const prisma = new PrismaClient({ adapter: adapterFactory });
 	return {

@@ -1,10 +1,15 @@
 // Benchmarks an evaluation runs over: HumanEval's problems (task_id, prompt, entry_point,
-// canonical_solution, test) read from a local JSONL file (gzipped or not) or a URL — a JSONL file,
-// or the Hugging Face datasets server's rows API, paged. Every problem is validated; a bad line
-// is named by its number.
-import { readFile } from 'node:fs/promises';
+// canonical_solution, test) read from a local JSONL file (gzipped or not) or a URL on a host a site
+// admin allowed — a JSONL file, or the Hugging Face datasets server's rows API, paged (download.ts:
+// streamed under a byte cap, redirects only to allowed hosts). Every problem is validated; a bad
+// line is named by its number.
+import { open } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
+import { DatasetError } from './dataset-error';
+import { download } from './download';
+
+export { DatasetError };
 
 export const problemSchema = z.object({
 	task_id: z.string().min(1).max(64),
@@ -19,15 +24,22 @@ export type Problem = z.infer<typeof problemSchema>;
 export const HUMANEVAL_ROWS_URL = 'https://datasets-server.huggingface.co/rows?dataset=openai%2Fopenai_humaneval&config=openai_humaneval&split=test';
 
 const MAX_BYTES = 50 * 1024 * 1024;
+/** One page of the rows API (100 rows of at most ~90 kB each). */
+const MAX_PAGE_BYTES = 16 * 1024 * 1024;
 const MAX_PROBLEMS = 5000;
 const ROWS_PAGE = 100;
 
-export class DatasetError extends Error {
-	name = 'DatasetError';
+function gunzip(bytes: Buffer, source: string): Buffer {
+	try {
+		return gunzipSync(bytes, { maxOutputLength: MAX_BYTES });
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new DatasetError(code === 'ERR_BUFFER_TOO_LARGE' ? `${source} unpacks to over ${MAX_BYTES / 1024 / 1024} MiB.` : `${source} is not a readable gzip file.`);
+	}
 }
 
 function parseJsonl(bytes: Buffer, source: string): Problem[] {
-	const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes, { maxOutputLength: MAX_BYTES }) : bytes).toString('utf8');
+	const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzip(bytes, source) : bytes).toString('utf8');
 	const problems: Problem[] = [];
 	text.split('\n').forEach((line, i) => {
 		if (!line.trim()) return;
@@ -44,21 +56,22 @@ function parseJsonl(bytes: Buffer, source: string): Problem[] {
 	return problems;
 }
 
-async function fetchOk(url: string, signal?: AbortSignal): Promise<Response> {
-	const response = await fetch(url, { signal: signal ?? AbortSignal.timeout(30_000) });
-	if (!response.ok) throw new DatasetError(`${url} answered ${response.status}.`);
-	return response;
-}
-
 /** The datasets server's rows API: `{ rows: [{ row: {...} }], num_rows_total }`, fetched page by page. */
-async function fromRowsApi(url: URL): Promise<Problem[]> {
+async function fromRowsApi(url: URL, allowedHosts: string[]): Promise<Problem[]> {
 	const rowsPage = z.object({ rows: z.array(z.object({ row: z.unknown() })), num_rows_total: z.number().int().min(0) });
 	const problems: Problem[] = [];
 	for (let offset = 0; ; offset += ROWS_PAGE) {
 		const page = new URL(url);
 		page.searchParams.set('offset', String(offset));
 		page.searchParams.set('length', String(ROWS_PAGE));
-		const parsed = rowsPage.safeParse(await (await fetchOk(page.toString())).json());
+		let body: unknown;
+		try {
+			body = JSON.parse((await download(page.toString(), { allowedHosts, maxBytes: MAX_PAGE_BYTES })).toString('utf8'));
+		} catch (error) {
+			if (error instanceof DatasetError) throw error;
+			throw new DatasetError(`${url.host} did not answer JSON.`);
+		}
+		const parsed = rowsPage.safeParse(body);
 		if (!parsed.success) throw new DatasetError(`${url.host} did not answer rows of a dataset.`);
 		for (const [i, { row }] of parsed.data.rows.entries()) {
 			const problem = problemSchema.safeParse(row);
@@ -69,25 +82,37 @@ async function fromRowsApi(url: URL): Promise<Problem[]> {
 	}
 }
 
+/** A local file's bytes, refused past the cap before it is read. */
+async function readLocal(path: string, label: string): Promise<Buffer> {
+	const failed = (error: NodeJS.ErrnoException) =>
+		new DatasetError(`${label} could not be read (${error.code === 'ENOENT' ? 'no such file' : (error.code ?? 'unreadable')}).`);
+	const file = await open(path).catch((error: NodeJS.ErrnoException) => {
+		throw failed(error);
+	});
+	try {
+		const { size } = await file.stat();
+		if (size > MAX_BYTES) throw new DatasetError(`${label} is over ${MAX_BYTES / 1024 / 1024} MiB.`);
+		return await file.readFile();
+	} catch (error) {
+		if (error instanceof DatasetError) throw error;
+		throw failed(error as NodeJS.ErrnoException);
+	} finally {
+		await file.close();
+	}
+}
+
 /**
- * The problems at `source` (a file path or an http(s) URL), at least one, task ids unique. Messages
- * name it `label` (a file by the name the user gave, not the server's path).
+ * The problems at `source` (a file path or an http(s) URL on one of `allowedHosts`), at least one,
+ * task ids unique. Messages name it `label` (a file by the name the user gave, not the server's path).
  */
-export async function loadProblems(source: string, label = source): Promise<Problem[]> {
+export async function loadProblems(source: string, label = source, allowedHosts: string[] = []): Promise<Problem[]> {
 	let problems: Problem[];
 	if (/^https?:\/\//i.test(source)) {
 		const url = new URL(source);
-		if (url.pathname === '/rows') problems = await fromRowsApi(url);
-		else {
-			const bytes = Buffer.from(await (await fetchOk(source)).arrayBuffer());
-			if (bytes.length > MAX_BYTES) throw new DatasetError(`${source} is over ${MAX_BYTES / 1024 / 1024} MiB.`);
-			problems = parseJsonl(bytes, label);
-		}
+		if (url.pathname === '/rows') problems = await fromRowsApi(url, allowedHosts);
+		else problems = parseJsonl(await download(source, { allowedHosts, maxBytes: MAX_BYTES }), label);
 	} else {
-		const bytes = await readFile(source).catch((error: NodeJS.ErrnoException) => {
-			throw new DatasetError(`${label} could not be read (${error.code === 'ENOENT' ? 'no such file' : (error.code ?? 'unreadable')}).`);
-		});
-		problems = parseJsonl(bytes, label);
+		problems = parseJsonl(await readLocal(source, label), label);
 	}
 	if (problems.length === 0) throw new DatasetError(`${label} holds no problem.`);
 	if (problems.length > MAX_PROBLEMS) throw new DatasetError(`${label} holds over ${MAX_PROBLEMS} problems.`);

@@ -4,3 +4,4 @@
 export { cancelEvaluation, failAbandonedEvaluations, keepEvaluations, startEvaluation, whenEvaluated } from './runner';
 export { getEvaluation, listEvaluations, type EvaluationComparison, type EvaluationSummary, type ProblemResult } from './history';
 export { configureEvaluation, evaluationSettings } from './settings';
+export { closeSandbox } from './sandbox';

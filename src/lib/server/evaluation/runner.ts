@@ -19,11 +19,11 @@ import type { Member } from '../workspaces/access';
 import { DatasetError, loadProblems, type Problem } from './dataset';
 import { meanPassAtK, reportedKs } from './pass-at-k';
 import { programFor } from './program';
-import { runInSandbox, type SandboxResult } from './sandbox';
+import { releaseSandbox, runInSandbox, warmSandbox, type SandboxResult } from './sandbox';
 import { evaluationSettings } from './settings';
 import { resolveDatasetSource } from './source';
 
-/** Problems worked on at once: each sample is a model request and a Python process. */
+/** Problems worked on at once: each sample is a model request, then a run in a sandbox interpreter. */
 const CONCURRENT_PROBLEMS = 2;
 /** Variables a benchmark fills; a template that needs any other cannot be evaluated. */
 const BENCHMARK_VARIABLES = new Set(['prompt', 'entry_point', 'task_id']);
@@ -48,7 +48,7 @@ export async function startEvaluation(member: Member, promptSlug: string, input:
 	const source = resolveDatasetSource(input.dataset);
 	let problems: Problem[];
 	try {
-		problems = (await loadProblems(source.location, source.label)).slice(0, input.problemLimit);
+		problems = (await loadProblems(source.location, source.label, evaluationSettings().datasetHosts)).slice(0, input.problemLimit);
 	} catch (error) {
 		if (error instanceof DatasetError) throw invalid(error.message, 'dataset');
 		throw error;
@@ -70,12 +70,15 @@ export async function startEvaluation(member: Member, promptSlug: string, input:
 		},
 		select: { id: true }
 	});
+	// An interpreter starts (seconds, cold) while the first answers are generated.
+	warmSandbox(run.id, evaluationSettings().sampleMemoryBytes);
 	const work = evaluate(run.id, { member, promptId: prompt.id, versionId: version.id, versionNumber: version.number, content: version.content, input, problems })
 		.catch(async (error: unknown) => {
 			logger.error({ err: error, evaluationId: run.id }, 'an evaluation failed');
 			await db.evaluationRun.update({ where: { id: run.id }, data: { status: 'failed', error: 'The evaluation stopped on an internal error (logged).', finishedAt: new Date() } });
 		})
 		.finally(() => {
+			releaseSandbox(run.id);
 			running.delete(run.id);
 			cancelled.delete(run.id);
 		});
@@ -137,7 +140,8 @@ async function sample(plan: Plan, runId: string, problem: Problem, index: number
 	let result: SandboxResult | null = null;
 	if ('text' in generated) {
 		const { sampleTimeoutMs, sampleMemoryBytes } = evaluationSettings();
-		result = await runInSandbox(await programFor(problem, generated.text), { timeoutMs: sampleTimeoutMs, memoryBytes: sampleMemoryBytes, cpuSeconds: Math.ceil(sampleTimeoutMs / 1000) });
+		// The evaluation's own interpreters: no other evaluation's sample ever runs in them.
+		result = await runInSandbox(await programFor(problem, generated.text), { timeoutMs: sampleTimeoutMs, memoryBytes: sampleMemoryBytes }, { owner: runId });
 	}
 	await (await prisma()).evaluationResult.create({
 		data: {

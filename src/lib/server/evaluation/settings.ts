@@ -8,6 +8,8 @@ export interface EvaluationSettings {
 	datasetHosts: string[];
 	sampleTimeoutMs: number;
 	sampleMemoryBytes: number;
+	/** Interpreters the sandbox keeps at most (each a worker thread, up to its memory limit and ~200 MiB more). */
+	sandboxWorkers: number;
 }
 
 const SETTINGS = Symbol.for('codetunestudio.evaluationSettings');
@@ -19,7 +21,8 @@ export function evaluationSettings(): EvaluationSettings {
 		datasetsDir: c.EVALUATION_DATASETS_DIR,
 		datasetHosts: c.EVALUATION_DATASET_HOSTS,
 		sampleTimeoutMs: c.EVALUATION_SAMPLE_TIMEOUT_MS,
-		sampleMemoryBytes: c.EVALUATION_SAMPLE_MEMORY_MB * 1024 * 1024
+		sampleMemoryBytes: c.EVALUATION_SAMPLE_MEMORY_MB * 1024 * 1024,
+		sandboxWorkers: c.EVALUATION_SANDBOX_WORKERS
 	};
 	return globals[SETTINGS];
 }

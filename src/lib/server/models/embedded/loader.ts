@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { config } from '../../config';
 import { logger } from '../../logger';
+import { keepPrivate } from '../../private-files';
 
 /** The model the repository ships (models/codetune-tiny-code, trained by models/training). */
 export const SHIPPED_MODEL_ID = 'codetune-tiny-code';
@@ -78,6 +79,8 @@ async function loadExactly(source: ModelSource): Promise<Omit<EmbeddedModel, 're
 	env.cacheDir = source.cacheDir;
 	env.useFSCache = true;
 	try {
+		// Downloads land here: the studio's own files, private to its user (a shipped model is read only).
+		if (isHubId(source.id)) await keepPrivate(source.cacheDir);
 		const tokenizer = await AutoTokenizer.from_pretrained(source.id);
 		const model = await AutoModelForCausalLM.from_pretrained(source.id, { dtype: source.dtype ?? 'fp32', device: 'cpu' });
 		const modelConfig = model.config as unknown as Record<string, unknown>;
