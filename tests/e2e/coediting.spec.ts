@@ -13,26 +13,8 @@ import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import { uniquePromptName, uniqueWorkspaceName } from '../helpers/unique';
 import { HUES, hueColor } from '../../src/lib/components/editor/user-color';
-import { signUp, teamWithPrompt } from './team';
+import { editorOf, shownText, signUp, teamWithPrompt } from './team';
 
-/** The live editor of one part of the prompt (CodeMirror's content element, a labelled textbox). */
-const editorOf = (page: Page, part: 'System prompt' | 'User template') => page.getByRole('textbox', { name: part, exact: true });
-
-/**
- * The text an editor shows, line by line, without the remote carets' name labels that CodeMirror
- * draws inside the text (and without the placeholder of an empty editor).
- */
-function shownText(editor: Locator): Promise<string> {
-	return editor.evaluate((content) =>
-		[...content.querySelectorAll(':scope > .cm-line')]
-			.map((line) => {
-				const copy = line.cloneNode(true) as HTMLElement;
-				copy.querySelectorAll('.cm-ySelectionCaret, .cm-placeholder').forEach((node) => node.remove());
-				return copy.textContent ?? '';
-			})
-			.join('\n')
-	);
-}
 
 /**
  * The remote carets an editor shows, in the order it shows them: each one's name label and where it

@@ -1,6 +1,6 @@
 // What several specs do first: people sign up, one opens a workspace with the others as members and
 // commits the "Generate code" starter as v1 of a prompt.
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { TEST_PASSWORD, uniqueUsername, uniqueWorkspaceName } from '../helpers/unique';
 
 export interface Person {
@@ -53,4 +53,23 @@ export async function teamWithPrompt(
 	await page.getByRole('button', { name: 'Commit version' }).click();
 	await expect(page.getByTestId('latest-version')).toContainText('v1');
 	return { workspacePath, promptPath };
+}
+
+/** The live editor of one part of the prompt (CodeMirror's content element, a labelled textbox). */
+export const editorOf = (page: Page, part: 'System prompt' | 'User template') => page.getByRole('textbox', { name: part, exact: true });
+
+/**
+ * The text an editor shows, line by line, without the remote carets' name labels that CodeMirror
+ * draws inside the text (and without the placeholder of an empty editor).
+ */
+export function shownText(editor: Locator): Promise<string> {
+	return editor.evaluate((content) =>
+		[...content.querySelectorAll(':scope > .cm-line')]
+			.map((line) => {
+				const copy = line.cloneNode(true) as HTMLElement;
+				copy.querySelectorAll('.cm-ySelectionCaret, .cm-placeholder').forEach((node) => node.remove());
+				return copy.textContent ?? '';
+			})
+			.join('\n')
+	);
 }

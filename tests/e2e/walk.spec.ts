@@ -10,23 +10,8 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { uniquePromptName } from '../helpers/unique';
 import { startAppServer, type AppServer } from '../helpers/app-server';
-import { signUp, teamWithPrompt, type Person } from './team';
+import { editorOf, shownText, signUp, teamWithPrompt, type Person } from './team';
 
-/** The live editor of one part of the prompt (CodeMirror's content element, a labelled textbox). */
-const editorOf = (page: Page, part: 'System prompt' | 'User template') => page.getByRole('textbox', { name: part, exact: true });
-
-/** The text an editor shows, without remote carets' name labels and the empty editor's placeholder. */
-function shownText(editor: Locator): Promise<string> {
-	return editor.evaluate((content) =>
-		[...content.querySelectorAll(':scope > .cm-line')]
-			.map((line) => {
-				const copy = line.cloneNode(true) as HTMLElement;
-				copy.querySelectorAll('.cm-ySelectionCaret, .cm-placeholder').forEach((node) => node.remove());
-				return copy.textContent ?? '';
-			})
-			.join('\n')
-	);
-}
 
 async function expectText(editor: Locator, text: string) {
 	await expect.poll(() => shownText(editor), { message: `the editor shows ${JSON.stringify(text)}` }).toBe(text);

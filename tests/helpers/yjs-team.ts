@@ -1,11 +1,13 @@
 // A workspace with a prompt and the people around it (owner, editor, viewer, outsider), each with a
 // session cookie, for tests of the live draft and its sockets.
+import { expect } from 'vitest';
 import { promptMetaSchema } from '$lib/schemas/prompt';
 import { SESSION_COOKIE, createSession, generateSessionToken, type SessionUser } from '$lib/server/auth';
 import { createPrompt, getPrompt } from '$lib/server/prompts';
 import { addMember, type Member } from '$lib/server/workspaces';
 import { memberOf, newUser, newWorkspace } from './people';
 import { uniquePromptName } from './unique';
+import { eventually, type TestClient } from './yjs-client';
 
 export interface Person {
 	user: SessionUser;
@@ -59,4 +61,19 @@ export async function newPromptTeam(options: { visibility?: 'private' | 'workspa
 		viewer: { ...(await person(viewerUser)), member: viewer },
 		outsider: await person(outsiderUser)
 	};
+}
+
+/** Two editors of the team's prompt in sync: the bystanders who must not notice someone else's bad message. */
+export async function bystanders(client: (promptId: string, cookie: string) => TestClient, team: PromptTeam): Promise<[TestClient, TestClient]> {
+	const a = client(team.promptId, team.owner.cookie);
+	const b = client(team.promptId, team.editor.cookie);
+	await Promise.all([a.synced(), b.synced()]);
+	return [a, b];
+}
+
+/** The bystanders still edit together, and neither socket was closed. */
+export async function stillEditing([a, b]: [TestClient, TestClient], marker: string): Promise<void> {
+	a.type(marker);
+	await eventually(() => b.text(), (text) => text.includes(marker));
+	expect(a.closes.concat(b.closes)).toEqual([]);
 }

@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import * as encoding from 'lib0/encoding';
 import { YJS_CLOSE } from '$lib/realtime/yjs-protocol';
-import { eventually, rawClosed, rawSocket, useYjsServer, type TestClient } from '../helpers/yjs-client';
+import { eventually, rawClosed, rawSocket, useYjsServer } from '../helpers/yjs-client';
 import { presenceEcho } from '../helpers/yjs-probes';
-import { newPromptTeam, type PromptTeam } from '../helpers/yjs-team';
+import { bystanders, newPromptTeam, stillEditing, type PromptTeam } from '../helpers/yjs-team';
 
 const KiB = 1024;
 const yjs = useYjsServer({
@@ -46,23 +46,11 @@ async function authorised(team: PromptTeam): Promise<WebSocket> {
 	return socket;
 }
 
-async function bystanders(team: PromptTeam): Promise<[TestClient, TestClient]> {
-	const a = client(team.promptId, team.owner.cookie);
-	const b = client(team.promptId, team.editor.cookie);
-	await Promise.all([a.synced(), b.synced()]);
-	return [a, b];
-}
-
-async function stillEditing([a, b]: [TestClient, TestClient], marker: string): Promise<void> {
-	a.type(marker);
-	await eventually(() => b.text(), (text) => text.includes(marker));
-	expect(a.closes.concat(b.closes)).toEqual([]);
-}
 
 describe('a draft socket’s budgets', () => {
 	it('past its message budget a socket is closed with 4429 and a reason; the others keep editing', async () => {
 		const team = await newPromptTeam();
-		const others = await bystanders(team);
+		const others = await bystanders(client, team);
 		const socket = await authorised(team);
 		const closed = rawClosed(socket);
 		for (let i = 0; i < 60; i++) socket.send(QUERY_AWARENESS);
@@ -72,7 +60,7 @@ describe('a draft socket’s budgets', () => {
 
 	it('the answers a socket asks for count in its bytes: sync step 1s on a 20 kB draft are closed with 4429', async () => {
 		const team = await newPromptTeam();
-		const others = await bystanders(team);
+		const others = await bystanders(client, team);
 		others[0].type('x'.repeat(20_000));
 		await eventually(() => others[1].text().length, (n) => n >= 20_000);
 		const socket = await authorised(team);

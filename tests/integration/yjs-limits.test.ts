@@ -6,25 +6,12 @@ import type { WebSocket } from 'ws';
 import { readMeta, ROOTS, writeMeta } from '$lib/prompt-doc';
 import { YJS_CLOSE, YJS_LIMITS } from '$lib/realtime/yjs-protocol';
 import { configureDrafts, readDraftContent, updateDraft, withDraft } from '$lib/server/drafts';
-import { eventually, rawClosed, rawSocket, useYjsServer, type TestClient } from '../helpers/yjs-client';
-import { newPromptTeam, type PromptTeam } from '../helpers/yjs-team';
+import { eventually, rawClosed, rawSocket, useYjsServer } from '../helpers/yjs-client';
+import { bystanders, newPromptTeam, stillEditing } from '../helpers/yjs-team';
 
 const yjs = useYjsServer();
 const client = yjs.client;
 
-/** Two editors in sync: the bystanders who must not notice someone else's bad message. */
-async function bystanders(team: PromptTeam): Promise<[TestClient, TestClient]> {
-	const a = client(team.promptId, team.owner.cookie);
-	const b = client(team.promptId, team.editor.cookie);
-	await Promise.all([a.synced(), b.synced()]);
-	return [a, b];
-}
-
-async function stillEditing([a, b]: [TestClient, TestClient], marker: string): Promise<void> {
-	a.type(marker);
-	await eventually(() => b.text(), (t) => t.includes(marker));
-	expect(a.closes.concat(b.closes)).toEqual([]);
-}
 
 async function opened(socket: WebSocket): Promise<WebSocket> {
 	await new Promise((resolve) => socket.once('open', resolve));
@@ -34,7 +21,7 @@ async function opened(socket: WebSocket): Promise<WebSocket> {
 describe('limits and malformed messages', () => {
 	it('closes a socket that sends a message over the size limit with 4413, and no other', async () => {
 		const team = await newPromptTeam();
-		const others = await bystanders(team);
+		const others = await bystanders(client, team);
 		const socket = await opened(rawSocket(yjs.server(), team.promptId, team.editor.cookie));
 		const closed = rawClosed(socket);
 		socket.send(new Uint8Array(YJS_LIMITS.maxMessageBytes + 1));
@@ -44,7 +31,7 @@ describe('limits and malformed messages', () => {
 
 	it('closes a socket that sends garbage with 4400, and no other', async () => {
 		const team = await newPromptTeam();
-		const others = await bystanders(team);
+		const others = await bystanders(client, team);
 		const garbage: Array<[string, Uint8Array | string]> = [
 			['an unknown message type', Uint8Array.of(9, 1, 2, 3)],
 			['a truncated sync message', Uint8Array.of(0, 2, 50, 1, 2)],
@@ -65,7 +52,7 @@ describe('limits and malformed messages', () => {
 	it('refuses an update to the server-only meta part, or to a part the draft does not have', async () => {
 		const team = await newPromptTeam();
 		await updateDraft(team.promptId, (doc) => writeMeta(doc, { latestVersion: 1 }));
-		const others = await bystanders(team);
+		const others = await bystanders(client, team);
 		const forger = client(team.promptId, team.editor.cookie);
 		await forger.synced();
 		forger.doc.getMap(ROOTS.meta).set('latestVersion', 99);
@@ -90,7 +77,7 @@ describe('limits and malformed messages', () => {
 
 	it('accepts edits nested inside few-shot examples', async () => {
 		const team = await newPromptTeam();
-		const [a, b] = await bystanders(team);
+		const [a, b] = await bystanders(client, team);
 		const { Map: YMap, Text: YText } = await import('yjs');
 		const example = new YMap<InstanceType<typeof YText>>();
 		example.set('input', new YText('in'));
@@ -107,7 +94,7 @@ describe('limits and malformed messages', () => {
 	it('refuses an update that would grow the draft past its size limit with 4413', async () => {
 		configureDrafts({ maxDocumentBytes: 4096 });
 		const team = await newPromptTeam();
-		const others = await bystanders(team);
+		const others = await bystanders(client, team);
 		const bulky = client(team.promptId, team.editor.cookie);
 		await bulky.synced();
 		bulky.type('x'.repeat(5000));
