@@ -26,7 +26,8 @@ test('enable a plugin, run, and see its result next to the output', async ({ bro
 	const scanner = page.getByRole('region', { name: 'Security scanner' });
 	await scanner.getByLabel('Enabled in this workspace').check();
 	await scanner.getByRole('button', { name: 'Save Security scanner' }).click();
-	await expect(page.getByText('Saved: security-scanner is on.')).toBeVisible();
+	// Said on the page (and in a toast that may or may not still be up): the page's copy is the one checked.
+	await expect(page.locator('#main').getByText('Saved: security-scanner is on.')).toBeVisible();
 	await expect(scanner.getByText('on', { exact: true })).toBeVisible();
 
 	await page.goto(promptPath);
