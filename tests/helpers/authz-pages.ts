@@ -120,7 +120,7 @@ function privateWrites(): HttpRow[] {
 			return post(`${at(fx, prompt)}/versions?/commit`, { message: 'Committed by the matrix' });
 		}),
 		row(`POST ${P}/versions?/moveLabel`, 403, async (fx) => post(`${at(fx, await secretPrompt(fx))}/versions?/moveLabel`, { label: 'staging', version: '1' })),
-		row(`POST ${P}/versions/[number]?/comment`, 403, async (fx) => post(`${at(fx, await secretPrompt(fx))}/versions/1?/comment`, { body: 'A comment from the matrix.' })),
+		row(`POST ${P}/versions/[number=version]?/comment`, 403, async (fx) => post(`${at(fx, await secretPrompt(fx))}/versions/1?/comment`, { body: 'A comment from the matrix.' })),
 		row(`POST ${P}/reviews?/propose`, 403, async (fx) => post(`${at(fx, await secretPrompt(fx, 2))}/reviews?/propose`, { version: '2', label: 'production' })),
 		row(`POST ${P}/sessions?/open`, 404, async (fx) => post(`${at(fx, await secretPrompt(fx))}/sessions?/open`, { title: 'Opened by the matrix' })),
 		row(`POST ${P}/publish?/publish`, 403, async (fx) => post(`${at(fx, await secretPrompt(fx))}/publish?/publish`, { versionNumber: '1', title: 'Published by the matrix' })),
@@ -241,9 +241,9 @@ export const PAGE_ROWS: HttpRow[] = [
 		attempt: (fx) => get(`${ws(fx)}/runs`),
 		hidden: { text: (fx) => fx.secret.name, from: ['viewer', 'editor'], shownTo: ['owner'] }
 	},
-	...promptPage('/w/[workspace]/runs/[run]', member('viewer'), (fx, prompt) => `${ws(fx)}/runs/${prompt.runId}`),
-	{ surface: 'POST /w/[workspace]/runs/[run]?/rate', expect: member('viewer'), attempt: (fx) => post(`${ws(fx)}/runs/${fx.shared.runId}?/rate`, { rating: '4', comment: 'Rated by the matrix.' }) },
-	{ surface: 'POST /w/[workspace]/runs/[run]?/rate', variant: 'private prompt', expect: member('viewer', { viewer: 404, editor: 404 }), attempt: (fx) => post(`${ws(fx)}/runs/${fx.secret.runId}?/rate`, { rating: '2' }) },
+	...promptPage('/w/[workspace]/runs/[run=uuid]', member('viewer'), (fx, prompt) => `${ws(fx)}/runs/${prompt.runId}`),
+	{ surface: 'POST /w/[workspace]/runs/[run=uuid]?/rate', expect: member('viewer'), attempt: (fx) => post(`${ws(fx)}/runs/${fx.shared.runId}?/rate`, { rating: '4', comment: 'Rated by the matrix.' }) },
+	{ surface: 'POST /w/[workspace]/runs/[run=uuid]?/rate', variant: 'private prompt', expect: member('viewer', { viewer: 404, editor: 404 }), attempt: (fx) => post(`${ws(fx)}/runs/${fx.secret.runId}?/rate`, { rating: '2' }) },
 	{
 		surface: 'GET /w/[workspace]/settings',
 		expect: member('viewer'),
@@ -303,18 +303,18 @@ export const PAGE_ROWS: HttpRow[] = [
 	},
 	{ surface: `POST ${P}/versions?/restore`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 2 }))}/versions?/restore`, { version: '1' }) },
 	{ surface: `POST ${P}/versions?/moveLabel`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 1 }))}/versions?/moveLabel`, { label: 'staging', version: '1' }) },
-	...promptPage(`${P}/versions/[number]`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/versions/1`, { text: () => 'action="?/restore"', from: ['viewer'], shownTo: ['editor', 'owner'] }),
-	{ surface: `POST ${P}/versions/[number]?/restore`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 2 }))}/versions/1?/restore`, { version: '1' }) },
-	{ surface: `POST ${P}/versions/[number]?/comment`, expect: member('editor'), attempt: (fx) => post(`${at(fx)}/versions/1?/comment`, { body: 'A comment from the matrix.' }) },
-	{ surface: `POST ${P}/versions/[number]?/moveLabel`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 1 }))}/versions/1?/moveLabel`, { label: 'staging', version: '1' }) },
-	{ surface: `POST ${P}/versions/[number]?/propose`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 2 }))}/versions/2?/propose`, { version: '2', label: 'production' }) },
+	...promptPage(`${P}/versions/[number=version]`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/versions/1`, { text: () => 'action="?/restore"', from: ['viewer'], shownTo: ['editor', 'owner'] }),
+	{ surface: `POST ${P}/versions/[number=version]?/restore`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 2 }))}/versions/1?/restore`, { version: '1' }) },
+	{ surface: `POST ${P}/versions/[number=version]?/comment`, expect: member('editor'), attempt: (fx) => post(`${at(fx)}/versions/1?/comment`, { body: 'A comment from the matrix.' }) },
+	{ surface: `POST ${P}/versions/[number=version]?/moveLabel`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 1 }))}/versions/1?/moveLabel`, { label: 'staging', version: '1' }) },
+	{ surface: `POST ${P}/versions/[number=version]?/propose`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 2 }))}/versions/2?/propose`, { version: '2', label: 'production' }) },
 	...promptPage(`${P}/versions/diff`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/versions/diff`),
 	...promptPage(`${P}/reviews`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/reviews`),
 	{ surface: `POST ${P}/reviews?/propose`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 2 }))}/reviews?/propose`, { version: '2', label: 'production' }) },
-	{ surface: `GET ${P}/reviews/[id]`, expect: member('viewer'), attempt: (fx) => get(`${at(fx)}/reviews/${fx.shared.reviewId}`) },
-	{ surface: `POST ${P}/reviews/[id]?/comment`, expect: member('editor'), attempt: (fx) => post(`${at(fx)}/reviews/${fx.shared.reviewId}?/comment`, { body: 'Looks right to the matrix.' }) },
+	{ surface: `GET ${P}/reviews/[id=uuid]`, expect: member('viewer'), attempt: (fx) => get(`${at(fx)}/reviews/${fx.shared.reviewId}`) },
+	{ surface: `POST ${P}/reviews/[id=uuid]?/comment`, expect: member('editor'), attempt: (fx) => post(`${at(fx)}/reviews/${fx.shared.reviewId}?/comment`, { body: 'Looks right to the matrix.' }) },
 	{
-		surface: `POST ${P}/reviews/[id]?/verdict`,
+		surface: `POST ${P}/reviews/[id=uuid]?/verdict`,
 		expect: member('editor'),
 		attempt: async (fx) => {
 			const { prompt, reviewId } = await openReview(fx);
@@ -322,7 +322,7 @@ export const PAGE_ROWS: HttpRow[] = [
 		}
 	},
 	{
-		surface: `POST ${P}/reviews/[id]?/merge`,
+		surface: `POST ${P}/reviews/[id=uuid]?/merge`,
 		expect: member('editor'),
 		attempt: async (fx) => {
 			const { prompt, reviewId } = await openReview(fx);
@@ -331,7 +331,7 @@ export const PAGE_ROWS: HttpRow[] = [
 		}
 	},
 	{
-		surface: `POST ${P}/reviews/[id]?/close`,
+		surface: `POST ${P}/reviews/[id=uuid]?/close`,
 		expect: member('editor'),
 		attempt: async (fx) => {
 			const { prompt, reviewId } = await openReview(fx);
@@ -340,7 +340,7 @@ export const PAGE_ROWS: HttpRow[] = [
 	},
 	...promptPage(`${P}/sessions`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/sessions`, { text: () => 'action="?/open"', from: ['viewer'], shownTo: ['editor', 'owner'] }),
 	{ surface: `POST ${P}/sessions?/open`, expect: member('editor'), attempt: (fx) => post(`${at(fx)}/sessions?/open`, { title: 'Opened by the matrix' }) },
-	...promptPage(`${P}/sessions/[session]`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/sessions/${prompt.sessionId}`),
+	...promptPage(`${P}/sessions/[session=uuid]`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/sessions/${prompt.sessionId}`),
 	...promptPage(`${P}/evaluations`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/evaluations`),
 	{
 		// Past the role rule an editor's start is refused for its template (no {{prompt}}): nothing runs.
@@ -348,17 +348,17 @@ export const PAGE_ROWS: HttpRow[] = [
 		expect: member('editor', { editor: 400, owner: 400 }),
 		attempt: (fx) => post(`${at(fx)}/evaluations?/start`, { versionNumber: '1', model: 'whiterabbitneo' })
 	},
-	...promptPage(`${P}/evaluations/[id]`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/evaluations/${prompt.evaluationId}`),
-	{ surface: `POST ${P}/evaluations/[id]?/cancel`, expect: member('editor'), attempt: (fx) => post(`${at(fx)}/evaluations/${fx.shared.evaluationId}?/cancel`) },
+	...promptPage(`${P}/evaluations/[id=uuid]`, member('viewer'), (fx, prompt) => `${at(fx, prompt)}/evaluations/${prompt.evaluationId}`),
+	{ surface: `POST ${P}/evaluations/[id=uuid]?/cancel`, expect: member('editor'), attempt: (fx) => post(`${at(fx)}/evaluations/${fx.shared.evaluationId}?/cancel`) },
 	{
 		// An editor who may not see the private prompt may not stop its evaluation either, by any address.
-		surface: `POST ${P}/evaluations/[id]?/cancel`,
+		surface: `POST ${P}/evaluations/[id=uuid]?/cancel`,
 		variant: 'private prompt',
 		expect: member('editor', { editor: 404 }),
 		attempt: (fx) => post(`${at(fx, fx.secret)}/evaluations/${fx.secret.evaluationId}?/cancel`)
 	},
 	{
-		surface: `POST ${P}/evaluations/[id]?/cancel`,
+		surface: `POST ${P}/evaluations/[id=uuid]?/cancel`,
 		variant: "private prompt's evaluation under the shared prompt's address",
 		expect: member('editor', { editor: 404, owner: 404 }),
 		attempt: (fx) => post(`${at(fx)}/evaluations/${fx.secret.evaluationId}?/cancel`)

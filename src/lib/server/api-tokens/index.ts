@@ -1,13 +1,17 @@
 // API tokens: how programs call the prompt API on behalf of a workspace. An owner creates one (the
 // token is shown once; only its SHA-256 is stored, as for sessions), names it, gives it scopes
 // (read: list and fetch prompts; run: also run them) and revokes it. A bearer token is checked
-// here on every API request; its last use is recorded at most once a minute.
+// here on every API request, and so is its creator: a token acts for the owner who made it, so it
+// works only while they are still an owner of its workspace. Its last use is recorded at most once a minute.
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { ApiScope } from '$lib/schemas/api-tokens';
 import { prisma } from '../db';
 import { forbidden, notFound } from '../errors';
-import type { Member } from '../workspaces';
+import { roleIn, type Member } from '../workspaces';
+
+/** Who may create tokens, and so whom a token may keep acting for. */
+const TOKEN_ROLE = 'owner';
 
 /** Every token starts so: secret scanners and people can tell what it is. */
 export const TOKEN_PREFIX = 'cts_';
@@ -41,7 +45,7 @@ export interface ApiCaller {
 const hashToken = (token: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 
 function requireOwner(member: Member): void {
-	if (member.role !== 'owner') throw forbidden('Only workspace owners manage API tokens.');
+	if (member.role !== TOKEN_ROLE) throw forbidden('Only workspace owners manage API tokens.');
 }
 
 export async function listApiTokens(member: Member): Promise<ApiTokenRow[]> {
@@ -89,7 +93,9 @@ export async function revokeApiToken(member: Member, tokenId: string): Promise<v
 
 /**
  * The caller behind an `Authorization: Bearer <token>` value, or null for a token that is unknown,
- * revoked or expired (the API answers all three alike, so a probe learns nothing).
+ * revoked or expired (the API answers all three alike, so a probe learns nothing). A live token whose
+ * creator is gone from the workspace, or is no longer an owner of it, is refused (403) on each use:
+ * only whoever holds the token learns that, and it works again if they become an owner again.
  */
 export async function authenticateApiToken(token: string): Promise<ApiCaller | null> {
 	if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
@@ -100,6 +106,10 @@ export async function authenticateApiToken(token: string): Promise<ApiCaller | n
 	});
 	const now = new Date();
 	if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+	const creatorRole = row.createdById ? await roleIn(row.workspaceId, row.createdById) : null;
+	if (creatorRole !== TOKEN_ROLE) {
+		throw forbidden("This token's creator is no longer an owner of its workspace, so the token no longer works: an owner can create a new one.");
+	}
 	if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_EVERY_MS) {
 		await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
 	}

@@ -28,6 +28,13 @@ export async function findMembership(userId: string, workspaceSlug: string): Pro
 	return row ? { role: row.role, workspace: row.workspace } : null;
 }
 
+/** A user's role in a workspace, by ids; null when they are not (or no longer) a member. */
+export async function roleIn(workspaceId: string, userId: string): Promise<Role | null> {
+	const db = await prisma();
+	const row = await db.membership.findUnique({ where: { workspaceId_userId: { workspaceId, userId } }, select: { role: true } });
+	return row?.role ?? null;
+}
+
 /**
  * The signed-in member of the workspace in the URL. A non-member gets 404, as if the workspace did
  * not exist, so that workspace names do not leak.

@@ -1,6 +1,6 @@
 // Workspaces, members and roles: the public surface for routes and realtime/.
 export { roleAtLeast } from '$lib/schemas/workspace';
-export { findMembership, requireMember, requireRole, type Member, type WorkspaceRef } from './access';
+export { findMembership, requireMember, requireRole, roleIn, type Member, type WorkspaceRef } from './access';
 export {
 	addMember,
 	canManageMembers,

@@ -1,7 +1,6 @@
 // One version: its full content, variables and parameters, what the workspace's template plugins
 // say of it, labels, comments; restore it, comment on
 // it (or on one of its lines), move a label to it, or propose it for a label in a review.
-import { error } from '@sveltejs/kit';
 import { orHttpError } from '$lib/server/errors';
 import { enabledPlugins, lintContent } from '$lib/server/plugins';
 import {
@@ -19,9 +18,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const member = await requireMember(locals, url, params.workspace);
-	const number = Number(params.number);
-	if (!/^[1-9]\d{0,9}$/.test(params.number) || !Number.isSafeInteger(number)) error(404, 'Not found.');
-	const { prompt, version } = await orHttpError(getVersion(member, params.prompt, number));
+	// src/params/version.ts has let only 1, 2, 3… through.
+	const { prompt, version } = await orHttpError(getVersion(member, params.prompt, Number(params.number)));
 	const [comments, labels, lint] = await Promise.all([
 		versionComments(version.id),
 		listLabels(prompt.id),
