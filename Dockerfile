@@ -17,11 +17,11 @@ FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     PORT=7860 \
     HOST=0.0.0.0 \
-    DATA_DIR=/home/node/data \
-    PROTOCOL_HEADER=x-forwarded-proto \
-    HOST_HEADER=x-forwarded-host \
-    ADDRESS_HEADER=x-forwarded-for \
-    XFF_DEPTH=1
+    DATA_DIR=/home/node/data
+# No forwarded address is trusted by default: run without a proxy, the client address is the
+# socket's and plain-HTTP forms work; behind a TLS proxy (a Hugging Face Space) X-Forwarded-Proto
+# still makes pages https (server.js). With the container reachable only through a proxy that sets
+# X-Forwarded-For/-Host, set TRUST_PROXY=1 so that rate limits count the client's address.
 WORKDIR /home/node/app
 COPY --from=build --chown=node:node /app/package.json /app/server.js ./
 COPY --from=build --chown=node:node /app/build ./build

@@ -5,6 +5,19 @@ import { createServer } from 'node:http';
 const server = createServer();
 globalThis[Symbol.for('codetunestudio.httpServer')] = server;
 
+// Forwarded headers are trusted only when asked: a client that reaches this port directly can write
+// any X-Forwarded-* it likes. TRUST_PROXY=1 (a Space, or any proxy that sets these headers) turns on
+// adapter-node's reading of them, leaving any of its variables set explicitly as they are.
+const TRUST_PROXY = (process.env.TRUST_PROXY ?? '').trim().toLowerCase();
+if (!['', '0', 'false', '1', 'true'].includes(TRUST_PROXY)) {
+	console.error(`TRUST_PROXY must be 1 or 0 (true or false), not ${JSON.stringify(process.env.TRUST_PROXY)}`);
+	process.exit(1);
+}
+if (TRUST_PROXY === '1' || TRUST_PROXY === 'true') {
+	const PROXY_HEADERS = { PROTOCOL_HEADER: 'x-forwarded-proto', HOST_HEADER: 'x-forwarded-host', ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1' };
+	for (const [name, value] of Object.entries(PROXY_HEADERS)) process.env[name] ||= value;
+}
+
 // adapter-node takes every request for https unless told otherwise (ORIGIN, PROTOCOL_HEADER), and
 // then refuses the browser's own form posts from http://… as cross-site. This server is plain HTTP:
 // where nobody configured a proxy, it says so on each request through a header of its own (set
@@ -20,7 +33,11 @@ const FILE_HEADERS = { 'x-content-type-options': 'nosniff', 'x-frame-options': '
 
 const { handler } = await import('./build/handler.js');
 server.on('request', (request, response) => {
-	if (tellScheme) request.headers[SCHEME_HEADER] = 'http';
+	// A TLS proxy in front (a Space) says https in X-Forwarded-Proto. Believing it without
+	// TRUST_PROXY is safe: it only decides whether this request's own page was https (its form posts'
+	// origin, its cookie's Secure flag), so a forger fools nobody but itself; the client address,
+	// which rate limits count, is never taken from a header unless trusted.
+	if (tellScheme) request.headers[SCHEME_HEADER] = request.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
 	for (const [name, value] of Object.entries(FILE_HEADERS)) response.setHeader(name, value);
 	handler(request, response);
 });

@@ -128,10 +128,13 @@ export function snapshotBuild(root) {
 	return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** The bench's studios serve GET /metrics (off without a token) to studioLoopDelay with this token. */
+const METRICS_TOKEN = 'load-bench-metrics-token-0123456789';
+
 /** One studio instance, `node server.js` of `serverDir` in the checkout `root`, with `env` over the bench's own environment. */
 export async function startStudio(root, serverDir, label, env) {
 	const port = await freePort();
-	const studio = startProcess(label, [join(serverDir, 'server.js')], { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env }, /listening on/, root);
+	const studio = startProcess(label, [join(serverDir, 'server.js')], { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env, METRICS_TOKEN }, /listening on/, root);
 	await studio.started;
 	return Object.assign(studio, { label, port, httpUrl: `http://127.0.0.1:${port}`, yjsUrl: (promptId) => `ws://127.0.0.1:${port}/yjs/${promptId}` });
 }
@@ -158,7 +161,7 @@ export function machineCpu() {
  */
 export async function studioLoopDelay(httpUrl) {
 	try {
-		const text = await (await fetch(`${httpUrl}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+		const text = await (await fetch(`${httpUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` }, signal: AbortSignal.timeout(10_000) })).text();
 		const read = (name) => Number(text.match(new RegExp(`^cts_nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? ([\\d.e+-]+)$`, 'm'))?.[1]) * 1000;
 		return { p99: read('p99'), max: read('max') };
 	} catch {

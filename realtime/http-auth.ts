@@ -2,6 +2,7 @@
 // cookie it carries, and whether it comes from our own pages.
 import type { IncomingMessage } from 'node:http';
 import { SESSION_COOKIE } from '$lib/server/auth';
+import { config } from '$lib/server/config';
 
 export function sessionToken(request: IncomingMessage): string | null {
 	for (const part of (request.headers.cookie ?? '').split(';')) {
@@ -14,9 +15,10 @@ export function sessionToken(request: IncomingMessage): string | null {
 /**
  * A browser page on another site must not open a socket with our cookie. SameSite=Lax keeps the
  * cookie off cross-site sockets already; this also refuses a foreign Origin outright. Clients that
- * are not browsers send no Origin.
+ * are not browsers send no Origin. A forwarded host counts only when HOST_HEADER names it (behind
+ * a proxy that sets it): otherwise any client could write one to match its Origin.
  */
-export function sameOrigin(request: IncomingMessage): boolean {
+export function sameOrigin(request: IncomingMessage, hostHeader: string | null = config().HOST_HEADER ?? null): boolean {
 	const origin = request.headers.origin;
 	if (!origin) return true;
 	let host: string;
@@ -25,7 +27,7 @@ export function sameOrigin(request: IncomingMessage): boolean {
 	} catch {
 		return false;
 	}
-	const forwarded = request.headers['x-forwarded-host'];
+	const forwarded = hostHeader ? request.headers[hostHeader] : undefined;
 	const hosts = [request.headers.host, ...(Array.isArray(forwarded) ? forwarded : [forwarded])];
 	return hosts.some((candidate) => candidate?.split(',')[0]?.trim() === host);
 }

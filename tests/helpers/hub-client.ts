@@ -208,7 +208,7 @@ export async function newSessionTeam(content: DraftContent = SESSION_CONTENT, op
 
 /**
  * A start of version 1 on WhiteRabbitNeo with a task of its own: no other test's stored answer or
- * shared flight can match it (the model cache is shared by every workspace).
+ * shared flight can match it, even one of the same workspace.
  */
 export function runRequest(team: Pick<SessionTeam, 'sessionId'>, over: Partial<ClientPayload<'run:start'>> = {}): ClientPayload<'run:start'> {
 	return {

@@ -1,7 +1,8 @@
 // GET /metrics as Prometheus scrapes it, from a running studio whose model endpoint is the
 // TGI-protocol test server: a run through the API moves the run counter and the latency, time to
 // first token and tokens/s histograms of its model; a cache hit is counted as one; the live gauges
-// report realtime connections; with METRICS_TOKEN set, a scrape without it is refused.
+// report realtime connections; with METRICS_TOKEN set, a scrape without it is refused, and without
+// METRICS_TOKEN the endpoint is off.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '$lib/server/api-tokens';
 import { commitDraft, moveLabel } from '$lib/server/versions';
@@ -67,6 +68,19 @@ describe('GET /metrics', () => {
 			expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
 		}
 	});
+
+	it('is off on a studio with no METRICS_TOKEN: 404 with or without a bearer token, and no figures', async () => {
+		const open = await startAppServer({ METRICS_TOKEN: undefined, EMBEDDED_MODEL: 'off' });
+		try {
+			for (const headers of [{}, { authorization: 'Bearer ' }, { authorization: `Bearer ${METRICS_TOKEN}` }] as Record<string, string>[]) {
+				const response = await fetch(`${open.url}/metrics`, { headers });
+				expect(response.status).toBe(404);
+				expect(await response.text()).not.toMatch(/cts_/);
+			}
+		} finally {
+			await open.stop();
+		}
+	}, 60_000);
 
 	it('counts runs by model, status, origin and cache outcome, with their latency, first-token and tokens/s histograms', async () => {
 		const labels = { model: 'whiterabbitneo', status: 'succeeded', origin: 'api' };

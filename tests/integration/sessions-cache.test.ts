@@ -1,7 +1,8 @@
 // The model cache as a session sees it: a deterministic run asked again is answered from the stored
 // answer (no model call, no cost), a sampled one is not unless the cache is forced, a bad answer is
-// never kept, identical runs in the air at once share one model request, and an answer lives for
-// the configured time. Every case reads model_cache and execution_history as stored.
+// never kept, identical runs in the air at once share one model request, an answer lives for the
+// configured time, and neither a stored answer nor a request in the air crosses from one workspace
+// to another. Every case reads model_cache and execution_history as stored.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import type { ClientPayload, RunView } from '$lib/realtime/session-events';
 import * as cache from '$lib/server/cache';
@@ -52,7 +53,7 @@ async function keyFor(team: SessionTeam, start: Start, model: ModelId = 'whitera
 	const chosen = Object.fromEntries(Object.entries(start.parameters ?? {}).filter(([, value]) => value !== undefined));
 	const content = { ...version.content, parameters: { ...version.content.parameters, ...chosen } };
 	const prepared = prepareRequest(model, { content, variables: start.variables ?? {} }, generationSettings().endpoints);
-	return cacheKey(model, prepared.prompt, prepared.parameters);
+	return cacheKey(team.workspaceId, model, prepared.prompt, prepared.parameters);
 }
 
 /** The model_cache row a start would be answered from, or null. */
@@ -349,5 +350,51 @@ describe('how long an answer lives', () => {
 		expect(stored.expiresAt.getTime()).toBeGreaterThanOrEqual(before + hours * 3_600_000 - 1000);
 		expect(stored.expiresAt.getTime()).toBeLessThanOrEqual(after + hours * 3_600_000 + 1000);
 		expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBe(hours * 3_600_000);
+	});
+});
+
+describe('two workspaces sending the very same request', () => {
+	it("do not hit each other's stored answer: the second workspace's run is a miss and calls the model, while the first still hits", async () => {
+		const [first, second] = [await newSessionTeam(), await newSessionTeam()];
+		expect(second.workspaceId).not.toBe(first.workspaceId);
+		hub.tgi().script({ tokens: ['the ', 'answer'] });
+		const a = await joinedClient(hub.client(first.editor.cookie), first.sessionId);
+		const b = await joinedClient(hub.client(second.editor.cookie), second.sessionId);
+		const startA = runRequest(first, { parameters: { temperature: 0 } });
+		// The same version content, variables and parameters: the model is sent the very same prompt.
+		const startB: Start = { ...startA, sessionId: second.sessionId };
+
+		expect(await runToEnd(a.socket, a.seen, startA)).toMatchObject({ status: 'succeeded', cacheOutcome: 'miss', text: 'the answer' });
+		await storedAnswer(first, startA);
+
+		const other = await runToEnd(b.socket, b.seen, startB);
+		expect(other).toMatchObject({ status: 'succeeded', cacheOutcome: 'miss', text: 'the answer' });
+		expect(hub.tgi().requests).toHaveLength(2);
+		expect(hub.tgi().requests[1]!.body).toEqual(hub.tgi().requests[0]!.body);
+		expect(await runRow(other.executionId)).toMatchObject({ cacheHit: false, cacheOutcome: 'miss', outputData: 'the answer' });
+		await storedAnswer(second, startB);
+		expect((await cacheRowFor(first, startA))!.accessCount).toBe(0);
+
+		// Each workspace still hits its own answer.
+		expect(await runToEnd(a.socket, a.seen, startA)).toMatchObject({ cacheOutcome: 'hit', text: 'the answer' });
+		expect(await runToEnd(b.socket, b.seen, startB)).toMatchObject({ cacheOutcome: 'hit', text: 'the answer' });
+		expect(hub.tgi().requests).toHaveLength(2);
+	});
+
+	it('at the same moment do not share one model request: both are misses and the model is called twice', async () => {
+		const [first, second] = [await newSessionTeam(), await newSessionTeam()];
+		hub.tgi().script({ tokens: Array.from({ length: 12 }, (_, i) => `t${i} `), delayMs: 20 });
+		const a = await joinedClient(hub.client(first.editor.cookie), first.sessionId);
+		const b = await joinedClient(hub.client(second.editor.cookie), second.sessionId);
+		const startA = runRequest(first, { parameters: { temperature: 0 } });
+		const startB: Start = { ...startA, sessionId: second.sessionId };
+
+		const [ra, rb] = await Promise.all([request(a.socket, 'run:start', startA), request(b.socket, 'run:start', startB)]);
+		const runs = await Promise.all([a.seen.finishedRun(okData(ra).runs[0]!.executionId), b.seen.finishedRun(okData(rb).runs[0]!.executionId)]);
+		expect(runs.map((r) => [r.status, r.cacheOutcome])).toEqual([
+			['succeeded', 'miss'],
+			['succeeded', 'miss']
+		]);
+		expect(hub.tgi().requests).toHaveLength(2);
 	});
 });

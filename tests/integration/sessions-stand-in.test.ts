@@ -83,10 +83,10 @@ function contentOf(s: Start): DraftContent {
 	return { ...CONTENT, parameters: { ...CONTENT.parameters, ...chosen } };
 }
 
-/** The model_cache key a start's run of `model` is stored under, with `settings` as the engine sees them. */
-function keyOf(s: Start, model: ModelId, settings: EndpointSettings): CacheKey {
+/** The model_cache key a team's start's run of `model` is stored under, with `settings` as the engine sees them. */
+function keyOf(team: SessionTeam, s: Start, model: ModelId, settings: EndpointSettings): CacheKey {
 	const prepared = prepareRequest(model, { content: contentOf(s), variables: s.variables ?? {} }, settings);
-	return cacheKey(model, prepared.prompt, prepared.parameters, prepared.backend.kind === 'embedded' ? STAND_IN : null);
+	return cacheKey(team.workspaceId, model, prepared.prompt, prepared.parameters, prepared.backend.kind === 'embedded' ? STAND_IN : null);
 }
 
 async function cacheRow(key: CacheKey) {
@@ -258,7 +258,7 @@ describe('the cache and the stand-in', () => {
 		const answer = byModel(first, 'codet5p').text;
 		expect(answer).toBe(probe.tokens.length > count ? head : probe.text);
 
-		const keys = Object.fromEntries(BOTH.map((model) => [model, keyOf(s, model, endpoints())])) as Record<ModelId, CacheKey>;
+		const keys = Object.fromEntries(BOTH.map((model) => [model, keyOf(team, s, model, endpoints())])) as Record<ModelId, CacheKey>;
 		expect(keys.whiterabbitneo.modelName).toBe('whiterabbitneo~codetune-tiny-code');
 		expect(keys.codet5p.modelName).toBe('codet5p~codetune-tiny-code');
 		for (const model of BOTH) {
@@ -300,7 +300,7 @@ describe('the cache and the stand-in', () => {
 		expect(await runRow(byModel(third, 'whiterabbitneo').executionId)).toMatchObject({ standInModel: null, cacheHit: false, modelUsed: 'whiterabbitneo' });
 
 		// The real model's answer is stored under its own name; the stand-in's entry was not taken.
-		const realKey = keyOf(s, 'whiterabbitneo', settings);
+		const realKey = keyOf(team, s, 'whiterabbitneo', settings);
 		expect(realKey.modelName).toBe('whiterabbitneo');
 		expect((await storedAnswer(realKey)).cachedOutput).toMatchObject({ tokens: ['def ', 'largest', '(items):', '\n    return max(items)'] });
 		await vi.waitFor(async () => expect((await cacheRow(keys.codet5p))!.accessCount).toBe(2));
@@ -392,7 +392,7 @@ describe('a cancel on the stand-in', () => {
 		expect(whole!.done.finishReason, 'the stand-in ends every probe prompt early: no long run to cancel').toBe('length');
 		const { groupId, runs } = okData(await request(socket, 'run:start', s!, 20_000));
 		const run = runs[0]!;
-		const key = keyOf(s!, 'codet5p', endpoints());
+		const key = keyOf(team, s!, 'codet5p', endpoints());
 		await vi.waitFor(() => expect(seen.seqsOf(run.executionId).length).toBeGreaterThanOrEqual(1), { timeout: RUN_TIMEOUT_MS, interval: 1 });
 		// The model request itself (a shared flight, greedy runs may be shared), to see that it stops.
 		const flight = sharedFlights().get(flightKey(key));

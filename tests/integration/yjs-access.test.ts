@@ -9,6 +9,8 @@ import { changeRole, removeMember, leaveWorkspace } from '$lib/server/workspaces
 import { eventually, useYjsServer } from '../helpers/yjs-client';
 import { newPromptTeam } from '../helpers/yjs-team';
 import { prisma } from '../helpers/db';
+import type { IncomingMessage } from 'node:http';
+import { sameOrigin } from '../../realtime/http-auth';
 
 const yjs = useYjsServer();
 const client = yjs.client;
@@ -54,6 +56,31 @@ describe('opening a draft socket', () => {
 		const socket = new WebSocket(`${yjs.server().url}/${team.promptId}`, { headers: { cookie: team.editor.cookie, origin: 'https://evil.example' } });
 		const [code] = await new Promise<[number, Buffer]>((resolve) => socket.once('close', (...args) => resolve(args)));
 		expect(code).toBe(YJS_CLOSE.forbidden);
+	});
+
+	it('refuses a page from another site that forges X-Forwarded-Host to match it (no HOST_HEADER configured)', async () => {
+		const team = await newPromptTeam();
+		const { WebSocket } = await import('ws');
+		const socket = new WebSocket(`${yjs.server().url}/${team.promptId}`, {
+			headers: { cookie: team.editor.cookie, origin: 'https://evil.example', 'x-forwarded-host': 'evil.example' }
+		});
+		const [code] = await new Promise<[number, Buffer]>((resolve) => socket.once('close', (...args) => resolve(args)));
+		expect(code).toBe(YJS_CLOSE.forbidden);
+	});
+});
+
+describe("a socket's Origin against the studio's host", () => {
+	const opening = (headers: Record<string, string>) => ({ headers }) as IncomingMessage;
+
+	it('matches the Host header, and a forwarded host only where HOST_HEADER names it', () => {
+		const ours = opening({ host: 'studio.internal:3000', origin: 'http://studio.internal:3000' });
+		expect(sameOrigin(ours, null)).toBe(true);
+		const proxied = opening({ host: 'studio.internal:3000', origin: 'https://studio.example.com', 'x-forwarded-host': 'studio.example.com' });
+		expect(sameOrigin(proxied, null)).toBe(false);
+		expect(sameOrigin(proxied, 'x-forwarded-host')).toBe(true);
+		// A proxy configured with a header of its own: x-forwarded-host is just another client header.
+		expect(sameOrigin(proxied, 'x-real-host')).toBe(false);
+		expect(sameOrigin(opening({ host: 'studio.internal:3000', origin: 'https://evil.example', 'x-forwarded-host': 'studio.example.com' }), 'x-forwarded-host')).toBe(false);
 	});
 });
 

@@ -2,34 +2,46 @@
 import { describe, expect, it } from 'vitest';
 import { cacheDecision, cacheKey, flightKey, isCacheable, isDeterministic } from '$lib/server/cache/key';
 
+const W = 'workspace-a';
 const chat = { format: 'chat' as const, messages: [{ role: 'user' as const, content: 'Explain eval()' }] };
 
 describe('the cache key', () => {
 	it('is the same for the same model, prompt and parameters, whatever the order of the parameters', () => {
-		const a = cacheKey('whiterabbitneo', chat, { max_new_tokens: 100, temperature: 0, stop: ['###'] });
-		const b = cacheKey('whiterabbitneo', chat, { stop: ['###'], temperature: 0, max_new_tokens: 100 });
+		const a = cacheKey(W, 'whiterabbitneo', chat, { max_new_tokens: 100, temperature: 0, stop: ['###'] });
+		const b = cacheKey(W, 'whiterabbitneo', chat, { stop: ['###'], temperature: 0, max_new_tokens: 100 });
 		expect(a).toEqual(b);
 		expect(a.promptHash).toMatch(/^[0-9a-f]{64}$/);
 		expect(a.parametersHash).toMatch(/^[0-9a-f]{64}$/);
 	});
 
 	it('differs when the model, a word of the prompt or a parameter differs', () => {
-		const base = cacheKey('whiterabbitneo', chat, { max_new_tokens: 100, temperature: 0 });
+		const base = cacheKey(W, 'whiterabbitneo', chat, { max_new_tokens: 100, temperature: 0 });
 		const keys = [
-			cacheKey('codet5p', chat, { max_new_tokens: 100, temperature: 0 }),
-			cacheKey('whiterabbitneo', { format: 'chat', messages: [{ role: 'user', content: 'Explain exec()' }] }, { max_new_tokens: 100, temperature: 0 }),
-			cacheKey('whiterabbitneo', { format: 'text', text: 'Explain eval()' }, { max_new_tokens: 100, temperature: 0 }),
-			cacheKey('whiterabbitneo', chat, { max_new_tokens: 101, temperature: 0 }),
-			cacheKey('whiterabbitneo', chat, { max_new_tokens: 100, temperature: 0, seed: 1 })
+			cacheKey(W, 'codet5p', chat, { max_new_tokens: 100, temperature: 0 }),
+			cacheKey(W, 'whiterabbitneo', { format: 'chat', messages: [{ role: 'user', content: 'Explain exec()' }] }, { max_new_tokens: 100, temperature: 0 }),
+			cacheKey(W, 'whiterabbitneo', { format: 'text', text: 'Explain eval()' }, { max_new_tokens: 100, temperature: 0 }),
+			cacheKey(W, 'whiterabbitneo', chat, { max_new_tokens: 101, temperature: 0 }),
+			cacheKey(W, 'whiterabbitneo', chat, { max_new_tokens: 100, temperature: 0, seed: 1 })
 		];
 		for (const key of keys) expect(flightKey(key)).not.toBe(flightKey(base));
 	});
 
+	it('differs between workspaces for the very same request, so neither answers nor flights are shared', () => {
+		const parameters = { max_new_tokens: 100, temperature: 0 };
+		const a = cacheKey('workspace-a', 'whiterabbitneo', chat, parameters);
+		const b = cacheKey('workspace-b', 'whiterabbitneo', chat, parameters);
+		expect(b.modelName).toBe(a.modelName);
+		expect(b.parametersHash).toBe(a.parametersHash);
+		expect(b.promptHash).not.toBe(a.promptHash);
+		expect(flightKey(b)).not.toBe(flightKey(a));
+		expect(cacheKey('workspace-a', 'whiterabbitneo', chat, parameters)).toEqual(a);
+	});
+
 	it("keeps a stand-in's answers apart from the real model's, and one stand-in's from another's", () => {
 		const text = { format: 'text' as const, text: 'def add(a, b):' };
-		const real = cacheKey('codet5p', text, { max_new_tokens: 50, temperature: 0 });
-		const standIn = cacheKey('codet5p', text, { max_new_tokens: 50, temperature: 0 }, 'codetune-tiny-code');
-		const otherStandIn = cacheKey('codet5p', text, { max_new_tokens: 50, temperature: 0 }, 'Xenova/tiny_starcoder_py');
+		const real = cacheKey(W, 'codet5p', text, { max_new_tokens: 50, temperature: 0 });
+		const standIn = cacheKey(W, 'codet5p', text, { max_new_tokens: 50, temperature: 0 }, 'codetune-tiny-code');
+		const otherStandIn = cacheKey(W, 'codet5p', text, { max_new_tokens: 50, temperature: 0 }, 'Xenova/tiny_starcoder_py');
 		expect(standIn.modelName).toBe('codet5p~codetune-tiny-code');
 		expect(standIn.promptHash).toBe(real.promptHash);
 		expect(new Set([real, standIn, otherStandIn].map(flightKey)).size).toBe(3);

@@ -72,8 +72,16 @@ const schema = z.object({
 	EVALUATION_SAMPLE_MEMORY_MB: z.coerce.number().int().min(32).max(4096).default(512),
 	/** Interpreters (worker threads with CPython in WebAssembly) the evaluation sandbox keeps at most. */
 	EVALUATION_SANDBOX_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
-	/** When set, GET /metrics (Prometheus) needs `Authorization: Bearer <this>`; unset, it is open. */
+	/** When set, GET /metrics (Prometheus) is on and needs `Authorization: Bearer <this>`; unset, it answers 404. */
 	METRICS_TOKEN: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(16, 'must be at least 16 characters').max(200).optional()),
+	/** adapter-node's header for the public host (set by TRUST_PROXY=1 in server.js): the realtime
+	 * transports trust it for a socket's Origin check only when it is configured. */
+	HOST_HEADER: z
+		.string()
+		.trim()
+		.toLowerCase()
+		.optional()
+		.transform((value) => (value ? value : undefined)),
 	/** The in-process model that stands in for a model with no endpoint: a folder name under
 	 * EMBEDDED_MODEL_DIR (the shipped one by default) or a Hugging Face Hub id (downloaded once into
 	 * EMBEDDED_MODEL_CACHE_DIR). `off`: no stand-in; a model with no endpoint cannot run. */

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { signInSchema } from '$lib/schemas/account';
-import { createSession, generateSessionToken, safeRedirectPath, setSessionTokenCookie, signIn } from '$lib/server/auth';
+import { clientAddress, createSession, generateSessionToken, safeRedirectPath, setSessionTokenCookie, signIn } from '$lib/server/auth';
 import { ServiceError } from '$lib/server/errors';
 import { parseForm, toFailure } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -17,7 +17,7 @@ export const actions: Actions = {
 		const form = await parseForm(event.request, signInSchema);
 		if (!form.ok) return form.failure;
 		try {
-			const user = await signIn(form.data.username, form.data.password, event.getClientAddress());
+			const user = await signIn(form.data.username, form.data.password, clientAddress(event));
 			const token = generateSessionToken();
 			const session = await createSession(token, user.id);
 			setSessionTokenCookie(event.cookies, event.url, token, session.expiresAt);

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { signUpSchema } from '$lib/schemas/account';
-import { createSession, generateSessionToken, setSessionTokenCookie, signUp } from '$lib/server/auth';
+import { clientAddress, createSession, generateSessionToken, setSessionTokenCookie, signUp } from '$lib/server/auth';
 import { ServiceError } from '$lib/server/errors';
 import { parseForm, toFailure } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,7 +14,7 @@ export const actions: Actions = {
 		const form = await parseForm(event.request, signUpSchema);
 		if (!form.ok) return form.failure;
 		try {
-			const user = await signUp(form.data.username, form.data.password, event.getClientAddress());
+			const user = await signUp(form.data.username, form.data.password, clientAddress(event));
 			const token = generateSessionToken();
 			const session = await createSession(token, user.id);
 			setSessionTokenCookie(event.cookies, event.url, token, session.expiresAt);

@@ -13,4 +13,5 @@ export {
 	type SessionUser
 } from './session';
 export { requireUser } from './guards';
+export { clientAddress } from './client-address';
 export { AFTER_SIGNIN, safeRedirectPath } from './redirect';

@@ -1,6 +1,6 @@
 // The model cache (model_cache): answers of deterministic runs, kept for MODEL_CACHE_TTL_HOURS and
-// replayed token by token on a hit. Only this module reads or writes model_cache. The cache is
-// shared by every workspace: a hit needs the very same rendered prompt and parameters.
+// replayed token by token on a hit. Only this module reads or writes model_cache. Each workspace has
+// its own entries: a hit needs the same workspace, rendered prompt and parameters.
 import { config } from '../config';
 import { prisma } from '../db';
 import { logger } from '../logger';

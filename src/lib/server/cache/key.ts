@@ -7,7 +7,7 @@ import type { FormattedPrompt, GenerationParameters, ModelId } from '../models/r
 
 export interface CacheKey {
 	modelName: string;
-	/** SHA-256 of the prompt exactly as sent (chat turns or text). */
+	/** SHA-256 of the workspace and the prompt exactly as sent (chat turns or text). */
 	promptHash: string;
 	/** SHA-256 of the normalised parameters, keys sorted. */
 	parametersHash: string;
@@ -16,14 +16,25 @@ export interface CacheKey {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
- * The key of a request. A run on the embedded stand-in is keyed apart from its model's (`codet5p~codetune-tiny-code`):
- * the stand-in's answers must never be served once the real model has an endpoint.
+ * The key of a workspace's request. Keyed per workspace: a hit across workspaces would tell one
+ * tenant what another sent. A run on the embedded stand-in is keyed apart from its model's
+ * (`codet5p~codetune-tiny-code`): the stand-in's answers must never be served once the real model has an endpoint.
  */
-export function cacheKey(model: ModelId, prompt: FormattedPrompt, parameters: GenerationParameters, standIn: string | null = null): CacheKey {
-	return { modelName: standIn ? `${model}~${standIn}` : model, promptHash: sha256(canonicalJson(prompt)), parametersHash: sha256(canonicalJson(parameters)) };
+export function cacheKey(
+	workspaceId: string,
+	model: ModelId,
+	prompt: FormattedPrompt,
+	parameters: GenerationParameters,
+	standIn: string | null = null
+): CacheKey {
+	return {
+		modelName: standIn ? `${model}~${standIn}` : model,
+		promptHash: sha256(canonicalJson({ workspace: workspaceId, prompt })),
+		parametersHash: sha256(canonicalJson(parameters))
+	};
 }
 
-/** One string per key, for the in-flight table. */
+/** One string per key, for the in-flight table: identical requests share a flight only within a workspace. */
 export function flightKey(key: CacheKey): string {
 	return `${key.modelName}:${key.promptHash}:${key.parametersHash}`;
 }

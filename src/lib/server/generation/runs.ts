@@ -197,7 +197,7 @@ export async function launchRuns(prepared: PreparedRequest[], input: GenerationI
 		};
 		const run = new ActiveRun(view, origin.kind, analyserFor(i));
 		runEvents().emit('started', { ...view });
-		void feed(run, p, input, origin.cacheMode).catch((error) => {
+		void feed(run, p, input, origin.workspaceId, origin.cacheMode).catch((error) => {
 			logger.error({ err: error, executionId: view.executionId }, 'a run could not start');
 			run.fail('The run could not start: an internal error was logged.');
 		});
@@ -207,12 +207,12 @@ export async function launchRuns(prepared: PreparedRequest[], input: GenerationI
 }
 
 /** Gives a run its tokens: a stored answer, an identical request in the air, or a new request. */
-async function feed(run: ActiveRun, request: PreparedRequest, input: GenerationInput, mode: StartRunRequest['cacheMode']): Promise<void> {
+async function feed(run: ActiveRun, request: PreparedRequest, input: GenerationInput, workspaceId: string, mode: StartRunRequest['cacheMode']): Promise<void> {
 	if (cacheDecision(mode, request.parameters) === 'skip') {
 		run.setCacheOutcome('skip');
 		return run.follow(new Flight(request.model, input));
 	}
-	const key = cacheKey(request.model, request.prompt, request.parameters, standInOf(request));
+	const key = cacheKey(workspaceId, request.model, request.prompt, request.parameters, standInOf(request));
 	const id = flightKey(key);
 	const inAir = () => {
 		const flight = sharedFlights().get(id);
