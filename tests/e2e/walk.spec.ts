@@ -233,6 +233,11 @@ walk('a team walks history, diffs, a review, an API token, an offline edit and t
 		const adminLink = (page: Page) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' });
 		await expect(adminLink(admin.page)).toBeVisible();
 		await expect(adminLink(publisher.page)).toHaveCount(0);
+		// On a phone the admin's top bar (three links, the theme and the menu) fits the screen.
+		await admin.page.setViewportSize({ width: 390, height: 844 });
+		await expect(adminLink(admin.page)).toBeInViewport({ ratio: 1 });
+		expect(await admin.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+		await admin.page.setViewportSize({ width: 1280, height: 720 });
 
 		// Sam publishes v1 of a prompt; Lee reports it.
 		const title = uniquePromptName('Walk helper');
