@@ -24,6 +24,7 @@ import {
 import { logger } from '$lib/server/logger';
 import { isModelConfigured, notConfiguredMessage } from '$lib/server/models/registry';
 import { sameOrigin, sessionToken } from '../http-auth';
+import { watchSession } from '../session-watch';
 import { onClientEvent, Refusal, refuseUnknownEvents } from './events';
 import { Presence } from './presence';
 import { hubRedisLink, type HubRedisLink } from './redis-adapter';
@@ -78,9 +79,9 @@ export class GenerationHub {
 
 	private async authenticate(socket: HubSocket): Promise<void> {
 		const token = sessionToken(socket.request);
-		const { user } = token ? await validateSessionToken(token) : { user: null };
+		const { user, session } = token ? await validateSessionToken(token) : { user: null, session: null };
 		if (!user) throw Object.assign(new Error('Sign in to join generation sessions.'), { data: { code: 'unauthorized' } });
-		socket.data = { userId: user.id, username: user.username, sessions: {} };
+		socket.data = { userId: user.id, username: user.username, authSession: { id: session.id, expiresAt: session.expiresAt.getTime() }, sessions: {} };
 	}
 
 	private async access(socket: HubSocket, sessionId: string): Promise<SessionAccess> {
@@ -102,6 +103,9 @@ export class GenerationHub {
 
 	private welcome(socket: HubSocket): void {
 		refuseUnknownEvents(socket);
+		const { id, expiresAt } = socket.data.authSession;
+		const stopWatching = watchSession(id, new Date(expiresAt), () => socket.disconnect(true));
+		socket.on('disconnect', stopWatching);
 		onClientEvent(socket, 'session:join', async ({ sessionId }) => {
 			const access = await this.access(socket, sessionId);
 			// Into the room before the snapshot is read: a token sent meanwhile reaches this socket
@@ -184,8 +188,15 @@ export class GenerationHub {
 				recheck((socket, sessionId) => socket.data.userId === userId && socket.data.sessions[sessionId]?.workspaceId === workspaceId)
 			),
 			onEvent('prompt.deleted', ({ promptId }) => recheck((socket, sessionId) => socket.data.sessions[sessionId]?.promptId === promptId)),
-			onEvent('prompt.access.changed', ({ promptId }) => recheck((socket, sessionId) => socket.data.sessions[sessionId]?.promptId === promptId))
+			onEvent('prompt.access.changed', ({ promptId }) => recheck((socket, sessionId) => socket.data.sessions[sessionId]?.promptId === promptId)),
+			// Signed out or invalidated: this instance's sockets of that session go (each instance hears it).
+			onEvent('session.ended', ({ sessionId }) => this.disconnectWhere((socket) => socket.data.authSession?.id === sessionId)),
+			onEvent('user.sessions.ended', ({ userId }) => this.disconnectWhere((socket) => socket.data.userId === userId))
 		);
+	}
+
+	private disconnectWhere(matches: (socket: HubSocket) => boolean): void {
+		for (const socket of [...this.io.of('/').sockets.values()]) if (matches(socket)) socket.disconnect(true);
 	}
 
 	metrics(): HubMetrics {

@@ -16,6 +16,8 @@ export interface JoinedSession {
 export interface SocketData {
 	userId: string;
 	username: string;
+	/** The sign-in session that opened this socket (its id, the token's hash) and when it expires (ms). */
+	authSession: { id: string; expiresAt: number };
 	sessions: Record<string, JoinedSession>;
 }
 

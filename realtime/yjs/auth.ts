@@ -7,7 +7,7 @@ import { sameOrigin, sessionToken } from '../http-auth';
 import { draftAccess, type DraftAccess } from '$lib/server/drafts';
 
 export type Authorisation =
-	| { ok: true; userId: string; username: string; access: DraftAccess }
+	| { ok: true; userId: string; username: string; access: DraftAccess; session?: { id: string; expiresAt: Date } }
 	| { ok: false; code: number; reason: string };
 
 export type Authorise = (request: IncomingMessage, promptId: string) => Promise<Authorisation>;
@@ -16,9 +16,9 @@ export const authoriseBySession: Authorise = async (request, promptId) => {
 	if (!sameOrigin(request)) return { ok: false, code: YJS_CLOSE.forbidden, reason: 'This page may not open that draft.' };
 	const token = sessionToken(request);
 	if (!token) return { ok: false, code: YJS_CLOSE.unauthorized, reason: 'Sign in to edit this prompt.' };
-	const { user } = await validateSessionToken(token);
+	const { user, session } = await validateSessionToken(token);
 	if (!user) return { ok: false, code: YJS_CLOSE.unauthorized, reason: 'Your session has ended. Sign in again.' };
 	const access = await draftAccess(user.id, promptId);
 	if (!access) return { ok: false, code: YJS_CLOSE.forbidden, reason: 'You do not have access to this prompt.' };
-	return { ok: true, userId: user.id, username: user.username, access };
+	return { ok: true, userId: user.id, username: user.username, access, session: { id: session.id, expiresAt: session.expiresAt } };
 };

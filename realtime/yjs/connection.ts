@@ -19,6 +19,7 @@ import { logger } from '$lib/server/logger';
 import type { Authorise } from './auth';
 import { Allowance, SLOW_CONSUMER_CLOSE, type SocketLimits } from './limits';
 import { awarenessFrame, syncStep1Frame, syncStep2Frame } from './messages';
+import { watchSession } from '../session-watch';
 import { presenceEntryCount } from './presence';
 import type { Room, RoomMember } from './room';
 
@@ -50,6 +51,8 @@ export class YjsConnection implements RoomMember {
 	username: string | null = null;
 	workspaceId: string | null = null;
 	role: Role | null = null;
+	/** The sign-in session that opened this socket (its id, the token's hash): it closes when that ends. */
+	sessionId: string | null = null;
 	/** Document updates this socket sent as a viewer: dropped, never applied. */
 	droppedUpdates = 0;
 	alive = true;
@@ -70,6 +73,7 @@ export class YjsConnection implements RoomMember {
 	private readonly bytes: Allowance;
 	/** Set when the socket fell behind: nothing more is sent to it while it is being closed. */
 	private cutOff = false;
+	private stopWatching: (() => void) | null = null;
 
 	constructor(
 		readonly socket: WebSocket,
@@ -130,6 +134,8 @@ export class YjsConnection implements RoomMember {
 
 	private dispose(): void {
 		this.state = 'closed';
+		this.stopWatching?.();
+		this.stopWatching = null;
 		if (this.room) {
 			this.room = null;
 			this.host.leave(this);
@@ -179,6 +185,10 @@ export class YjsConnection implements RoomMember {
 			this.username = result.username;
 			this.workspaceId = result.access.workspaceId;
 			this.role = result.access.role;
+			if (result.session) {
+				this.sessionId = result.session.id;
+				this.stopWatching = watchSession(result.session.id, result.session.expiresAt, () => this.sessionEnded());
+			}
 			const room = await this.host.join(this);
 			this.room = room;
 			if (this.isClosed()) return this.dispose();
@@ -191,6 +201,11 @@ export class YjsConnection implements RoomMember {
 			logger.error({ err: error, promptId: this.promptId }, 'opening a draft socket failed');
 			this.close(YJS_CLOSE.serverError, 'The draft could not be opened. Try again.');
 		}
+	}
+
+	/** Signed out, expired or invalidated: nothing more from this socket is applied. */
+	sessionEnded(): void {
+		this.close(YJS_CLOSE.unauthorized, 'Your session has ended. Sign in again.');
 	}
 
 	private askForDifference(room: Room): void {

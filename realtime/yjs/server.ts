@@ -68,6 +68,12 @@ export class YjsServer implements ConnectionHost {
 			onEvent('membership.changed', (event) => this.membershipChanged(event)),
 			onEvent('prompt.access.changed', ({ promptId }) => {
 				for (const connection of this.connections) if (connection.promptId === promptId) this.recheck(connection);
+			}),
+			onEvent('session.ended', ({ sessionId }) => {
+				for (const connection of [...this.connections]) if (connection.sessionId === sessionId) connection.sessionEnded();
+			}),
+			onEvent('user.sessions.ended', ({ userId }) => {
+				for (const connection of [...this.connections]) if (connection.userId === userId && connection.sessionId) connection.sessionEnded();
 			})
 		];
 		this.stopListening = () => unsubscribe.forEach((stop) => stop());

@@ -51,6 +51,11 @@ export class FormClient {
 	get signedIn(): boolean {
 		return this.cookie !== '';
 	}
+
+	/** `auth-session=<token>` as this browser sends it ('' when signed out): for its sockets. */
+	get sessionCookie(): string {
+		return this.cookie;
+	}
 }
 
 /** The text a person would read in the page: tags dropped, entities decoded, spaces collapsed. */

@@ -30,6 +30,8 @@ const schema = z.object({
 	DRAFT_UNLOAD_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 	/** Log rows appended before a draft's log is folded into its snapshot. */
 	DRAFT_COMPACT_EVERY: z.coerce.number().int().min(1).max(100_000).default(200),
+	/** How often an open socket reads its sign-in session again (expiry, a row deleted by hand, a missed event). */
+	SESSION_CHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
 	/** Model endpoints (a TGI server, Space or Inference Endpoint). Unset: that model is not configured. */
 	WHITERABBITNEO_ENDPOINT_URL: optionalUrl(['http://', 'https://']),
 	CODET5P_ENDPOINT_URL: optionalUrl(['http://', 'https://']),

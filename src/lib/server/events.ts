@@ -12,6 +12,10 @@ export interface DomainEvents {
 	'prompt.deleted': { promptId: string };
 	/** Who may see a prompt changed (its visibility): open draft sockets are checked again. */
 	'prompt.access.changed': { promptId: string };
+	/** A sign-in session ended (sign-out, expiry): sockets it opened close. The id is the token's SHA-256, never the token. */
+	'session.ended': { sessionId: string };
+	/** Every sign-in session of a user ended: all their sockets close. */
+	'user.sessions.ended': { userId: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

@@ -7,6 +7,7 @@ export {
 	generateSessionToken,
 	invalidateSession,
 	invalidateUserSessions,
+	sessionExpiry,
 	setSessionTokenCookie,
 	validateSessionToken,
 	type AuthSession,

@@ -4,6 +4,7 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Cookies } from '@sveltejs/kit';
 import { prisma } from '../db';
+import { emitEvent } from '../events';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const SESSION_TTL_MS = 30 * DAY_MS;
@@ -53,7 +54,7 @@ export async function validateSessionToken(token: string): Promise<SessionValida
 	if (!row) return { session: null, user: null, renewed: false };
 	const now = Date.now();
 	if (now >= row.expiresAt.getTime()) {
-		await db.session.deleteMany({ where: { id } });
+		await invalidateSession(id);
 		return { session: null, user: null, renewed: false };
 	}
 	let expiresAt = row.expiresAt;
@@ -65,12 +66,22 @@ export async function validateSessionToken(token: string): Promise<SessionValida
 	return { session: { id, userId: row.userId, expiresAt }, user: row.user, renewed };
 }
 
-export async function invalidateSession(sessionId: string): Promise<void> {
-	await (await prisma()).session.deleteMany({ where: { id: sessionId } });
+/** When a session ends, or null when it has ended (expired or gone): open sockets ask this. */
+export async function sessionExpiry(sessionId: string): Promise<Date | null> {
+	const row = await (await prisma()).session.findUnique({ where: { id: sessionId }, select: { expiresAt: true } });
+	return row && row.expiresAt.getTime() > Date.now() ? row.expiresAt : null;
 }
 
+/** Deletes the session; its open sockets, on every instance, close. */
+export async function invalidateSession(sessionId: string): Promise<void> {
+	await (await prisma()).session.deleteMany({ where: { id: sessionId } });
+	emitEvent('session.ended', { sessionId });
+}
+
+/** Deletes every session of the user; all their open sockets, on every instance, close. */
 export async function invalidateUserSessions(userId: string): Promise<void> {
 	await (await prisma()).session.deleteMany({ where: { userId } });
+	emitEvent('user.sessions.ended', { userId });
 }
 
 /** httpOnly, SameSite=Lax, and Secure whenever the studio is served over HTTPS. */

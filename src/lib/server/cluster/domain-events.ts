@@ -11,7 +11,9 @@ import type { ClusterBus } from './bus';
 const payloadSchemas = {
 	'membership.changed': z.object({ workspaceId: z.uuid(), userId: z.uuid(), role: roleSchema.nullable() }),
 	'prompt.deleted': z.object({ promptId: z.uuid() }),
-	'prompt.access.changed': z.object({ promptId: z.uuid() })
+	'prompt.access.changed': z.object({ promptId: z.uuid() }),
+	'session.ended': z.object({ sessionId: z.string().regex(/^[0-9a-f]{64}$/) }),
+	'user.sessions.ended': z.object({ userId: z.uuid() })
 } satisfies { [K in DomainEventName]: z.ZodType<DomainEvents[K]> };
 
 const relayedEventSchema = z.object({
