@@ -119,10 +119,11 @@ describe('routes and operations', () => {
 		expect(new Set(ids).size).toBe(ids.length);
 	});
 
-	it('every operation documents 401 with WWW-Authenticate, 403, 429 with Retry-After and 500, each with the error schema', () => {
+	it('every operation documents 401 with WWW-Authenticate, 403 (scope, or a creator no longer an owner), 429 with Retry-After and 500, each with the error schema', () => {
 		for (const { method, path, operation } of operations(served)) {
 			const responses = operation.responses as Record<string, ResponseObject>;
 			expect(Object.keys(responses), `${method} ${path}`).toEqual(expect.arrayContaining(['200', '401', '403', '429', '500']));
+			expect(Object.keys(responses['403']!.content!['application/json']!.examples!), `${method} ${path}`).toEqual(expect.arrayContaining(['insufficient_scope', 'forbidden']));
 			expect(responses['401']!.headers).toHaveProperty('WWW-Authenticate');
 			expect(responses['429']!.headers).toHaveProperty('Retry-After');
 			for (const [status, response] of Object.entries(responses)) {

@@ -102,7 +102,15 @@ export const errorExamples: Record<ApiErrorCode, { summary: string; body: ApiErr
 		summary: 'The token lacks the scope',
 		body: { error: { code: 'insufficient_scope', message: 'This token lacks the "run" scope.', details: { needed: 'run', granted: ['read'] } } }
 	},
-	forbidden: { summary: 'A workspace rule refuses the action', body: { error: { code: 'forbidden', message: 'Only owners can do this.' } } },
+	forbidden: {
+		summary: "The token's creator is no longer an owner of its workspace",
+		body: {
+			error: {
+				code: 'forbidden',
+				message: "This token's creator is no longer an owner of its workspace, so the token no longer works: an owner can create a new one."
+			}
+		}
+	},
 	not_found: { summary: 'No such prompt (or a private one), or no such version', body: { error: { code: 'not_found', message: `No prompt "${slug}" in this workspace.` } } },
 	unknown_label: {
 		summary: 'The prompt has no such label',

@@ -146,8 +146,11 @@ function errorResponses(codes: ApiErrorCode[]): Record<string, ResponseObject> {
 	return responses;
 }
 
-/** Every endpoint may answer these: the bearer check, the scope, the per-token rate, an unexpected failure, the database out of reach. */
-const EVERY_ENDPOINT: ApiErrorCode[] = ['unauthorized', 'insufficient_scope', 'rate_limited', 'internal', 'database_unreachable'];
+/**
+ * Every endpoint may answer these: the bearer check, the scope, a token whose creator is no longer an
+ * owner of its workspace, the per-token rate, an unexpected failure, the database out of reach.
+ */
+const EVERY_ENDPOINT: ApiErrorCode[] = ['unauthorized', 'insufficient_scope', 'forbidden', 'rate_limited', 'internal', 'database_unreachable'];
 
 interface OperationSpec {
 	method: HttpMethod;
@@ -314,7 +317,7 @@ export function buildOpenApiDocument(limits: OpenApiLimits): OpenApiDocument {
 					type: 'http',
 					scheme: 'bearer',
 					bearerFormat: 'cts_ + 32 base32 characters',
-					description: 'An API token: `Authorization: Bearer <token>`. Scopes: `read` (list, fetch, render) and `run` (run on a model); each operation names the scope it needs. A missing, unknown, revoked or expired token is 401 `unauthorized`; a token without the scope, 403 `insufficient_scope`.'
+					description: 'An API token: `Authorization: Bearer <token>`. Scopes: `read` (list, fetch, render) and `run` (run on a model); each operation names the scope it needs. A missing, unknown, revoked or expired token is 401 `unauthorized`; a token without the scope, 403 `insufficient_scope`; a token whose creator is no longer an owner of its workspace, 403 `forbidden` (it works again if they become an owner again).'
 				}
 			},
 			schemas: { ...componentSchemas(REQUEST_SCHEMAS, 'input'), ...componentSchemas(RESPONSE_SCHEMAS, 'output') },
