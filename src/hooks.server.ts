@@ -13,9 +13,7 @@ import { joinCluster, leaveCluster } from '$lib/server/cluster';
 import { failAbandonedEvaluations, keepEvaluations } from '$lib/server/evaluation';
 import { abandonedAtStart, stopBeat } from '$lib/server/heartbeat';
 import { logger } from '$lib/server/logger';
-import { refuseUnreadableBody } from '$lib/server/request-limits';
-import { withSecurityHeaders } from '$lib/server/security-headers';
-import { databaseUnreachableError, unlessDatabaseUnreachable, withDatabaseOutage } from '$lib/server/hooks/database-outage';
+import { databaseUnreachableError, refuseUnreadableBody, unlessDatabaseUnreachable, withDatabaseOutage, withSecurityHeaders } from '$lib/server/http';
 
 /** server.js calls this on SIGTERM/SIGINT, after it stops taking requests. */
 async function shutdown() {

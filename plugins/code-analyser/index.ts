@@ -1,7 +1,7 @@
 // Analyses the code a model generated: each block's language, a syntax check (Python and
 // JavaScript; TypeScript is reported "not checked"), and cyclomatic complexity per function.
 import { z } from 'zod';
-import { definePlugin, type Finding, type Json } from '$lib/server/plugins/types';
+import { definePlugin, type Finding, type Json } from '$lib/plugins';
 import { extractCodeBlocks } from '../code-block-extractor/extract';
 import { checkJavaScript, checkPython, type SyntaxResult } from './syntax';
 import { javascriptComplexity, pythonComplexity } from './complexity';

@@ -1,7 +1,7 @@
 // Extracts the code of an output (fenced blocks, or the bare code) and, for an evaluation sample,
 // the program that would run: the HumanEval prompt completed by the model's answer.
 import { z } from 'zod';
-import { definePlugin } from '$lib/server/plugins/types';
+import { definePlugin } from '$lib/plugins';
 import { extractCodeBlocks, type CodeBlock } from './extract';
 
 const configSchema = z.object({ language: z.enum(['python', 'javascript', 'typescript', 'shell']).default('python') });

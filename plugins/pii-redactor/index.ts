@@ -1,7 +1,7 @@
 // Replaces personal data in the rendered input with numbered placeholders ([EMAIL_1], [PHONE_2]…)
 // before it reaches the model. The same value gets the same placeholder across the whole input.
 import { z } from 'zod';
-import { definePlugin, type PluginInput } from '$lib/server/plugins/types';
+import { definePlugin, type PluginInput } from '$lib/plugins';
 import { PATTERNS, type Category } from './patterns';
 
 const CATEGORIES = ['email', 'iban', 'credit-card', 'ssn', 'ipv4', 'phone'] as const satisfies readonly Category[];

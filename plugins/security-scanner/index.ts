@@ -1,7 +1,7 @@
 // Scans a model's output for leaked secrets, dangerous shell commands and known-vulnerable code
 // patterns; every finding has its rule id, severity and line. What it reads is bounded (SCAN_LIMITS).
 import { z } from 'zod';
-import { definePlugin, type Finding } from '$lib/server/plugins/types';
+import { definePlugin, type Finding } from '$lib/plugins';
 import { RULES, SCAN_LIMITS, entropy, mask, secretAssignment } from './rules';
 
 const configSchema = z.object({

@@ -2,7 +2,7 @@
 // value masked: the finding is stored and shown, and must not leak the secret again. Some rules
 // cost time quadratic in a line's length (`curl … | sh`, `.*` then more): the scanner reads long
 // lines in windows of SCAN_LIMITS.windowChars.
-import type { Severity } from '$lib/server/plugins/types';
+import type { Severity } from '$lib/plugins';
 
 export const SCAN_LIMITS = {
 	/** Characters of an output scanned at most. */

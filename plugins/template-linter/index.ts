@@ -3,8 +3,7 @@
 import Mustache from 'mustache';
 import { z } from 'zod';
 import { extractVariables } from '$lib/template';
-import { definePlugin, type Finding } from '$lib/server/plugins/types';
-import { estimateTokens } from '$lib/server/plugins/tokens';
+import { definePlugin, estimateTokens, type Finding } from '$lib/plugins';
 
 const configSchema = z.object({
 	/** Context windows in tokens: WhiteRabbitNeo-33B is a DeepSeek-Coder-33B fine-tune (16K); CodeT5+ takes 2K. */

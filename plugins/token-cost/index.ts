@@ -1,9 +1,8 @@
 // Estimates a run's tokens in and out and what it cost: either per 1k tokens (a hosted API's price)
 // or per GPU-hour times the run's latency (the studio's own Space). Tokens are estimated, not counted
-// by the models' tokenizers (see src/lib/server/plugins/tokens.ts).
+// by the models' tokenizers (see src/lib/plugins/tokens.ts).
 import { z } from 'zod';
-import { definePlugin } from '$lib/server/plugins/types';
-import { estimateTokens } from '$lib/server/plugins/tokens';
+import { definePlugin, estimateTokens } from '$lib/plugins';
 
 const configSchema = z.object({
 	pricing: z.enum(['per-1k-tokens', 'per-gpu-hour']).default('per-gpu-hour'),

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { clientEventSchemas, SESSION_LIMITS, type Ack, type ClientEventName, type SessionError } from '$lib/realtime/session-events';
 import { ServiceError } from '$lib/server/errors';
 import { logger } from '$lib/server/logger';
-import { ModelError } from '$lib/server/models/errors';
+import { ModelError } from '$lib/server/models';
 import type { HubSocket } from './types';
 
 /** Per socket, in this instance's memory: a socket lives on one instance. */

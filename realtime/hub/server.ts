@@ -22,7 +22,7 @@ import {
 	type SessionAccess
 } from '$lib/server/generation';
 import { logger } from '$lib/server/logger';
-import { isModelConfigured, notConfiguredMessage } from '$lib/server/models/registry';
+import { isModelConfigured, notConfiguredMessage } from '$lib/server/models';
 import { sameOrigin, sessionToken } from '../http-auth';
 import { watchSession } from '../session-watch';
 import { onClientEvent, Refusal, refuseUnknownEvents } from './events';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SESSION_LIMITS, SESSION_SOCKET_PATH } from '$lib/realtime/session-events';
 import { createApiToken } from '$lib/server/api-tokens';
-import { REQUEST_LIMITS } from '$lib/server/request-limits';
+import { REQUEST_LIMITS } from '$lib/server/http';
 import { startAppServer, type AppServer } from '../helpers/app-server';
 import { prisma } from '../helpers/db';
 import { connected, joinedClient, newSessionTeam, okData, request, type HubClientSocket, type SessionTeam } from '../helpers/hub-client';

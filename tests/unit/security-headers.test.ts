@@ -2,7 +2,7 @@
 // wss: of the page's own host, and responses whose headers cannot be changed (a proxied fetch's).
 import type { RequestEvent } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
-import { withSecurityHeaders } from '$lib/server/security-headers';
+import { withSecurityHeaders } from '$lib/server/http';
 
 const at = (url: string) => ({ url: new URL(url) }) as RequestEvent;
 const page = () => new Response('<html></html>', { headers: { 'content-security-policy': "default-src 'self'; connect-src 'self'; frame-ancestors 'none'" } });

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { analyseOutput, transformInput } from '$lib/server/plugins/runner';
 import { getPlugin } from '$lib/server/plugins/registry';
-import type { StudioPlugin } from '$lib/server/plugins/types';
+import type { StudioPlugin } from '$lib/plugins';
 import scanner from '../../../plugins/security-scanner';
 import redactor from '../../../plugins/pii-redactor';
 import analyser from '../../../plugins/code-analyser';

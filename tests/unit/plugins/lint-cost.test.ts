@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import linter from '../../../plugins/template-linter';
 import tokenCost from '../../../plugins/token-cost';
-import { estimateTokens } from '$lib/server/plugins/tokens';
+import { estimateTokens } from '$lib/plugins';
 import type { DraftContent } from '$lib/prompt-doc';
 
 const lintConfig = (variables?: string[]) => ({ contextTokens: { whiterabbitneo: 16_384, codet5p: 2_048 }, warnAt: 0.8, variables });

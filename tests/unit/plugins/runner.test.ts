@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { analyseOutput, transformInput, lintTemplate } from '$lib/server/plugins/runner';
-import { definePlugin, type StudioPlugin } from '$lib/server/plugins/types';
+import { definePlugin, type StudioPlugin } from '$lib/plugins';
 import { getPlugin, listPlugins } from '$lib/server/plugins/registry';
 
 const configSchema = z.object({ words: z.number().int().min(0).default(3) });

@@ -6,11 +6,10 @@ import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { ApiScope } from '$lib/schemas/api-tokens';
 import { authenticateApiToken, hasScope, type ApiCaller } from '../api-tokens';
 import { config } from '../config';
-import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNREACHABLE_MESSAGE, isDatabaseUnreachable } from '../db/errors';
+import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNREACHABLE_MESSAGE, isDatabaseUnreachable } from '../db';
 import { ServiceError } from '../errors';
 import { logger } from '../logger';
 import { sharedLimiter } from '../rate-limit';
-import { REQUEST_LIMITS } from '../request-limits';
 import { ApiError, errorResponse, fromServiceError } from './errors';
 
 let limiter: ReturnType<typeof sharedLimiter> | undefined;
@@ -36,6 +35,9 @@ async function countRequest(caller: ApiCaller): Promise<void> {
 	}
 }
 
+/** The largest JSON body the prompt API reads (the request hook refuses a bigger one before any route runs). */
+export const API_JSON_BYTES = 256 * 1024;
+
 export function apiHandler<E extends RequestEvent>(scope: ApiScope, endpoint: (caller: ApiCaller, event: E) => Promise<Response>) {
 	return async (event: E): Promise<Response> => {
 		try {
@@ -58,7 +60,7 @@ export function apiHandler<E extends RequestEvent>(scope: ApiScope, endpoint: (c
 }
 
 /** The JSON body of a request, or invalid_request: not JSON, or over `maxBytes`. */
-export async function jsonBody(request: Request, maxBytes: number = REQUEST_LIMITS.jsonBytes): Promise<unknown> {
+export async function jsonBody(request: Request, maxBytes: number = API_JSON_BYTES): Promise<unknown> {
 	const text = await request.text();
 	if (new TextEncoder().encode(text).length > maxBytes) throw new ApiError('invalid_request', `The body is over ${maxBytes / 1024} KiB.`);
 	try {

@@ -6,8 +6,8 @@ import { labelNameSchema } from '$lib/schemas/versions';
 import { extractVariables, missingVariables, renderTemplate, TemplateError } from '$lib/template';
 import type { ApiCaller } from '../api-tokens';
 import { prisma } from '../db';
-import { formatPrompt } from '../models/registry';
-import { versionByNumber } from '../versions/history';
+import { formatPrompt } from '../models';
+import { versionByNumber } from '../versions';
 import { ApiError } from './errors';
 import type { ApiPromptSummary, ApiPromptVersion, ApiRendered } from './responses';
 

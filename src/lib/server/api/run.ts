@@ -7,8 +7,8 @@ import type { ApiRunRequest, ApiRunResult } from '$lib/api/run-stream';
 import type { RunView } from '$lib/realtime/session-events';
 import type { ApiCaller } from '../api-tokens';
 import { consumeRunStart, launchRuns, prepareRuns, renderedPromptText, withOverrides } from '../generation';
-import { ModelError } from '../models/errors';
-import type { GenerationInput } from '../models/gateway';
+import { ModelError } from '../models';
+import type { GenerationInput } from '../models';
 import { ApiError } from './errors';
 import { requireVariables, resolveApiVersion } from './prompts';
 

@@ -1,8 +1,7 @@
 // Signing up and signing in. Usernames are unique case-insensitively (a lower-cased key column);
 // a failed sign-in never says whether the username or the password was wrong. Both are throttled
 // before any work: a sign-in per account and per address, a sign-up per address.
-import { prisma } from '../db';
-import { isUniqueViolation } from '../db/errors';
+import { isUniqueViolation, prisma } from '../db';
 import { ServiceError, conflict } from '../errors';
 import { minutesToWait } from '../wait-words';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';

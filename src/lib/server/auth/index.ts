@@ -16,3 +16,4 @@ export {
 export { requireUser } from './guards';
 export { clientAddress } from './client-address';
 export { AFTER_SIGNIN, safeRedirectPath } from './redirect';
+export { requireSiteAdmin, setSiteAdmin, siteAdmins } from './site-admin';

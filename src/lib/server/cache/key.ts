@@ -2,8 +2,8 @@
 // the same inputs give the same key on every instance.
 import { createHash } from 'node:crypto';
 import type { CacheMode, CacheOutcome } from '$lib/realtime/session-events';
-import { canonicalJson } from '../versions/content';
-import type { FormattedPrompt, GenerationParameters, ModelId } from '../models/registry';
+import { canonicalJson } from '../versions';
+import type { FormattedPrompt, GenerationParameters, ModelId } from '../models';
 
 export interface CacheKey {
 	modelName: string;

@@ -2,8 +2,8 @@
 // outcomes and success rate, cache hit rate, time to first token and latency percentiles, decoding
 // speed, cost per run, and runs per day. Site admins only (the studio's operators).
 import { z } from 'zod';
-import type { SessionUser } from '../auth/session';
-import { requireSiteAdmin } from '../auth/site-admin';
+import type { SessionUser } from '../auth';
+import { requireSiteAdmin } from '../auth';
 import { prisma } from '../db';
 
 export const DASHBOARD_WINDOWS = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 } as const;

@@ -8,7 +8,9 @@ import { describeTarget, openDatabase, type Database, type DatabaseTarget } from
 import { applyMigrations } from './migrate';
 
 export type { Database, DatabaseTarget } from './connect';
-export type { PrismaClient } from './generated/client';
+export { Prisma, type PrismaClient } from './generated/client';
+export type { ReviewStatus, ReviewVerdict } from './generated/enums';
+export { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNREACHABLE_MESSAGE, isDatabaseUnreachable, isUniqueViolation } from './errors';
 
 const HANDLE = Symbol.for('codetunestudio.database');
 const globals = globalThis as Record<symbol, Promise<Database> | undefined>;

@@ -3,9 +3,9 @@
 // see the prompt may read them.
 import { notFound } from '../errors';
 import { prisma } from '../db';
-import type { Prisma } from '../db/generated/client';
+import type { Prisma } from '../db';
 import { getPrompt } from '../prompts';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 
 export interface EvaluationSummary {
 	id: string;

@@ -2,8 +2,8 @@
 // same answer at once (single flight). Runs subscribe and unsubscribe; the request is aborted only
 // when its last subscriber leaves (cancels), so one user's cancel never stops another's run, and no
 // viewer's socket is involved at all. A subscriber that joins late gets every token so far first.
-import { ModelError, ModelStreamError, streamWithRetry, type GenerationInput, type Usage, type WaitingInfo } from '../models/gateway';
-import type { ModelId } from '../models/registry';
+import { ModelError, ModelStreamError, streamWithRetry, type GenerationInput, type Usage, type WaitingInfo } from '../models';
+import type { ModelId } from '../models';
 import { logger } from '../logger';
 import { generationSettings } from './settings';
 

@@ -8,10 +8,10 @@ import { MODELS, isModelId } from '$lib/models';
 import { RUNS_PAGE_SIZE, runRatingSchema, type RunFilters, type RunPage, type RunRatingInput, type RunStatus } from '$lib/schemas/runs';
 import { cacheTableFigures, type CacheTableFigures } from '../cache';
 import { prisma } from '../db';
-import type { Prisma } from '../db/generated/client';
+import type { Prisma } from '../db';
 import { conflict, invalid, notFound } from '../errors';
 import { privatePromptRule } from '../prompts';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 import { lastSequences } from './token-log';
 import { runCoreSelect } from './records';
 

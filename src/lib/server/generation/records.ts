@@ -3,8 +3,7 @@
 // writes execution_history.
 import type { CacheMode, CacheOutcome, PluginReport, RunSource, RunView } from '$lib/realtime/session-events';
 import { isModelId, type ModelId } from '$lib/models';
-import { prisma } from '../db';
-import { Prisma } from '../db/generated/client';
+import { prisma, Prisma } from '../db';
 import { lastSequences } from './token-log';
 
 /** execution_history.source: where a run was started. */

@@ -6,7 +6,7 @@ import type { CacheOutcome, PluginReport, RunView, TokenEvent, WaitingEvent } fr
 import type { CachedAnswer } from '../cache';
 import { logger } from '../logger';
 import { observeRun } from '../metrics';
-import type { ModelError, WaitingInfo } from '../models/gateway';
+import type { ModelError, WaitingInfo } from '../models';
 import type { Flight, FlightResult, FlightSubscriber } from './flight';
 import { finishRunRow, type RunOriginKind, type RunOutcome } from './records';
 import { generationSettings } from './settings';

@@ -8,11 +8,9 @@ import { cacheDecision, cacheKey, flightKey, isCacheable, lookupAnswer, storeAns
 import { forbidden, notFound } from '../errors';
 import { logger } from '../logger';
 import { readDraftContent } from '../drafts';
-import { ModelNotConfiguredError, prepareRequest, type GenerationInput, type PreparedRequest } from '../models/gateway';
-import { checkFits, embeddedModel, promptTokenCount } from '../models/embedded';
-import { getModel, standIns, type FormattedPrompt, type ModelId } from '../models/registry';
+import { checkFits, embeddedModel, type FormattedPrompt, type GenerationInput, getModel, type ModelId, ModelNotConfiguredError, type PreparedRequest, prepareRequest, promptTokenCount, standIns } from '../models';
 import { abandonedAtStart, staleBefore, startBeat, stopBeat } from '../heartbeat';
-import { versionByNumber } from '../versions/history';
+import { versionByNumber } from '../versions';
 import { Flight, sharedFlights } from './flight';
 import { consumeRunStart } from './limits';
 import { createRunRows, failAbandonedRuns, storedRunView, storedRunViews, touchRuns, type RunOriginKind } from './records';

@@ -7,7 +7,7 @@ import { prisma } from '../db';
 import { draftAccess } from '../drafts';
 import { forbidden, notFound } from '../errors';
 import { getPrompt } from '../prompts';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 
 export interface SessionRef {
 	id: string;

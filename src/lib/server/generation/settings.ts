@@ -1,6 +1,6 @@
 // How runs behave, read from the configuration once; tests and benchmarks may set their own.
 import { config } from '../config';
-import type { EndpointSettings } from '../models/registry';
+import type { EndpointSettings } from '../models';
 
 export interface GenerationSettings {
 	endpoints: EndpointSettings;

@@ -5,10 +5,10 @@
 // plugin's failed report, never the run's), turned into the reports every participant sees.
 import type { PluginReport } from '$lib/realtime/session-events';
 import { MODELS, isModelId } from '$lib/models';
-import type { FormattedPrompt } from '../models/registry';
+import type { FormattedPrompt } from '../models';
 import type { DraftContent } from '$lib/prompt-doc';
 import { analyseOutput, lintTemplate, transformInput, type EnabledPlugin } from './runner';
-import type { Finding, PluginInput } from './types';
+import type { Finding, PluginInput } from '$lib/plugins';
 
 const toFinding = (f: Finding): PluginReport['findings'][number] => ({ ruleId: f.ruleId, severity: f.severity, message: f.message, ...(f.location?.line ? { line: f.location.line } : {}) });
 

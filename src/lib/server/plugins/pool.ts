@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { HookCall, PluginRef, WorkerMessage } from './worker';
-import type { HookName } from './types';
+import type { HookName } from '$lib/plugins';
 
 export type HookAnswer = { status: 'done'; json: string } | { status: 'failed'; message: string } | { status: 'timeout' };
 

@@ -2,8 +2,8 @@
 // import.meta.glob with eager: true is expanded by Vite at build time into static imports, so the
 // plugins are bundled into the adapter-node server output and found in dev alike; no file system
 // scan at run time (the build has no plugins/ folder next to it). Vitest uses Vite, so tests too.
-import type { StudioPlugin } from './types';
-import { HOOK_NAMES } from './types';
+import type { StudioPlugin } from '$lib/plugins';
+import { HOOK_NAMES } from '$lib/plugins';
 
 const modules = import.meta.glob<{ default: StudioPlugin }>('/plugins/*/index.ts', { eager: true });
 

@@ -5,7 +5,7 @@
 import type {
 	AnalyseResult, EvaluationProblem, Finding, HookName, ModelInfo, PluginFailure, PluginInput, PluginOutcome,
 	ScoreResult, StudioPlugin, TransformResult
-} from './types';
+} from '$lib/plugins';
 import type { DraftContent } from '$lib/prompt-doc';
 import { pluginPool } from './pool';
 import { getPlugin } from './registry';

@@ -2,12 +2,12 @@
 // state, enabled or disabled and configured by owners and editors, the configuration checked
 // against the plugin's own schema before it is stored.
 import { prisma } from '../db';
-import type { Prisma } from '../db/generated/client';
+import type { Prisma } from '../db';
 import { forbidden, invalid, notFound } from '../errors';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 import { getPlugin, listPlugins } from './registry';
 import type { EnabledPlugin } from './runner';
-import type { HookName } from './types';
+import type { HookName } from '$lib/plugins';
 
 export interface PluginSettingView {
 	id: string;

@@ -4,7 +4,7 @@
 // This file must stay loadable by Node itself (type annotations only, `import type`): outside a
 // build (tests, `vite dev`) the worker runs it from source and loads the plugins through Vite.
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { HookName, StudioPlugin } from './types';
+import type { HookName, StudioPlugin } from '$lib/plugins';
 
 /** What the pool starts a worker with. */
 export const PLUGIN_WORKER_ROLE = 'codetunestudio:plugin-worker';

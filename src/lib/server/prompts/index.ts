@@ -11,3 +11,17 @@ export {
 	type PromptSummary
 } from './prompts';
 export { createPromptFromStarter, listStarters, type StarterSummary } from './starters';
+export {
+	TX_OPTIONS,
+	changeStarCount,
+	countFork,
+	hideFromLibrary,
+	lockPrompt,
+	markForkedFrom,
+	promptExists,
+	setCurrentVersion,
+	setVisibility,
+	unhideFromLibrary,
+	type MirroredContent,
+	type Transaction
+} from './library-row';

@@ -2,14 +2,14 @@
 // Visibility inside the workspace: `private` prompts are seen by their author and the owners only.
 import type { PromptFilters, PromptMetaInput, Visibility } from '$lib/schemas/prompt';
 import { slugify } from '$lib/schemas/prompt';
-import { prisma } from '../db';
-import { isUniqueViolation } from '../db/errors';
+import { isUniqueViolation, prisma } from '../db';
 import { emitEvent } from '../events';
-import type { Prisma } from '../db/generated/client';
+import type { Prisma } from '../db';
 import { conflict, forbidden, invalid, notFound } from '../errors';
-import { lockPrompt, renameListing, withdrawListing } from '../publishing/listing';
+import { renameListing, withdrawListing } from '../listings';
+import { lockPrompt } from './library-row';
 import { roleAtLeast } from '$lib/schemas/workspace';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 
 export interface PromptSummary {
 	id: string;

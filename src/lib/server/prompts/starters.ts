@@ -2,12 +2,11 @@
 // plan's task templates). The new prompt's own fields hold the starter's content, so its live draft
 // is seeded from them the first time anyone opens it.
 import { slugify } from '$lib/schemas/prompt';
-import { prisma } from '../db';
-import { isUniqueViolation } from '../db/errors';
+import { isUniqueViolation, prisma } from '../db';
 import { forbidden, invalid } from '../errors';
-import { STARTER_PROMPTS, type StarterPrompt } from '../models/starters';
+import { STARTER_PROMPTS, type StarterPrompt } from '../models';
 import { roleAtLeast } from '$lib/schemas/workspace';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 
 export type StarterSummary = Pick<StarterPrompt, 'key' | 'name' | 'description' | 'model'> & { template: string };
 

@@ -4,7 +4,7 @@ import { roleAtLeast } from '$lib/schemas/workspace';
 import { prisma } from '../db';
 import { forbidden } from '../errors';
 import { getPrompt } from '../prompts';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 
 export interface PublishablePrompt {
 	id: string;

@@ -6,7 +6,7 @@ import { publishSchema, unpublishSchema } from '$lib/schemas/publishing';
 import { emptyFormSchema } from '$lib/schemas/versions';
 import { ServiceError } from '../errors';
 import { parseForm, toFailure } from '../forms';
-import { requireMember, requireRole, type Member } from '../workspaces/access';
+import { requireMember, requireRole, type Member } from '../workspaces';
 import { publishVersion, unpublish } from './publish';
 
 export interface PublishEvent {

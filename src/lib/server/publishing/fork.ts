@@ -6,15 +6,14 @@ import { writeDraft } from '$lib/prompt-doc';
 import { slugify, type PromptMetaInput } from '$lib/schemas/prompt';
 import type { ForkInput } from '$lib/schemas/publishing';
 import { roleAtLeast } from '$lib/schemas/workspace';
-import type { SessionUser } from '../auth/session';
+import type { SessionUser } from '../auth';
 import { prisma } from '../db';
 import { updateDraft } from '../drafts';
 import { ServiceError, forbidden, invalid, notFound } from '../errors';
 import { logger } from '../logger';
-import { createPrompt, deletePrompt } from '../prompts';
-import { commitDraft } from '../versions';
-import { fromColumns } from '../versions/content';
-import { findMembership, type Member } from '../workspaces/access';
+import { countFork, createPrompt, deletePrompt, markForkedFrom } from '../prompts';
+import { commitDraft, fromColumns } from '../versions';
+import { findMembership, type Member } from '../workspaces';
 
 /** A public prompt's address: /library/<workspaceSlug>/<promptSlug>. */
 export interface PublicAddress {
@@ -126,11 +125,7 @@ export async function forkPublishedVersion(user: SessionUser, address: PublicAdd
 		visibility: 'workspace'
 	});
 	try {
-		const created = await db.prompt.update({
-			where: { workspaceId_slug: { workspaceId: member.workspace.id, slug } },
-			data: { forkedFromId: origin.promptId, forkedFromVersionId: publication.version.id },
-			select: { id: true }
-		});
+		const created = await markForkedFrom(member.workspace.id, slug, { promptId: origin.promptId, versionId: publication.version.id });
 		// The live draft takes the published content, then that draft is committed as v1.
 		await updateDraft(created.id, (doc) => writeDraft(doc, content));
 		const commit = await commitDraft(member, slug, `Forked from ${address.workspaceSlug}/${address.promptSlug} v${number}`);
@@ -141,7 +136,7 @@ export async function forkPublishedVersion(user: SessionUser, address: PublicAdd
 		await deletePrompt(member, slug).catch((cleanup: unknown) => logger.error({ err: cleanup, slug }, 'could not remove a half-made fork'));
 		throw error;
 	}
-	await db.prompt.updateMany({ where: { id: origin.promptId }, data: { forkCount: { increment: 1 } } });
+	await countFork(origin.promptId);
 	return { workspaceSlug: member.workspace.slug, promptSlug: slug };
 }
 

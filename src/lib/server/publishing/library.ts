@@ -5,10 +5,8 @@
 // Cost stays bounded on a large library: counts stop at what a visitor can page through (10,000),
 // relevance ranks every match only when there are at most that many (a broader query ranks its
 // newest RANK_WINDOW matches), and excerpts (ts_headline) are computed for the page's rows only.
-import { EXCERPT_MARK, PUBLISH_LIMITS, type LibraryQuery } from '$lib/schemas/publishing';
-import { prisma } from '../db';
-import { Prisma } from '../db/generated/client';
-import type { LibraryPage, PublicPromptCard } from './types';
+import { EXCERPT_MARK, PUBLISH_LIMITS, type LibraryPage, type LibraryQuery, type PublicPromptCard } from '$lib/schemas/publishing';
+import { prisma, Prisma } from '../db';
 
 const PAGE_SIZE = PUBLISH_LIMITS.pageSize;
 /** Counting stops here: the deepest page a visitor may open holds match number 10,000. */

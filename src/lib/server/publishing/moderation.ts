@@ -1,12 +1,12 @@
 // Moderation of the public library: signed-in users report a public prompt (rate-limited, once
 // while their report is open); site admins see open reports, hide a prompt (it leaves the library
-// and its reports are resolved), unhide it, dismiss a report, and grant or revoke the site admin
-// role. Whether someone is a site admin is read from the database on every call.
+// and its reports are resolved), unhide it and dismiss a report (granting the site admin role is auth's).
+// Whether someone is a site admin is read from the database on every call.
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { SessionUser } from '../auth/session';
-import { requireSiteAdmin } from '../auth/site-admin';
-import { usernameKey } from '../auth/accounts';
+import type { SessionUser } from '../auth';
+import { requireSiteAdmin } from '../auth';
 import { prisma } from '../db';
+import { hideFromLibrary, promptExists, unhideFromLibrary } from '../prompts';
 import { ServiceError, invalid, notFound } from '../errors';
 import { sharedLimiter } from '../rate-limit';
 import { minutesToWait } from '../wait-words';
@@ -19,8 +19,6 @@ const ADMIN_LIST_LIMIT = 200;
 
 let limiter: RateLimiterAbstract | undefined;
 const reportLimiter = () => (limiter ??= sharedLimiter(['abuse-reports'], REPORTS_PER_HOUR, 3600));
-
-export { requireSiteAdmin };
 
 export interface ReportResult {
 	created: boolean;
@@ -135,10 +133,8 @@ export async function hidePrompt(admin: SessionUser | null, promptId: string, re
 	const db = await prisma();
 	return db.$transaction(async (tx) => {
 		const now = new Date();
-		const { count } = await tx.prompt.updateMany({ where: { id: promptId, hiddenAt: null }, data: { hiddenAt: now, hiddenById: by.id, hiddenReason: reason } });
-		if (count === 0) {
-			const exists = await tx.prompt.findUnique({ where: { id: promptId }, select: { id: true } });
-			if (!exists) throw notFound('That prompt');
+		if (!(await hideFromLibrary(tx, promptId, by, reason, now))) {
+			if (!(await promptExists(promptId, tx))) throw notFound('That prompt');
 			throw invalid('That prompt is already hidden.');
 		}
 		const resolved = await tx.abuseReport.updateMany({ where: { promptId, resolvedAt: null }, data: { resolvedAt: now, resolvedById: by.id } });
@@ -150,11 +146,8 @@ export async function hidePrompt(admin: SessionUser | null, promptId: string, re
 /** Puts a hidden prompt back in the library (if it is still published). */
 export async function unhidePrompt(admin: SessionUser | null, promptId: string): Promise<{ message: string }> {
 	await requireSiteAdmin(admin);
-	const db = await prisma();
-	const { count } = await db.prompt.updateMany({ where: { id: promptId, hiddenAt: { not: null } }, data: { hiddenAt: null, hiddenById: null, hiddenReason: null } });
-	if (count === 0) {
-		const exists = await db.prompt.findUnique({ where: { id: promptId }, select: { id: true } });
-		if (!exists) throw notFound('That prompt');
+	if (!(await unhideFromLibrary(promptId))) {
+		if (!(await promptExists(promptId))) throw notFound('That prompt');
 		throw invalid('That prompt is not hidden.');
 	}
 	return { message: 'Back in the library.' };
@@ -166,31 +159,4 @@ export async function dismissReport(admin: SessionUser | null, reportId: string)
 	const { count } = await (await prisma()).abuseReport.updateMany({ where: { id: reportId, resolvedAt: null }, data: { resolvedAt: new Date(), resolvedById: by.id } });
 	if (count === 0) throw notFound('That open report');
 	return { message: 'Report dismissed.' };
-}
-
-/** Usernames of the site admins, alphabetically. */
-export async function siteAdmins(admin: SessionUser | null): Promise<string[]> {
-	await requireSiteAdmin(admin);
-	const rows = await (await prisma()).user.findMany({ where: { isSiteAdmin: true }, orderBy: { usernameKey: 'asc' }, select: { username: true } });
-	return rows.map((row) => row.username);
-}
-
-/**
- * Grants or revokes the site admin role. The last site admin cannot be revoked (the admins' rows
- * are locked while counting, so two admins revoking each other at once cannot leave none).
- */
-export async function setSiteAdmin(admin: SessionUser | null, username: string, isSiteAdmin: boolean): Promise<{ message: string }> {
-	await requireSiteAdmin(admin);
-	const db = await prisma();
-	return db.$transaction(async (tx) => {
-		const target = await tx.user.findUnique({ where: { usernameKey: usernameKey(username) }, select: { id: true, username: true, isSiteAdmin: true } });
-		if (!target) throw invalid(`There is no account named ${username}.`, 'username');
-		if (target.isSiteAdmin === isSiteAdmin) return { message: `${target.username} ${isSiteAdmin ? 'is already' : 'is not'} a site admin.` };
-		if (!isSiteAdmin) {
-			const admins = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM users WHERE is_site_admin ORDER BY id FOR UPDATE`;
-			if (admins.length <= 1) throw invalid('The studio needs at least one site admin: grant the role to someone else first.', 'username');
-		}
-		await tx.user.update({ where: { id: target.id }, data: { isSiteAdmin } });
-		return { message: isSiteAdmin ? `${target.username} is now a site admin.` : `${target.username} is no longer a site admin.` };
-	});
 }

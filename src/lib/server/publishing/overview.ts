@@ -2,9 +2,9 @@
 // the runs that may become sample outputs, the form's defaults, and whether the member may publish.
 import { publicTagSchema } from '$lib/schemas/publishing';
 import { prisma } from '../db';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 import { canPublish, promptForPublishing } from './access';
-import { runVariables } from './public-text';
+import { runVariables } from '../listings';
 
 /** Runs offered per version, newest first. */
 export const CANDIDATES_PER_VERSION = 20;

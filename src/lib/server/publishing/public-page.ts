@@ -4,13 +4,13 @@
 // published versions, stars, forks and origin; and what the viewer may do. Nothing else crosses:
 // content and parameters are read back through the draft's schemas, which keep only known fields.
 import type { DraftParameters, FewShotExample } from '$lib/prompt-doc';
-import type { SessionUser } from '../auth/session';
+import type { SessionUser } from '../auth';
 import { prisma } from '../db';
 import { notFound } from '../errors';
-import { fromColumns } from '../versions/content';
+import { fromColumns } from '../versions';
 import { forkOrigin, type PublicAddress } from './fork';
-import { publicVariables } from './public-text';
-import { sampleOutputSchema, type SampleOutput } from './types';
+import { publicVariables } from '../listings';
+import { sampleOutputSchema, type SampleOutput } from '$lib/schemas/publishing';
 
 export type { PublicAddress };
 

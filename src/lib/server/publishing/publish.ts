@@ -4,12 +4,13 @@
 // prompt's lock, so the prompt's visibility, its publications and its library row always agree.
 import type { PublishInput } from '$lib/schemas/publishing';
 import { prisma } from '../db';
-import type { Prisma } from '../db/generated/client';
+import type { Prisma } from '../db';
 import { forbidden, invalid } from '../errors';
 import { emitEvent } from '../events';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 import { requirePublisher, type PublishablePrompt } from './access';
-import { lockPrompt, refreshListing, TX_OPTIONS, withdrawListing, type Transaction } from './listing';
+import { refreshListing, withdrawListing } from '../listings';
+import { TX_OPTIONS, lockPrompt, setVisibility, type Transaction } from '../prompts';
 import { chooseSamples, modelsTried } from './samples';
 
 export interface PublishResult {
@@ -63,7 +64,7 @@ export async function publishVersion(member: Member, promptSlug: string, input: 
 			create: { promptId: prompt.id, versionId: version.id, ...fields },
 			update: fields
 		});
-		await tx.prompt.update({ where: { id: prompt.id }, data: { visibility: 'public' } });
+		await setVisibility(tx, prompt.id, 'public');
 		const liveVersion = await refreshListing(tx, prompt.id);
 		if (liveVersion === null) throw new Error(`prompt ${prompt.id} was published but has no live publication`);
 		return { republished: before !== null, liveVersion };
@@ -105,7 +106,7 @@ export async function unpublish(member: Member, promptSlug: string, versionNumbe
 			if (count === 0) throw invalid(`v${versionNumber} is not published.`, 'version');
 		}
 		const live = await refreshListing(tx, prompt.id);
-		if (live === null) await tx.prompt.update({ where: { id: prompt.id }, data: { visibility: 'workspace' } });
+		if (live === null) await setVisibility(tx, prompt.id, 'workspace');
 		return live;
 	}, TX_OPTIONS);
 	if (versionNumber === undefined) return { liveVersion: null, message: 'Unpublished everywhere: the prompt left the community library and is visible to the workspace only.' };

@@ -3,9 +3,9 @@
 // execution_history, which holds user ids, parameters and rendered prompts.
 import { isModelId } from '$lib/models';
 import { invalid } from '../errors';
-import type { Transaction } from './listing';
-import { toSample, type SampleSource } from './public-text';
-import type { SampleOutput } from './types';
+import { toSample, type SampleSource } from '../listings';
+import type { Transaction } from '../prompts';
+import type { SampleOutput } from '$lib/schemas/publishing';
 
 const sampleSelect = {
 	id: true,

@@ -2,8 +2,9 @@
 // are idempotent, and prompt_library.star_count stays exact under any concurrency: the star row and
 // the count change in one transaction, and the count moves only when a row was really inserted or
 // deleted (the primary key on (user, prompt) decides between two racing requests).
-import type { SessionUser } from '../auth/session';
+import type { SessionUser } from '../auth';
 import { prisma } from '../db';
+import { changeStarCount } from '../prompts';
 import { listedPrompt, type PublicAddress } from './public-page';
 
 export interface StarState {
@@ -18,11 +19,8 @@ async function changeStar(user: SessionUser, address: PublicAddress, star: boole
 		const changed = star
 			? await tx.$executeRaw`INSERT INTO prompt_stars (user_id, prompt_id) VALUES (${user.id}::uuid, ${promptId}::uuid) ON CONFLICT DO NOTHING`
 			: await tx.$executeRaw`DELETE FROM prompt_stars WHERE user_id = ${user.id}::uuid AND prompt_id = ${promptId}::uuid`;
-		const rows = changed
-			? await tx.$queryRaw<Array<{ star_count: number }>>`UPDATE prompt_library SET star_count = GREATEST(star_count + ${star ? 1 : -1}::int, 0)
-				WHERE id = ${promptId}::uuid RETURNING star_count`
-			: await tx.$queryRaw<Array<{ star_count: number }>>`SELECT star_count FROM prompt_library WHERE id = ${promptId}::uuid`;
-		return { starred: star, starCount: rows[0]?.star_count ?? 0 };
+		const starCount = await changeStarCount(tx, promptId, changed ? (star ? 1 : -1) : 0);
+		return { starred: star, starCount };
 	});
 }
 

@@ -3,7 +3,7 @@
 import { roleAtLeast } from '$lib/schemas/workspace';
 import { forbidden } from '../errors';
 import { getPrompt } from '../prompts';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 
 export interface PromptRef {
 	id: string;

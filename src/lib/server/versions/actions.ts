@@ -7,7 +7,7 @@ import type { FormFailure } from '$lib/forms';
 import { commentSchema, commitSchema, emptyFormSchema, moveLabelSchema, proposeReviewSchema, restoreSchema, verdictSchema } from '$lib/schemas/versions';
 import { ServiceError } from '../errors';
 import { parseForm, toFailure } from '../forms';
-import { requireMember, requireRole, type Member } from '../workspaces/access';
+import { requireMember, requireRole, type Member } from '../workspaces';
 import { commitDraft, restoreVersion } from './commit';
 import { commentOnReview, commentOnVersion } from './comments';
 import { moveLabel } from './labels';

@@ -4,10 +4,11 @@ import type { DraftContent } from '$lib/prompt-doc';
 import type { CommentInput } from '$lib/schemas/versions';
 import { prisma } from '../db';
 import { invalid } from '../errors';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 import { promptOf, requireVersionEditor } from './access';
 import { FIELD_TITLES, fieldText, splitLines, type DiffField } from './diff';
-import { TX_OPTIONS, lockPrompt, versionByNumber, type Transaction } from './history';
+import { TX_OPTIONS, lockPrompt } from '../prompts';
+import { versionByNumber, type Transaction } from './history';
 import { reviewRow } from './reviews';
 
 export interface CommentAnchor {

@@ -6,13 +6,14 @@
 import { readMeta, writeDraft, writeMeta, type DraftContent } from '$lib/prompt-doc';
 import { prisma } from '../db';
 import { ServiceError, invalid } from '../errors';
-import type { Prisma } from '../db/generated/client';
+import type { Prisma } from '../db';
 import { logger } from '../logger';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 import { promptOf, requireVersionEditor, type PromptRef } from './access';
 import { prepareCommit, toColumns } from './content';
 import { changeDraft, readDraftContent, readDraftMeta, updateDraft } from './draft';
-import { TX_OPTIONS, latestVersion, lockPrompt, versionFromForm } from './history';
+import { TX_OPTIONS, lockPrompt, setCurrentVersion } from '../prompts';
+import { latestVersion, versionFromForm } from './history';
 
 export type CommitResult =
 	| { created: true; version: number; restoredFrom: number | null; message: string }
@@ -58,7 +59,7 @@ async function commitSnapshot(
 			select: { id: true }
 		});
 		const { parameters: _extra, ...mirrored } = columns;
-		await tx.prompt.update({ where: { id: prompt.id }, data: { ...mirrored, currentVersionId: created.id } });
+		await setCurrentVersion(tx, prompt.id, created.id, mirrored);
 		return { created: true as const, number, restoredFrom: restoredFromId ? restoredFrom : null };
 	}, TX_OPTIONS);
 

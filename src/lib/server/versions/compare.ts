@@ -2,7 +2,7 @@
 import { draftContentSchema, type DraftContent } from '$lib/prompt-doc';
 import type { DiffSide } from '$lib/schemas/versions';
 import { ServiceError } from '../errors';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 import { promptOf, type PromptRef } from './access';
 import { canonicalJson, contentHash } from './content';
 import { diffContents, type DiffOptions, type PromptDiff } from './diff';

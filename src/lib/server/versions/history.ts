@@ -2,9 +2,9 @@
 // version's full content, and the comments made on it.
 import type { DraftContent } from '$lib/prompt-doc';
 import { prisma } from '../db';
-import type { Prisma } from '../db/generated/client';
+import type { Prisma } from '../db';
 import { ServiceError, invalid, notFound } from '../errors';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 import { promptOf, type PromptRef } from './access';
 import { fromColumns } from './content';
 
@@ -116,10 +116,3 @@ export async function latestVersion(promptId: string, db?: Transaction): Promise
 	return row ? { id: row.id, number: row.versionNumber, contentHash: row.contentHash } : null;
 }
 
-/** Serialises every change to a prompt's versions, labels and reviews: one at a time per prompt. */
-export async function lockPrompt(tx: Transaction, promptId: string): Promise<void> {
-	await tx.$queryRaw`SELECT id FROM prompt_library WHERE id = ${promptId}::uuid FOR UPDATE`;
-}
-
-/** Interactive transactions wait behind the prompt's lock; give a burst of commits room to queue. */
-export const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;

@@ -5,7 +5,7 @@ export { canChangeVersions, type PromptRef } from './access';
 export { commitDraft, restoreVersion, type CommitResult, type RestoreResult } from './commit';
 export { commentOnReview, commentOnVersion, versionComments, type CommentAnchor, type CommentEntry } from './comments';
 export { compare, draftStatus, type ComparedSide, type DraftStatus } from './compare';
-export { canonicalJson, contentHash } from './content';
+export { canonicalJson, contentHash, fromColumns } from './content';
 export {
 	DIFF_FIELDS,
 	FIELD_TITLES,
@@ -20,7 +20,7 @@ export {
 	type Segment,
 	type SplitRow
 } from './diff';
-export { getVersion, listVersions, type VersionDetail, type VersionSummary } from './history';
+export { getVersion, listVersions, versionByNumber, type VersionDetail, type VersionSummary } from './history';
 export { versionsOverview, type VersionsOverview } from './overview';
 export {
 	closeAction,

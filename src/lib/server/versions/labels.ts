@@ -5,9 +5,10 @@
 import { PROTECTED_LABEL } from '$lib/schemas/versions';
 import { prisma } from '../db';
 import { conflict, forbidden } from '../errors';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 import { promptOf, requireVersionEditor } from './access';
-import { TX_OPTIONS, lockPrompt, versionFromForm, type Transaction } from './history';
+import { TX_OPTIONS, lockPrompt } from '../prompts';
+import { versionFromForm, type Transaction } from './history';
 
 export const MAX_LABELS_PER_PROMPT = 30;
 

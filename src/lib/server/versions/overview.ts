@@ -1,6 +1,6 @@
 // What the history page shows in one call: versions, labels and their move log, the live draft's
 // state against the newest version, and what the reader may do.
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 import { canChangeVersions, type PromptRef } from './access';
 import { draftStatus, type DraftStatus } from './compare';
 import { listVersions, type VersionSummary } from './history';

@@ -1,7 +1,7 @@
 // Everything a review's page shows: the proposal, its verdicts, its comments and its diff against the
 // base (what the label pointed at when the review opened), and what the reader may do.
 import { prisma } from '../db';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 import { canChangeVersions, promptOf, type PromptRef } from './access';
 import { reviewComments, type CommentEntry } from './comments';
 import { diffContents, type DiffOptions, type PromptDiff } from './diff';

@@ -3,11 +3,12 @@
 // of each reviewer counts; approved = at least one approval and no outstanding request for changes.
 // The proposer cannot give a verdict on their own proposal. Merging moves the label, recording the review.
 import { prisma } from '../db';
-import type { ReviewStatus, ReviewVerdict } from '../db/generated/enums';
+import type { ReviewStatus, ReviewVerdict } from '../db';
 import { conflict, forbidden, notFound } from '../errors';
-import type { Member } from '../workspaces/access';
+import type { Member } from '../workspaces';
 import { promptOf, requireVersionEditor, type PromptRef } from './access';
-import { TX_OPTIONS, lockPrompt, versionFromForm, type Transaction } from './history';
+import { TX_OPTIONS, lockPrompt } from '../prompts';
+import { versionFromForm, type Transaction } from './history';
 import { moveLabelInTransaction } from './labels';
 
 export type { ReviewStatus, ReviewVerdict };

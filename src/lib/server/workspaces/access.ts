@@ -3,8 +3,8 @@
 import { error } from '@sveltejs/kit';
 import { roleAtLeast, type Role } from '$lib/schemas/workspace';
 import { prisma } from '../db';
-import { requireUser } from '../auth/guards';
-import type { SessionUser } from '../auth/session';
+import { requireUser } from '../auth';
+import type { SessionUser } from '../auth';
 
 export interface WorkspaceRef {
 	id: string;

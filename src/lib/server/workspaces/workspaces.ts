@@ -4,9 +4,9 @@
 import type { Role } from '$lib/schemas/workspace';
 import { slugify } from '$lib/schemas/prompt';
 import { prisma } from '../db';
-import type { Prisma } from '../db/generated/client';
+import type { Prisma } from '../db';
 import { conflict, forbidden, invalid, notFound } from '../errors';
-import { usernameKey } from '../auth/accounts';
+import { usernameKey } from '../auth';
 import { emitEvent } from '../events';
 import { roleAtLeast } from '$lib/schemas/workspace';
 import type { Member } from './access';

@@ -6,16 +6,8 @@ import type { z } from 'zod';
 import { dismissReportSchema, hidePromptSchema, moderatedPromptSchema, siteAdminSchema } from '$lib/schemas/publishing';
 import { orHttpError } from '$lib/server/errors';
 import { parseForm, toFailure } from '$lib/server/forms';
-import {
-	dismissReport,
-	hiddenPrompts,
-	hidePrompt,
-	openReports,
-	requireSiteAdmin,
-	setSiteAdmin,
-	siteAdmins,
-	unhidePrompt
-} from '$lib/server/publishing/moderation';
+import { requireSiteAdmin, setSiteAdmin, siteAdmins } from '$lib/server/auth';
+import { dismissReport, hiddenPrompts, hidePrompt, openReports, unhidePrompt } from '$lib/server/publishing';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {

@@ -1,10 +1,9 @@
 import { json } from '@sveltejs/kit';
 import { MODEL_IDS } from '$lib/models';
 import { hubMetrics, realtimeStatus } from '$realtime/index';
-import { database } from '$lib/server/db';
-import { DATABASE_UNREACHABLE_MESSAGE, isDatabaseUnreachable } from '$lib/server/db/errors';
+import { database, DATABASE_UNREACHABLE_MESSAGE, isDatabaseUnreachable } from '$lib/server/db';
 import { activeRuns, generationSettings } from '$lib/server/generation';
-import { modelBackend } from '$lib/server/models/registry';
+import { modelBackend } from '$lib/server/models';
 import type { RequestHandler } from './$types';
 
 /**

@@ -3,12 +3,10 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { emptyFormSchema } from '$lib/schemas/versions';
 import { hideSchema, reportSchema } from '$lib/schemas/publishing';
-import { requireUser } from '$lib/server/auth/guards';
+import { requireUser } from '$lib/server/auth';
 import { ServiceError, orHttpError } from '$lib/server/errors';
 import { parseForm, toFailure } from '$lib/server/forms';
-import { hidePrompt, reportAbuse, unhidePrompt } from '$lib/server/publishing/moderation';
-import { listedPrompt, publicPromptPage } from '$lib/server/publishing/public-page';
-import { starPrompt, unstarPrompt } from '$lib/server/publishing/stars';
+import { hidePrompt, listedPrompt, publicPromptPage, reportAbuse, starPrompt, unhidePrompt, unstarPrompt } from '$lib/server/publishing';
 import type { z } from 'zod';
 import type { Actions, PageServerLoad } from './$types';
 

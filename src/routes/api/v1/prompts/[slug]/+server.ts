@@ -1,9 +1,7 @@
 // GET /api/v1/prompts/{slug}?label=production | ?version=3: one version of a prompt (scope: read);
 // with neither, the version labelled production, else the newest.
 import { json } from '@sveltejs/kit';
-import { ApiError } from '$lib/server/api/errors';
-import { apiHandler } from '$lib/server/api/handler';
-import { fetchApiPrompt, versionQuerySchema } from '$lib/server/api/prompts';
+import { ApiError, apiHandler, fetchApiPrompt, versionQuerySchema } from '$lib/server/api';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = apiHandler('read', async (caller, { params, url }) => {

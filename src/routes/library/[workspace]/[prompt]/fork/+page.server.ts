@@ -2,10 +2,10 @@
 // published version (`?version=N`, else the one the public page shows); the fork opens in the studio.
 import { error, redirect } from '@sveltejs/kit';
 import { forkSchema } from '$lib/schemas/publishing';
-import { requireUser } from '$lib/server/auth/guards';
+import { requireUser } from '$lib/server/auth';
 import { ServiceError, orHttpError } from '$lib/server/errors';
 import { parseForm, toFailure } from '$lib/server/forms';
-import { forkOptions, forkPublishedVersion } from '$lib/server/publishing/fork';
+import { forkOptions, forkPublishedVersion } from '$lib/server/publishing';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {

@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { userColor } from '$lib/components/editor/user-color';
 import { orHttpError } from '$lib/server/errors';
 import { deletePrompt, getPrompt } from '$lib/server/prompts';
-import { forkOrigin } from '$lib/server/publishing/fork';
+import { forkOrigin } from '$lib/server/publishing';
 import { requireMember, requireRole, roleAtLeast } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 

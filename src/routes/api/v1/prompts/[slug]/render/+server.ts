@@ -1,9 +1,7 @@
 // POST /api/v1/prompts/{slug}/render {label?|version?, variables}: the version rendered (scope: read);
 // a variable the template needs and the body lacks is 400 missing_variables, naming each.
 import { json } from '@sveltejs/kit';
-import { ApiError } from '$lib/server/api/errors';
-import { apiHandler, jsonBody } from '$lib/server/api/handler';
-import { renderApiPrompt, renderRequestSchema } from '$lib/server/api/prompts';
+import { ApiError, apiHandler, jsonBody, renderApiPrompt, renderRequestSchema } from '$lib/server/api';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = apiHandler('read', async (caller, { params, request }) => {

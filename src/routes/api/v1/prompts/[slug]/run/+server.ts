@@ -4,9 +4,7 @@
 // goes away mid-stream cancels its run (recorded as cancelled, with the text so far).
 import { json } from '@sveltejs/kit';
 import { apiRunRequestSchema, formatSseEvent, type ApiRunEvent } from '$lib/api/run-stream';
-import { ApiError } from '$lib/server/api/errors';
-import { apiHandler, jsonBody } from '$lib/server/api/handler';
-import { apiRunResult, startApiRun } from '$lib/server/api/run';
+import { ApiError, apiHandler, apiRunResult, jsonBody, startApiRun } from '$lib/server/api';
 import { cancelRun, followRun } from '$lib/server/generation';
 import type { RunView } from '$lib/realtime/session-events';
 import type { RequestHandler } from './$types';

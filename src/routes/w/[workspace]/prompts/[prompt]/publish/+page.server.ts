@@ -2,8 +2,7 @@
 // sample outputs from its runs), see its publications, unpublish one or all. `?version=N` picks the
 // version whose runs are offered as samples (the newest by default).
 import { orHttpError } from '$lib/server/errors';
-import { publishAction, unpublishAction, unpublishAllAction } from '$lib/server/publishing/actions';
-import { publishingOverview } from '$lib/server/publishing/overview';
+import { publishAction, publishingOverview, unpublishAction, unpublishAllAction } from '$lib/server/publishing';
 import { requireMember } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 

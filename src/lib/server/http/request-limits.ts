@@ -3,13 +3,13 @@
 // A body over its limit is refused with 413, one whose text is not UTF-8 with 400: decoders would
 // otherwise turn the bad bytes into U+FFFD and the route would store that as if it had been typed.
 import type { RequestEvent } from '@sveltejs/kit';
-import { ApiError, errorResponse, isApiRequest } from './api/errors';
+import { API_JSON_BYTES, ApiError, errorResponse, isApiRequest } from '../api';
 
 export const REQUEST_LIMITS = {
 	/** Forms: adapter-node's own default BODY_SIZE_LIMIT (512K), so both say the same. */
 	formBytes: 512 * 1024,
-	/** The prompt API's JSON bodies (its jsonBody reads no more either: this is its limit). */
-	jsonBytes: 256 * 1024
+	/** The prompt API's JSON bodies: the API's own limit, which its jsonBody keeps too. */
+	jsonBytes: API_JSON_BYTES
 } as const;
 
 type BodyKind = 'json' | 'urlencoded' | 'multipart' | 'text';

@@ -3,10 +3,10 @@
 // the handle wrapper gives the response its status (or answers itself when handle threw before any
 // route ran, as validating a session cookie does). Nothing is cached: the next request tries again.
 import type { Handle, RequestEvent } from '@sveltejs/kit';
-import { ApiError, errorResponse, isApiRequest } from '../api/errors';
-import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNREACHABLE_MESSAGE, isDatabaseUnreachable } from '../db/errors';
+import { ApiError, errorResponse, isApiRequest } from '../api';
+import { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNREACHABLE_MESSAGE, isDatabaseUnreachable } from '../db';
 import { logger } from '../logger';
-import { withSecurityHeaders } from '../security-headers';
+import { withSecurityHeaders } from './security-headers';
 
 /** Requests whose error was the database's absence, by their locals (the one object handle and handleError share). */
 const unreachable = new WeakSet<object>();

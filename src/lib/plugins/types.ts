@@ -1,5 +1,6 @@
-// The plugin interface: a manifest and optional lifecycle hooks around a small core (runner.ts),
-// shaped like Hocuspocus extensions. Every result is plain JSON, stored in plugin_results and shown as is.
+// The plugin interface: a manifest and optional lifecycle hooks around a small core (the server's
+// plugins/runner.ts), shaped like Hocuspocus extensions. Every result is plain JSON, stored in
+// plugin_results and shown as is.
 import type { z } from 'zod';
 import type { DraftContent } from '$lib/prompt-doc';
 

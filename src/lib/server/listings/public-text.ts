@@ -2,9 +2,8 @@
 // few-shot examples in one piece, for search and the listing's excerpt), its variables, and a run
 // copied as a sample output. Pure: no database here, and nothing but content ever goes out.
 import type { FewShotExample } from '$lib/prompt-doc';
-import { PUBLISH_LIMITS } from '$lib/schemas/publishing';
+import { PUBLISH_LIMITS, sampleOutputSchema, type SampleOutput } from '$lib/schemas/publishing';
 import { extractVariablesLenient } from '$lib/template';
-import { sampleOutputSchema, type SampleOutput } from './types';
 
 export interface PublicContent {
 	systemPrompt: string;

@@ -1,19 +1,12 @@
 // The library's read model: one public_prompts row per published prompt, holding its newest live
 // publication (the highest version number not unpublished). Only this module writes the table,
 // always inside the caller's transaction, so a publication and its row never disagree.
-import type { Prisma } from '../db/generated/client';
+// The caller holds the prompt's lock (prompts' lockPrompt) for the whole transaction.
 import { fewShotExampleSchema } from '$lib/prompt-doc';
+import type { Prisma } from '../db';
 import { publicText, publicVariables } from './public-text';
 
-export type Transaction = Prisma.TransactionClient;
-
-/** Serialises publishing changes to one prompt (the same row lock commits take). */
-export async function lockPrompt(tx: Transaction, promptId: string): Promise<void> {
-	await tx.$queryRaw`SELECT id FROM prompt_library WHERE id = ${promptId}::uuid FOR UPDATE`;
-}
-
-/** Interactive transactions wait behind the prompt's lock. */
-export const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
+type Transaction = Prisma.TransactionClient;
 
 /** Shown when the publisher's account is gone. */
 const FORMER_MEMBER = 'a former member';
