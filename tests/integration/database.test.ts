@@ -109,7 +109,9 @@ function migratesAndStores(target: () => Promise<DatabaseTarget>) {
 	});
 }
 
-describe('embedded database (PGlite) in memory', () => {
+// PGlite is PostgreSQL in WebAssembly on one core: replaying every migration takes ~10 s alone and
+// three times that on a loaded machine, so these are given room beyond the suite's 30 s.
+describe('embedded database (PGlite) in memory', { timeout: 120_000 }, () => {
 	migratesAndStores(async () => ({ kind: 'embedded', dataDir: null }));
 
 	it('has no drift: the migrations, replayed from zero, give exactly prisma/schema.prisma', async () => {
@@ -130,7 +132,7 @@ describe('embedded database (PGlite) in memory', () => {
 	});
 });
 
-describe('embedded database (PGlite) in a data folder', () => {
+describe('embedded database (PGlite) in a data folder', { timeout: 120_000 }, () => {
 	it('keeps its migrations and rows across close and reopen', async () => {
 		const dataDir = await mkdtemp(join(tmpdir(), 'cts-test-pglite-'));
 		try {
