@@ -40,8 +40,8 @@ function exited(child: ChildProcess): boolean {
 	return child.exitCode !== null || child.signalCode !== null;
 }
 
-/** How long one start may take to answer /api/health. */
-const START_DEADLINE_MS = 30_000;
+/** How long one start may take to answer /api/health (a start takes 2–5 s; over 30 s was seen on a machine at load 10). */
+const START_DEADLINE_MS = 90_000;
 
 /**
  * One studio process: the production build (`node server.js`, as `npm start` and the Dockerfile run
