@@ -5,7 +5,7 @@ import { isUniqueViolation, prisma } from '../db';
 import { ServiceError, conflict } from '../errors';
 import { minutesToWait } from '../wait-words';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
-import { signinSucceeded, takeSigninAttempt } from './signin-limiter';
+import { signinNotChecked, signinSucceeded, takeSigninAttempt } from './signin-limiter';
 import { takeSignupAttempt } from './signup-limiter';
 import type { SessionUser } from './session';
 
@@ -59,7 +59,14 @@ export async function signIn(username: string, password: string, address: string
 	}
 	const db = await prisma();
 	const user = await db.user.findUnique({ where: { usernameKey: key } });
-	const matches = user ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
+	let matches: boolean;
+	try {
+		matches = user ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
+	} catch (error) {
+		// Refused by the password gate before any check: not a failed guess.
+		if (error instanceof ServiceError && error.status === 429) await signinNotChecked(key, address);
+		throw error;
+	}
 	if (!user || !matches) throw new ServiceError(400, WRONG_CREDENTIALS);
 	await signinSucceeded(key, address);
 	return { id: user.id, username: user.username, isSiteAdmin: user.isSiteAdmin };

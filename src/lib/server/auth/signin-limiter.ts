@@ -41,3 +41,9 @@ export async function signinSucceeded(accountKey: string, address: string): Prom
 	const { account, address: byAddress } = limiters();
 	await Promise.all([account.delete(accountKey), byAddress.reward(address)]);
 }
+
+/** The password was never checked (the studio was too busy): the attempt's points go back to both budgets. */
+export async function signinNotChecked(accountKey: string, address: string): Promise<void> {
+	const { account, address: byAddress } = limiters();
+	await Promise.all([account.reward(accountKey), byAddress.reward(address)]);
+}
