@@ -191,7 +191,9 @@ export class GenerationHub {
 			onEvent('prompt.access.changed', ({ promptId }) => recheck((socket, sessionId) => socket.data.sessions[sessionId]?.promptId === promptId)),
 			// Signed out or invalidated: this instance's sockets of that session go (each instance hears it).
 			onEvent('session.ended', ({ sessionId }) => this.disconnectWhere((socket) => socket.data.authSession?.id === sessionId)),
-			onEvent('user.sessions.ended', ({ userId }) => this.disconnectWhere((socket) => socket.data.userId === userId))
+			onEvent('user.sessions.ended', ({ userId, exceptSessionId }) =>
+				this.disconnectWhere((socket) => socket.data.userId === userId && socket.data.authSession?.id !== exceptSessionId)
+			)
 		);
 	}
 

@@ -72,8 +72,10 @@ export class YjsServer implements ConnectionHost {
 			onEvent('session.ended', ({ sessionId }) => {
 				for (const connection of [...this.connections]) if (connection.sessionId === sessionId) connection.sessionEnded();
 			}),
-			onEvent('user.sessions.ended', ({ userId }) => {
-				for (const connection of [...this.connections]) if (connection.userId === userId && connection.sessionId) connection.sessionEnded();
+			onEvent('user.sessions.ended', ({ userId, exceptSessionId }) => {
+				for (const connection of [...this.connections]) {
+					if (connection.userId === userId && connection.sessionId && connection.sessionId !== exceptSessionId) connection.sessionEnded();
+				}
 			})
 		];
 		this.stopListening = () => unsubscribe.forEach((stop) => stop());

@@ -83,6 +83,18 @@ async function scratchWorkspace(fx: AuthzFixture): Promise<{ id: string; slug: s
 	return scratch;
 }
 
+/**
+ * A session cookie of an account made for one attempt: changing a password or signing out
+ * everywhere else ends the account's other sessions, and the actor's own must live on. Who the
+ * actor is does not matter there: a signed-in person acts on their own account only.
+ */
+async function throwawayAccount(actor: Actor): Promise<string | null> {
+	if (actor === 'anonymous') return null;
+	const token = generateSessionToken();
+	await createSession(token, (await newUser('azacct')).id);
+	return `${SESSION_COOKIE}=${token}`;
+}
+
 const get = (path: string): HttpAttempt => ({ path });
 const post = (path: string, form: Record<string, string> = {}): HttpAttempt => ({ path, form });
 
@@ -145,6 +157,16 @@ export const PAGE_ROWS: HttpRow[] = [
 	},
 	{ surface: 'GET /signout', expect: every({ to: '/' }), attempt: () => get('/signout') },
 	{ surface: 'POST /signout', expect: every({ to: '/signin' }), attempt: async (fx, actor) => ({ ...post('/signout'), cookie: await throwawayCookie(fx, actor) }) },
+	{ surface: 'GET /account', expect: signedIn, attempt: () => get('/account') },
+	{
+		surface: 'POST /account?/changePassword',
+		expect: signedIn,
+		attempt: async (_fx, actor) => ({
+			...post('/account?/changePassword', { currentPassword: TEST_PASSWORD, newPassword: 'changed by the matrix', confirmPassword: 'changed by the matrix' }),
+			cookie: await throwawayAccount(actor)
+		})
+	},
+	{ surface: 'POST /account?/signOutOthers', expect: signedIn, attempt: async (_fx, actor) => ({ ...post('/account?/signOutOthers'), cookie: await throwawayAccount(actor) }) },
 	{ surface: 'GET /workspaces', expect: signedIn, attempt: () => get('/workspaces') },
 	{ surface: 'POST /workspaces?/create', expect: signedIn, attempt: () => post('/workspaces?/create', { name: uniqueWorkspaceName('Made') }) },
 

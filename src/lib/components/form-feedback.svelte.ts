@@ -12,6 +12,8 @@ export interface FeedbackOptions {
 	invalidateAll?: boolean;
 	/** Runs after the result has been applied, e.g. to close a dialog on success. */
 	onResult?: (result: ActionResult) => void;
+	/** Toast the result's message (default true); false where the page says it once itself. */
+	toast?: boolean;
 }
 
 /**
@@ -32,7 +34,7 @@ export class FormFeedback {
 		this.pending = true;
 		return async ({ result, update }) => {
 			try {
-				toastFor(result);
+				if (this.#options.toast ?? true) toastFor(result);
 				await update({ reset: this.#options.reset ?? true, invalidateAll: this.#options.invalidateAll ?? true });
 			} finally {
 				this.pending = false;

@@ -10,21 +10,31 @@ export const usernameSchema = z
 	.max(32, USERNAME_RULE)
 	.regex(/^[A-Za-z0-9_-]+$/, USERNAME_RULE);
 
+export const PASSWORD_MIN_LENGTH = 10;
+
 /** Upper bound keeps hashing cost bounded; argon2 needs no truncation. */
 export const passwordSchema = z
 	.string({ error: 'Enter a password.' })
-	.min(10, 'Use at least 10 characters.')
+	.min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
 	.max(256, 'Use at most 256 characters.');
+
+const MISMATCH = { path: ['confirmPassword'], message: 'The passwords do not match.' };
 
 export const signUpSchema = z
 	.object({ username: usernameSchema, password: passwordSchema, confirmPassword: z.string().max(256) })
-	.refine((form) => form.password === form.confirmPassword, {
-		path: ['confirmPassword'],
-		message: 'The passwords do not match.'
-	});
+	.refine((form) => form.password === form.confirmPassword, MISMATCH);
 
 export const signInSchema = z.object({
 	username: z.string().trim().min(1, 'Enter your username.').max(32, 'Usernames are at most 32 characters.'),
 	password: z.string().min(1, 'Enter your password.').max(256, 'Passwords are at most 256 characters.'),
 	redirectTo: z.string().max(500).optional()
 });
+
+/** The new password follows the sign-up rule; "not the current one" is the account service's rule. */
+export const changePasswordSchema = z
+	.object({
+		currentPassword: z.string({ error: 'Enter your current password.' }).min(1, 'Enter your current password.').max(256, 'Passwords are at most 256 characters.'),
+		newPassword: passwordSchema,
+		confirmPassword: z.string().max(256)
+	})
+	.refine((form) => form.newPassword === form.confirmPassword, MISMATCH);

@@ -14,8 +14,8 @@ export interface DomainEvents {
 	'prompt.access.changed': { promptId: string };
 	/** A sign-in session ended (sign-out, expiry): sockets it opened close. The id is the token's SHA-256, never the token. */
 	'session.ended': { sessionId: string };
-	/** Every sign-in session of a user ended: all their sockets close. */
-	'user.sessions.ended': { userId: string };
+	/** Every sign-in session of a user ended but `exceptSessionId` (when given, the one that asked): their other sockets close. */
+	'user.sessions.ended': { userId: string; exceptSessionId?: string };
 }
 
 export type DomainEventName = keyof DomainEvents;

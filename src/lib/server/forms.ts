@@ -6,7 +6,7 @@ import type { FormFailure } from '$lib/forms';
 import { ServiceError } from './errors';
 
 /** Never echo these back into a page. */
-const SECRET_FIELDS = new Set(['password', 'confirmPassword']);
+const SECRET_FIELDS = new Set(['password', 'confirmPassword', 'currentPassword', 'newPassword']);
 
 export type Parsed<T> = { ok: true; data: T; values: Record<string, string> } | { ok: false; failure: ActionFailure<FormFailure> };
 

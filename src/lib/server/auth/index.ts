@@ -1,11 +1,14 @@
 // Accounts and sessions: the public surface that hooks, routes and realtime/ use.
 export { signIn, signUp, usernameKey } from './accounts';
+export { changePassword } from './password-change';
 export {
 	SESSION_COOKIE,
+	countOtherSessions,
 	createSession,
 	deleteSessionTokenCookie,
 	generateSessionToken,
 	invalidateSession,
+	invalidateOtherSessions,
 	invalidateUserSessions,
 	sessionExpiry,
 	setSessionTokenCookie,

@@ -3,7 +3,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Cookies } from '@sveltejs/kit';
-import { prisma } from '../db';
+import { prisma, type Prisma } from '../db';
 import { emitEvent } from '../events';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -11,6 +11,8 @@ export const SESSION_TTL_MS = 30 * DAY_MS;
 /** A session used within this long of its expiry is extended by a full TTL. */
 const RENEW_WITHIN_MS = 15 * DAY_MS;
 export const SESSION_COOKIE = 'auth-session';
+
+type Transaction = Prisma.TransactionClient;
 
 export interface SessionUser {
 	id: string;
@@ -80,8 +82,35 @@ export async function invalidateSession(sessionId: string): Promise<void> {
 
 /** Deletes every session of the user; all their open sockets, on every instance, close. */
 export async function invalidateUserSessions(userId: string): Promise<void> {
-	await (await prisma()).session.deleteMany({ where: { userId } });
-	emitEvent('user.sessions.ended', { userId });
+	await endUserSessions(userId);
+}
+
+/**
+ * Deletes every session of the user but `keepSessionId` (the one asking), with `alongside` in the
+ * same transaction (a new password: no session of the old one outlives it, none is lost without
+ * it); the other sessions' open sockets, on every instance, close. Returns how many ended.
+ */
+export function invalidateOtherSessions(userId: string, keepSessionId: string, alongside?: (tx: Transaction) => Promise<unknown>): Promise<number> {
+	return endUserSessions(userId, keepSessionId, alongside);
+}
+
+/** How many sessions of the user besides `sessionId` are signed in now. */
+export async function countOtherSessions(userId: string, sessionId: string): Promise<number> {
+	return (await prisma()).session.count({ where: { userId, id: { not: sessionId }, expiresAt: { gt: new Date() } } });
+}
+
+/** The one path by which a user's sessions end: rows deleted, then every instance closes their sockets. */
+async function endUserSessions(userId: string, keepSessionId?: string, alongside?: (tx: Transaction) => Promise<unknown>): Promise<number> {
+	const where = keepSessionId === undefined ? { userId } : { userId, id: { not: keepSessionId } };
+	const ended = await (await prisma()).$transaction(async (tx) => {
+		await alongside?.(tx);
+		// Counted as the sessions that were still signed in; expired rows go as well.
+		const live = await tx.session.deleteMany({ where: { ...where, expiresAt: { gt: new Date() } } });
+		await tx.session.deleteMany({ where });
+		return live.count;
+	});
+	emitEvent('user.sessions.ended', keepSessionId === undefined ? { userId } : { userId, exceptSessionId: keepSessionId });
+	return ended;
 }
 
 /** httpOnly, SameSite=Lax, and Secure whenever the studio is served over HTTPS. */

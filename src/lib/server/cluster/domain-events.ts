@@ -8,12 +8,15 @@ import { deliverEvent, setEventRelay, type DomainEventName, type DomainEvents } 
 import { logger } from '../logger';
 import type { ClusterBus } from './bus';
 
+/** A sign-in session's id: the SHA-256 of its token, never the token. */
+const sessionIdSchema = z.string().regex(/^[0-9a-f]{64}$/);
+
 const payloadSchemas = {
 	'membership.changed': z.object({ workspaceId: z.uuid(), userId: z.uuid(), role: roleSchema.nullable() }),
 	'prompt.deleted': z.object({ promptId: z.uuid() }),
 	'prompt.access.changed': z.object({ promptId: z.uuid() }),
-	'session.ended': z.object({ sessionId: z.string().regex(/^[0-9a-f]{64}$/) }),
-	'user.sessions.ended': z.object({ userId: z.uuid() })
+	'session.ended': z.object({ sessionId: sessionIdSchema }),
+	'user.sessions.ended': z.object({ userId: z.uuid(), exceptSessionId: sessionIdSchema.optional() })
 } satisfies { [K in DomainEventName]: z.ZodType<DomainEvents[K]> };
 
 const relayedEventSchema = z.object({
