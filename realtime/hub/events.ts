@@ -80,10 +80,17 @@ export function onClientEvent<E extends ClientEventName, T>(socket: HubSocket, e
 	});
 }
 
-/** Any event outside the contract gets an error event naming it. */
+/**
+ * Any event outside the contract is refused naming it: through its acknowledgement callback when it
+ * gave one (a client waiting on it would otherwise wait forever), else as an error event.
+ */
 export function refuseUnknownEvents(socket: HubSocket): void {
-	socket.onAny((event: unknown) => {
+	socket.onAny((event: unknown, ...args: unknown[]) => {
 		if (typeof event === 'string' && Object.hasOwn(clientEventSchemas, event)) return;
-		socket.emit('session:error', { code: 'invalid', message: `Unknown event: ${String(event).slice(0, 60)}.`, event: String(event).slice(0, 60) });
+		const name = String(event).slice(0, 60);
+		const error: SessionError = { code: 'invalid', message: `Unknown event: ${name}.`, event: name };
+		const ack = args.at(-1);
+		if (typeof ack === 'function') (ack as (result: Ack<never>) => void)({ ok: false, error });
+		else socket.emit('session:error', error);
 	});
 }

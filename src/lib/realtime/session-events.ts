@@ -31,6 +31,13 @@ export const cacheModeSchema = z.enum(['auto', 'always', 'never']);
 export type CacheMode = z.infer<typeof cacheModeSchema>;
 export type CacheOutcome = 'hit' | 'miss' | 'skip';
 
+/**
+ * Text a run stores (its variables, its stop sequences): PostgreSQL holds no NUL character and no
+ * unpaired surrogate, both of which JSON can carry, so they are refused here rather than by the
+ * database with a failure.
+ */
+const storedText = z.string().refine((text) => text.isWellFormed() && !text.includes('\u0000'), 'Text may not hold a NUL character or an unpaired surrogate.');
+
 /** A run's state as participants see it; `waiting` is a running run whose model is waking up. */
 export type LiveRunStatus = 'waiting' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export const FINISHED_STATUSES: ReadonlySet<LiveRunStatus> = new Set(['succeeded', 'failed', 'cancelled']);
@@ -42,7 +49,7 @@ export const runParametersSchema = z
 		temperature: z.number().min(0).max(2).optional(),
 		topP: z.number().gt(0).max(1).optional(),
 		seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
-		stop: z.array(z.string().min(1).max(SESSION_LIMITS.stopLength)).max(SESSION_LIMITS.stopSequences).optional()
+		stop: z.array(storedText.min(1).max(SESSION_LIMITS.stopLength)).max(SESSION_LIMITS.stopSequences).optional()
 	})
 	.strict();
 export type RunParameters = z.infer<typeof runParametersSchema>;
@@ -55,7 +62,7 @@ export const runSourceSchema = z.discriminatedUnion('kind', [
 export type RunSource = z.infer<typeof runSourceSchema>;
 
 export const variablesSchema = z
-	.record(z.string().min(1).max(SESSION_LIMITS.variableName), z.string().max(SESSION_LIMITS.variableValue))
+	.record(storedText.min(1).max(SESSION_LIMITS.variableName), storedText.max(SESSION_LIMITS.variableValue))
 	.refine((v) => Object.keys(v).length <= SESSION_LIMITS.variables, `At most ${SESSION_LIMITS.variables} variables.`)
 	// A refine is invisible to JSON Schema: the prompt API's OpenAPI document shows the limit from this.
 	.meta({ maxProperties: SESSION_LIMITS.variables });

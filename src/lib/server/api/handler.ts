@@ -59,10 +59,22 @@ export function apiHandler<E extends RequestEvent>(scope: ApiScope, endpoint: (c
 	};
 }
 
-/** The JSON body of a request, or invalid_request: not JSON, or over `maxBytes`. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The JSON body of a request, or invalid_request: over `maxBytes`, not UTF-8, or not JSON. Decoded
+ * strictly whatever its content type says (the request hook checks only the types it knows): bad
+ * bytes would otherwise become U+FFFD and be stored as if they had been sent.
+ */
 export async function jsonBody(request: Request, maxBytes: number = API_JSON_BYTES): Promise<unknown> {
-	const text = await request.text();
-	if (new TextEncoder().encode(text).length > maxBytes) throw new ApiError('invalid_request', `The body is over ${maxBytes / 1024} KiB.`);
+	const bytes = new Uint8Array(await request.arrayBuffer());
+	if (bytes.length > maxBytes) throw new ApiError('invalid_request', `The body is over ${maxBytes / 1024} KiB.`);
+	let text: string;
+	try {
+		text = strictUtf8.decode(bytes);
+	} catch {
+		throw new ApiError('invalid_request', 'The body is not valid UTF-8.');
+	}
 	try {
 		return JSON.parse(text);
 	} catch {

@@ -2,6 +2,7 @@
 // which only their author and owners see in the studio, stay out of the API), one version of a
 // prompt by label or number, and that version rendered with variables.
 import { z } from 'zod';
+import { slugSchema } from '$lib/schemas/prompt';
 import { labelNameSchema } from '$lib/schemas/versions';
 import { extractVariables, missingVariables, renderTemplate, TemplateError } from '$lib/template';
 import type { ApiCaller } from '../api-tokens';
@@ -83,6 +84,8 @@ export async function fetchApiPrompt(caller: ApiCaller, slug: string, query: Ver
 
 /** fetchApiPrompt's answer with the rows it names, for a run to record them without reading them again. */
 export async function resolveApiVersion(caller: ApiCaller, slug: string, query: VersionQuery): Promise<{ fetched: ApiPromptVersion; promptId: string; versionId: string }> {
+	// What is not a slug names no prompt; asked for, a NUL in it would fail in PostgreSQL instead.
+	if (!slugSchema.safeParse(slug).success) throw new ApiError('not_found', `No prompt "${slug}" in this workspace.`);
 	const db = await prisma();
 	const prompt = await db.prompt.findFirst({
 		where: { workspaceId: caller.workspaceId, slug, ...shared },
