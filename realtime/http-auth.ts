@@ -4,10 +4,24 @@ import type { IncomingMessage } from 'node:http';
 import { SESSION_COOKIE } from '$lib/server/auth';
 import { config } from '$lib/server/config';
 
+/** What a session token looks like (auth/session.ts: base32, lower case, no padding). */
+const TOKEN_SHAPE = /^[a-z2-7]{1,128}$/;
+
+/**
+ * The session token the request's cookie carries, or null. A cookie anyone can write: one that is
+ * not a token's shape (a malformed %-escape included) is no session, never a failure of the socket.
+ */
 export function sessionToken(request: IncomingMessage): string | null {
 	for (const part of (request.headers.cookie ?? '').split(';')) {
 		const eq = part.indexOf('=');
-		if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return decodeURIComponent(part.slice(eq + 1).trim()) || null;
+		if (eq <= 0 || part.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+		let value: string;
+		try {
+			value = decodeURIComponent(part.slice(eq + 1).trim());
+		} catch {
+			return null;
+		}
+		return TOKEN_SHAPE.test(value) ? value : null;
 	}
 	return null;
 }
