@@ -1,8 +1,7 @@
-// Taking one client event: rate-limit it, validate its payload against the shared schema, run it,
+// Taking one client event: count it against the socket's budget, validate its payload against the shared schema, run it,
 // and answer through the acknowledgement callback (or a session:error event when the client gave
 // none). A bad event gets an error, never a crash: nothing a client sends can throw out of here.
 import { randomUUID } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { z } from 'zod';
 import { clientEventSchemas, SESSION_LIMITS, type Ack, type ClientEventName, type SessionError } from '$lib/realtime/session-events';
 import { ServiceError } from '$lib/server/errors';
@@ -10,8 +9,54 @@ import { logger } from '$lib/server/logger';
 import { ModelError } from '$lib/server/models';
 import type { HubSocket } from './types';
 
-/** Per socket, in this instance's memory: a socket lives on one instance. */
-const eventLimiter = new RateLimiterMemory({ keyPrefix: 'hub-events', points: SESSION_LIMITS.eventsPerWindow, duration: SESSION_LIMITS.eventWindowSeconds });
+/** What one socket has sent in its current window, in this instance's memory (a socket lives on one). */
+interface EventBudget {
+	windowStart: number;
+	sent: number;
+}
+const budgets = new WeakMap<HubSocket, EventBudget>();
+
+type Spent = { verdict: 'ok' } | { verdict: 'refuse'; retryAfterSeconds: number } | { verdict: 'close' };
+
+/**
+ * Counts one event, of any name, against the socket's budget: eventsPerWindow are taken, the next as
+ * many are refused as rate-limited (a page that sent too fast learns to wait), and past twice the
+ * budget in one window the socket is closed. Answering every refusal of an endless flood would cost
+ * the studio as much as taking the events: one socket kept the event loop busy for seconds at a time.
+ */
+function spendEvent(socket: HubSocket, now = Date.now()): Spent {
+	const windowMs = SESSION_LIMITS.eventWindowSeconds * 1000;
+	let budget = budgets.get(socket);
+	if (!budget || now - budget.windowStart >= windowMs) budgets.set(socket, (budget = { windowStart: now, sent: 0 }));
+	budget.sent++;
+	if (budget.sent <= SESSION_LIMITS.eventsPerWindow) return { verdict: 'ok' };
+	if (budget.sent <= 2 * SESSION_LIMITS.eventsPerWindow) {
+		return { verdict: 'refuse', retryAfterSeconds: Math.max(1, Math.ceil((budget.windowStart + windowMs - now) / 1000)) };
+	}
+	return { verdict: 'close' };
+}
+
+/** Ends a socket that went on sending past its refusals, saying why (it has no reply coming). */
+function closeFlooder(socket: HubSocket, event: string): void {
+	if (socket.disconnected) return;
+	logger.warn({ userId: socket.data.userId, event }, 'a hub socket sent more than twice its event budget; closing it');
+	socket.emit('session:error', { code: 'rate-limited', message: 'Too many events: this connection was closed. Reload the page to connect again.', event });
+	socket.disconnect(true);
+}
+
+/**
+ * The one gate every incoming event passes: false when it must not be handled (the socket is gone,
+ * or the event was refused or closed it); a refusal is answered through `reply`.
+ */
+function admitted(socket: HubSocket, event: string, reply: (result: Ack<never>) => void): boolean {
+	// Frames that arrived with the flood are still delivered after the close: drop them unanswered.
+	if (socket.disconnected) return false;
+	const spent = spendEvent(socket);
+	if (spent.verdict === 'ok') return true;
+	if (spent.verdict === 'close') closeFlooder(socket, event);
+	else reply({ ok: false, error: { code: 'rate-limited', message: `Too many events: wait ${spent.retryAfterSeconds} s.`, event, retryAfterSeconds: spent.retryAfterSeconds } });
+	return false;
+}
 
 const SERVICE_CODES: Record<number, SessionError['code']> = { 400: 'invalid', 403: 'forbidden', 404: 'not-found', 409: 'conflict', 429: 'rate-limited' };
 
@@ -61,13 +106,8 @@ export function onClientEvent<E extends ClientEventName, T>(socket: HubSocket, e
 			if (ack) ack(result);
 			else if (!result.ok) socket.emit('session:error', result.error);
 		};
+		if (!admitted(socket, event, reply)) return;
 		void (async () => {
-			try {
-				await eventLimiter.consume(socket.id);
-			} catch (rejection) {
-				const retryAfterSeconds = rejection instanceof RateLimiterRes ? Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) : SESSION_LIMITS.eventWindowSeconds;
-				return reply({ ok: false, error: { code: 'rate-limited', message: `Too many events: wait ${retryAfterSeconds} s.`, event, retryAfterSeconds } });
-			}
 			const parsed = clientEventSchemas[event].safeParse(args[0]);
 			if (!parsed.success) return reply({ ok: false, error: { code: 'invalid', message: firstIssue(parsed.error), event } });
 			try {
@@ -88,9 +128,13 @@ export function refuseUnknownEvents(socket: HubSocket): void {
 	socket.onAny((event: unknown, ...args: unknown[]) => {
 		if (typeof event === 'string' && Object.hasOwn(clientEventSchemas, event)) return;
 		const name = String(event).slice(0, 60);
-		const error: SessionError = { code: 'invalid', message: `Unknown event: ${name}.`, event: name };
 		const ack = args.at(-1);
-		if (typeof ack === 'function') (ack as (result: Ack<never>) => void)({ ok: false, error });
-		else socket.emit('session:error', error);
+		const reply = (result: Ack<never>) => {
+			if (typeof ack === 'function') (ack as (answer: Ack<never>) => void)(result);
+			else if (!result.ok) socket.emit('session:error', result.error);
+		};
+		// Unknown events count against the same budget: a flood of them is a flood.
+		if (!admitted(socket, name, reply)) return;
+		reply({ ok: false, error: { code: 'invalid', message: `Unknown event: ${name}.`, event: name } });
 	});
 }

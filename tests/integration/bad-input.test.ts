@@ -185,21 +185,28 @@ describe('the session hub', () => {
 		expect(snapshot.sessionId).toBe(team.sessionId);
 	}
 
-	it('a socket flooding hundreds of events is refused as rate-limited past its limit; another user is not', async () => {
+	it('a socket sending past its event limit is refused as rate-limited, and closed once it goes on past twice the limit; another user is not', async () => {
 		const bystander = await bystanderInSession();
 		const flooder = client(team.editor.cookie);
 		await connected(flooder);
-		const answers = await Promise.all(Array.from({ length: 300 }, () => request(flooder, 'session:leave', { sessionId: team.sessionId })));
+		const budget = SESSION_LIMITS.eventsPerWindow;
+		const answers = await Promise.all(Array.from({ length: 2 * budget }, () => request(flooder, 'session:leave', { sessionId: team.sessionId })));
 		const refused = answers.filter((answer) => !answer.ok);
-		expect(answers.filter((answer) => answer.ok)).toHaveLength(SESSION_LIMITS.eventsPerWindow);
-		expect(refused).toHaveLength(300 - SESSION_LIMITS.eventsPerWindow);
+		expect(answers.filter((answer) => answer.ok)).toHaveLength(budget);
+		expect(refused).toHaveLength(budget);
 		for (const answer of refused) {
 			expect(answer).toMatchObject({ ok: false, error: { code: 'rate-limited', event: 'session:leave', message: expect.stringMatching(/^Too many events: wait \d+ s\.$/) } });
 		}
-		// Refused, not thrown out: the flooder is still connected, and so is everyone else.
+		// Refused, not thrown out: a page that sent too fast learns to wait.
 		expect(flooder.connected).toBe(true);
+		// Going on regardless (unknown events count too) closes the socket, with a last word why.
+		const lastWord = new Promise<unknown>((resolve) => flooder.once('session:error', resolve));
+		const gone = new Promise<string>((resolve) => flooder.once('disconnect', resolve));
+		for (let i = 0; i < 50; i++) (flooder.emit as unknown as (event: string, payload: unknown) => void)(i % 2 ? 'no:such-event' : 'session:leave', { sessionId: team.sessionId });
+		expect(await lastWord).toMatchObject({ code: 'rate-limited', message: 'Too many events: this connection was closed. Reload the page to connect again.' });
+		expect(await gone).toBe('io server disconnect');
+		// Everyone else: still connected, still answered.
 		await stillWorking(bystander);
-		flooder.disconnect();
 		bystander.disconnect();
 	});
 
