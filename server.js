@@ -1,9 +1,13 @@
 // Production entry: one HTTP server serves the SvelteKit app (adapter-node's handler) and
-// realtime/ (mounted from hooks.server.ts `init`, which runs when the handler is imported).
+// realtime/ (mounted when the studio starts, from hooks.server.ts `init`, which runs when the handler
+// is imported).
 import { createServer } from 'node:http';
 
 const server = createServer();
-globalThis[Symbol.for('codetunestudio.httpServer')] = server;
+// The studio's runtime (src/lib/server/runtime) lives under this key: it takes this server as its
+// host when the app creates it, and it is what stops the studio.
+const RUNTIME = Symbol.for('codetunestudio.runtime');
+globalThis[RUNTIME] = { host: { httpServer: server } };
 
 // Forwarded headers are trusted only when asked: a client that reaches this port directly can write
 // any X-Forwarded-* it likes. TRUST_PROXY=1 (a Space, or any proxy that sets these headers) turns on
@@ -48,18 +52,16 @@ server.listen(port, host, () => {
 	console.log(`CodeTuneStudio listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`);
 });
 
-// The app registers what must be closed cleanly (the embedded database flushes on close).
-const SHUTDOWN = Symbol.for('codetunestudio.shutdown');
-
 async function shutdown(signal) {
 	console.log(`${signal}: closing`);
 	setTimeout(() => process.exit(1), 10_000).unref();
 	// No new connections (idle keep-alive ones close now). Requests still answering are cut only
-	// after the app's hook: it ends their runs first, so an API run's stream gets its `done` (failed:
-	// the studio stopped) instead of a cut that would read as its client going away.
+	// after the studio stops: it ends their runs first, so an API run's stream gets its `done` (failed:
+	// the studio stopped) instead of a cut that would read as its client going away. Stopping closes
+	// what must be closed cleanly (the embedded database flushes on close).
 	server.close();
 	try {
-		await globalThis[SHUTDOWN]?.();
+		await globalThis[RUNTIME]?.stop?.();
 	} catch (error) {
 		console.error('shutdown failed', error);
 	}

@@ -2,7 +2,8 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import tailwindcss from '@tailwindcss/vite';
 import { defineConfig, type Plugin, type ViteDevServer } from 'vite';
 
-const HTTP_SERVER = Symbol.for('codetunestudio.httpServer');
+/** The studio's runtime (src/lib/server/runtime): it takes the dev server's HTTP server as its host. */
+const RUNTIME = Symbol.for('codetunestudio.runtime');
 
 /**
  * Mounts realtime/ on the dev server's own HTTP server, so that dev serves pages, the Yjs sync
@@ -14,7 +15,10 @@ function realtimeOnDevServer(): Plugin {
 		configureServer(server: ViteDevServer) {
 			const httpServer = server.httpServer;
 			if (!httpServer) return; // middleware mode: the embedding server mounts realtime itself
-			(globalThis as Record<symbol, unknown>)[HTTP_SERVER] = httpServer;
+			const globals = globalThis as Record<symbol, { host?: { httpServer?: typeof httpServer } } | undefined>;
+			const found = globals[RUNTIME];
+			if (found?.host) found.host.httpServer = httpServer;
+			else globals[RUNTIME] = { host: { httpServer } };
 			httpServer.once('listening', async () => {
 				try {
 					const realtime = await server.ssrLoadModule('/realtime/index.ts');

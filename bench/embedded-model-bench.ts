@@ -264,7 +264,7 @@ export async function runBench({ root, importMs }: { root: string; importMs: num
 	const viaDirect: Run[] = [];
 	for (let i = 0; i <= GATEWAY_PAIRS; i++) {
 		// Each path goes first in every other pair.
-		const gateway = () => timeRun(() => streamGeneration('codet5p', { content, variables: {} }, { settings }));
+		const gateway = () => timeRun(() => streamGeneration(prepareRequest('codet5p', { content, variables: {} }, settings)));
 		const directly = () => timeRun(() => streamEmbedded(gatewayModel, { text: pairText, parameters: greedy(MAX_NEW_TOKENS) }));
 		const [g, d] = i % 2 === 0 ? [await gateway(), await directly()] : ([await directly(), await gateway()].reverse() as [Run, Run]);
 		if (i === 0) {

@@ -5,6 +5,7 @@ import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { YJS_PATH_PREFIX } from '$lib/realtime/yjs-protocol';
 import { SESSION_SOCKET_PATH } from '$lib/realtime/session-events';
+import { runtime, slot } from '$lib/server/runtime';
 import { GenerationHub, type HubMetrics } from './hub/server';
 import { YjsServer, type YjsMetrics } from './yjs/server';
 
@@ -17,16 +18,16 @@ export interface RealtimeStatus {
 	paths: string[];
 }
 
-const STATE = Symbol.for('codetunestudio.realtime');
 type State = { status: RealtimeStatus; server: HttpServer; yjs: YjsServer; hub: GenerationHub; onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void };
-const globals = globalThis as Record<symbol, State | undefined>;
+/** What is mounted, in the runtime: dev may load this module through more than one module graph. */
+const mounted = slot<State | undefined>('realtime', () => undefined);
 
 /** The upgrade paths realtime/ owns; every other upgrade (Vite's HMR socket, say) is left alone. */
 const OWNED_PATHS: string[] = [YJS_PATH_PREFIX];
 
 /** Idempotent: dev may load this module through more than one module graph. */
 export function attachRealtime(server: HttpServer): RealtimeStatus {
-	const existing = globals[STATE];
+	const existing = mounted.peek();
 	if (existing?.server === server) return existing.status;
 	const yjs = new YjsServer();
 	const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -37,34 +38,34 @@ export function attachRealtime(server: HttpServer): RealtimeStatus {
 	server.on('upgrade', onUpgrade);
 	const hub = new GenerationHub(server);
 	const status: RealtimeStatus = { mounted: true, mountedAt: new Date().toISOString(), paths: [...OWNED_PATHS, SESSION_SOCKET_PATH] };
-	globals[STATE] = { status, server, yjs, hub, onUpgrade };
+	mounted.set({ status, server, yjs, hub, onUpgrade });
 	return status;
 }
 
 /** Closes every live socket (clients reconnect elsewhere) and stores pending draft updates. */
 export async function closeRealtime(): Promise<void> {
-	const state = globals[STATE];
+	const state = mounted.peek();
 	if (!state) return;
 	state.server.off('upgrade', state.onUpgrade);
-	globals[STATE] = undefined;
+	mounted.clear();
 	await Promise.all([state.yjs.close(), state.hub.close()]);
 }
 
 export function realtimeStatus(): RealtimeStatus {
-	return globals[STATE]?.status ?? { mounted: false, mountedAt: null, paths: [] };
+	return mounted.peek()?.status ?? { mounted: false, mountedAt: null, paths: [] };
 }
 
 /** Live figures of the Yjs sync (connections, rooms, dropped viewer updates, closes by code). */
 export function yjsMetrics(): YjsMetrics | null {
-	return globals[STATE]?.yjs.metrics() ?? null;
+	return mounted.peek()?.yjs.metrics() ?? null;
 }
 
 /** Live figures of the generation hub (sockets, sessions with someone in them). */
 export function hubMetrics(): HubMetrics | null {
-	return globals[STATE]?.hub.metrics() ?? null;
+	return mounted.peek()?.hub.metrics() ?? null;
 }
 
-/** The HTTP server that server.js (production) or the Vite plugin (dev) registered, if any. */
+/** The HTTP server that server.js (production) or the Vite plugin (dev) handed the runtime, if any. */
 export function registeredHttpServer(): HttpServer | undefined {
-	return (globalThis as Record<symbol, HttpServer | undefined>)[Symbol.for('codetunestudio.httpServer')];
+	return runtime().host.httpServer;
 }

@@ -15,20 +15,25 @@ export const SOURCE_FOLDERS = ['src', 'realtime', 'plugins'];
 /** File (relative to the root) → the specifiers it imports, re-exports or loads with import(). */
 export type ImportMap = Map<string, string[]>;
 
-export function readImports(root = ROOT, folders = SOURCE_FOLDERS): ImportMap {
-	const map: ImportMap = new Map();
+/** File (relative to the root) → its source text, for the rules that read more than imports. */
+export function readSources(root = ROOT, folders = SOURCE_FOLDERS): Map<string, string> {
+	const map = new Map<string, string>();
 	const walk = (dir: string) => {
 		for (const name of readdirSync(dir)) {
 			const path = join(dir, name);
 			if (statSync(path).isDirectory()) {
 				if (!SKIPPED_FOLDERS.has(name)) walk(path);
 			} else if (/\.(ts|js|mjs|svelte)$/.test(name) && !name.endsWith('.d.ts')) {
-				map.set(relative(root, path), importSpecifiers(readFileSync(path, 'utf8')));
+				map.set(relative(root, path), readFileSync(path, 'utf8'));
 			}
 		}
 	};
 	for (const folder of folders) walk(join(root, folder));
 	return map;
+}
+
+export function readImports(root = ROOT, folders = SOURCE_FOLDERS): ImportMap {
+	return new Map([...readSources(root, folders)].map(([file, source]) => [file, importSpecifiers(source)]));
 }
 
 export function importSpecifiers(source: string): string[] {

@@ -6,7 +6,7 @@ import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DraftContent } from '../../src/lib/prompt-doc';
-import { ModelCancelledError, ModelInputError, streamGeneration, type GenerationEvent } from '../../src/lib/server/models/gateway';
+import { ModelCancelledError, ModelInputError, prepareRequest, streamGeneration, type GenerationEvent } from '../../src/lib/server/models/gateway';
 import { loadEmbeddedModel, SHIPPED_MODEL_ID, streamEmbedded, type EmbeddedModel, type ModelSource } from '../../src/lib/server/models/embedded';
 import type { EndpointSettings, GenerationParameters } from '../../src/lib/server/models/registry';
 import { startHubMirror } from '../helpers/hub-mirror';
@@ -157,8 +157,8 @@ describe('through the gateway, as a model with no endpoint', () => {
 	const settings: EndpointSettings = { WHITERABBITNEO_ENDPOINT_URL: undefined, CODET5P_ENDPOINT_URL: undefined, HF_TOKEN: undefined, EMBEDDED_MODEL: SHIPPED_MODEL_ID };
 
 	it('both model slots stream the stand-in: the chat model gets the same plain text as the text model', async () => {
-		const chat = await collect(streamGeneration('whiterabbitneo', { content, variables: { name: 'largest' } }, { settings }));
-		const text = await collect(streamGeneration('codet5p', { content, variables: { name: 'largest' } }, { settings }));
+		const chat = await collect(streamGeneration(prepareRequest('whiterabbitneo', { content, variables: { name: 'largest' } }, settings)));
+		const text = await collect(streamGeneration(prepareRequest('codet5p', { content, variables: { name: 'largest' } }, settings)));
 		expect(chat.tokens.length).toBeGreaterThan(0);
 		expect(chat.text).toBe(text.text);
 		const direct = await greedy(shipped, '# A helper module.\n\ndef largest(items):\n', { max_new_tokens: 20, temperature: 0 });
@@ -168,7 +168,7 @@ describe('through the gateway, as a model with no endpoint', () => {
 	it('an abort signal reaches the stand-in as it reaches a remote model', async () => {
 		const controller = new AbortController();
 		const error = await (async () => {
-			for await (const event of streamGeneration('codet5p', { content: { ...content, parameters: { ...content.parameters, maxTokens: 300 } }, variables: { name: 'f' } }, { settings, signal: controller.signal })) {
+			for await (const event of streamGeneration(prepareRequest('codet5p', { content: { ...content, parameters: { ...content.parameters, maxTokens: 300 } }, variables: { name: 'f' } }, settings), { signal: controller.signal })) {
 				if (event.type === 'token') controller.abort();
 			}
 		})().catch((e: unknown) => e);

@@ -2,7 +2,7 @@
 // credentials as Basic auth (fetch itself refuses such a URL); with HF_TOKEN set, the token goes
 // as Bearer instead. The URL the request went to carries no credentials.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { streamGeneration } from '$lib/server/models/gateway';
+import { prepareRequest, streamGeneration } from '$lib/server/models/gateway';
 import { startTgiServer, type TgiServer } from '../helpers/tgi-server';
 
 let tgi: TgiServer;
@@ -24,7 +24,7 @@ async function runWith(HF_TOKEN?: string): Promise<string> {
 	url.password = 'p@ss:word';
 	const settings = { WHITERABBITNEO_ENDPOINT_URL: url.toString(), CODET5P_ENDPOINT_URL: undefined, HF_TOKEN };
 	let text = '';
-	for await (const event of streamGeneration('whiterabbitneo', { content, variables: { code: 'x' } }, { settings })) if (event.type === 'token') text += event.text;
+	for await (const event of streamGeneration(prepareRequest('whiterabbitneo', { content, variables: { code: 'x' } }, settings))) if (event.type === 'token') text += event.text;
 	return text;
 }
 

@@ -11,10 +11,13 @@ import {
 	ModelRequestError,
 	ModelStreamError,
 	ModelTimeoutError,
+	prepareRequest,
 	streamGeneration,
 	streamWithRetry,
 	type GenerationEvent,
+	type GenerationInput,
 	type GenerationOptions,
+	type RetryOptions,
 	type WaitingInfo
 } from '../../src/lib/server/models/gateway';
 import { isModelConfigured, type EndpointSettings, type ModelId } from '../../src/lib/server/models/registry';
@@ -62,8 +65,17 @@ async function failure(iterable: AsyncIterable<GenerationEvent>) {
 	throw new Error('expected the run to fail');
 }
 
-const run = (model: ModelId, options: GenerationOptions = {}, c = content()) =>
-	streamGeneration(model, { content: c, variables }, { settings, ...options });
+/** A run as the engine makes one: its request prepared (a refusal is thrown from the first step), then streamed. */
+async function* run(model: ModelId, options: GenerationOptions & { endpoints?: EndpointSettings } = {}, c = content(), input: GenerationInput = { content: c, variables }) {
+	const { endpoints = settings, ...streaming } = options;
+	yield* streamGeneration(prepareRequest(model, input, endpoints), streaming);
+}
+
+/** The same, waiting out a sleeping model. */
+const retried = (model: ModelId, options: RetryOptions & { endpoints?: EndpointSettings } = {}) => {
+	const { endpoints = settings, ...streaming } = options;
+	return streamWithRetry(prepareRequest(model, { content: content(), variables }, endpoints), streaming);
+};
 
 describe('streaming through @huggingface/inference', () => {
 	it('WhiteRabbitNeo: chat completion with system and few-shot turns; the text is what the server sent', async () => {
@@ -108,7 +120,7 @@ describe('streaming through @huggingface/inference', () => {
 			parameters: { modelType: 'codet5p', temperature: 0, maxTokens: 5000 }
 		});
 		const { text, done } = await collect(
-			streamGeneration('codet5p', { content: c, variables: { language: 'Python', task: 'add two numbers' } }, { settings })
+			run('codet5p', {}, c, { content: c, variables: { language: 'Python', task: 'add two numbers' } })
 		);
 		expect(text).toBe(tokens.join(''));
 		expect(done).toMatchObject({ type: 'done', finishReason: 'length' });
@@ -177,7 +189,7 @@ describe('a sleeping model', () => {
 		tgi.script({ loadingFor: 2, estimatedTime: 42, tokens: ['awake'] });
 		const waits: WaitingInfo[] = [];
 		const { text } = await collect(
-			streamWithRetry('whiterabbitneo', { content: content(), variables }, { settings, initialDelayMs: 20, maxDelayMs: 30, onWaiting: (w) => waits.push(w) })
+			retried('whiterabbitneo', { initialDelayMs: 20, maxDelayMs: 30, onWaiting: (w) => waits.push(w) })
 		);
 		expect(text).toBe('awake');
 		expect(tgi.requests).toHaveLength(3);
@@ -198,7 +210,7 @@ describe('a sleeping model', () => {
 	it('gives up after the last attempt', async () => {
 		tgi.script({ loadingFor: 100 });
 		const { error } = await failure(
-			streamWithRetry('codet5p', { content: content(), variables }, { settings, initialDelayMs: 1, maxAttempts: 3 })
+			retried('codet5p', { initialDelayMs: 1, maxAttempts: 3 })
 		);
 		expect(error).toBeInstanceOf(ModelLoadingError);
 		expect(tgi.requests).toHaveLength(3);
@@ -212,13 +224,13 @@ describe('a sleeping model', () => {
 			});
 		});
 		const refused = { ...settings, WHITERABBITNEO_ENDPOINT_URL: `http://127.0.0.1:${port}` };
-		const { error } = await failure(run('whiterabbitneo', { settings: refused }));
+		const { error } = await failure(run('whiterabbitneo', { endpoints: refused }));
 		expect(error).toBeInstanceOf(ModelLoadingError);
 		expect(error.message).toContain('connection refused');
 
 		const waits: WaitingInfo[] = [];
 		const { error: after } = await failure(
-			streamWithRetry('whiterabbitneo', { content: content(), variables }, { settings: refused, initialDelayMs: 5, maxAttempts: 3, onWaiting: (w) => waits.push(w) })
+			retried('whiterabbitneo', { endpoints: refused, initialDelayMs: 5, maxAttempts: 3, onWaiting: (w) => waits.push(w) })
 		);
 		expect(after).toBeInstanceOf(ModelLoadingError);
 		expect(waits).toHaveLength(2);
@@ -229,8 +241,7 @@ describe('a sleeping model', () => {
 		tgi.script({ loadingFor: 100 });
 		const controller = new AbortController();
 		const { error } = await failure(
-			streamWithRetry('whiterabbitneo', { content: content(), variables }, {
-				settings,
+			retried('whiterabbitneo', {
 				signal: controller.signal,
 				initialDelayMs: 10_000,
 				onWaiting: () => setTimeout(() => controller.abort(), 20)
@@ -243,7 +254,7 @@ describe('a sleeping model', () => {
 	it('is never retried once tokens have arrived', async () => {
 		tgi.script({ tokens: ['a', 'b', 'c'], destroyAfter: 2 });
 		const { error, text } = await failure(
-			streamWithRetry('whiterabbitneo', { content: content(), variables }, { settings, initialDelayMs: 1 })
+			retried('whiterabbitneo', { initialDelayMs: 1 })
 		);
 		expect(error).toBeInstanceOf(ModelStreamError);
 		expect(text).toBe('ab');
@@ -320,7 +331,7 @@ describe('failures end the run with a clear reason and keep the partial output',
 	it('a 500 is a ModelRequestError, not retried as loading', async () => {
 		tgi.script({ httpError: { status: 500, message: 'Internal server error', type: 'generation' } });
 		const { error } = await failure(
-			streamWithRetry('codet5p', { content: content(), variables }, { settings, initialDelayMs: 1 })
+			retried('codet5p', { initialDelayMs: 1 })
 		);
 		expect(error).toBeInstanceOf(ModelRequestError);
 		expect((error as ModelRequestError).status).toBe(500);
@@ -335,7 +346,7 @@ describe('failures end the run with a clear reason and keep the partial output',
 
 	it('missing variables: a clear error before any request', async () => {
 		const { error } = await failure(
-			streamGeneration('whiterabbitneo', { content: content(), variables: { language: 'Go' } }, { settings })
+			run('whiterabbitneo', {}, content(), { content: content(), variables: { language: 'Go' } })
 		);
 		expect(error).toBeInstanceOf(ModelInputError);
 		expect(error.message).toBe('Fill in the variable {{code}} before running.');
@@ -353,7 +364,7 @@ describe('failures end the run with a clear reason and keep the partial output',
 		const none: EndpointSettings = { WHITERABBITNEO_ENDPOINT_URL: undefined, CODET5P_ENDPOINT_URL: undefined, HF_TOKEN: undefined };
 		expect(isModelConfigured('codet5p', none)).toBe(false);
 		expect(isModelConfigured('codet5p', settings)).toBe(true);
-		const { error } = await failure(run('codet5p', { settings: none }));
+		const { error } = await failure(run('codet5p', { endpoints: none }));
 		expect(error).toBeInstanceOf(ModelNotConfiguredError);
 		expect(error.message).toMatch(/^No model endpoint is configured for CodeT5\+ 16B: set CODET5P_ENDPOINT_URL /);
 	});

@@ -8,7 +8,7 @@ import type { ClientPayload, RunView } from '$lib/realtime/session-events';
 import * as cache from '$lib/server/cache';
 import { cacheKey, flightKey, type CacheKey } from '$lib/server/cache';
 import { generationSettings } from '$lib/server/generation';
-import { sharedFlights } from '$lib/server/generation/flight';
+import { sharedFlights } from '$lib/server/generation/registry';
 import { prepareRequest } from '$lib/server/models/gateway';
 import type { ModelId } from '$lib/server/models/registry';
 import { versionByNumber } from '$lib/server/versions/history';

@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { RunView } from '$lib/realtime/session-events';
 import { configureGeneration, openSession } from '$lib/server/generation';
-import { sharedFlights } from '$lib/server/generation/flight';
+import { sharedFlights } from '$lib/server/generation/registry';
 import type { TgiScript } from '../helpers/tgi-server';
 import { hasPostgres, prisma } from '../helpers/db';
 import {

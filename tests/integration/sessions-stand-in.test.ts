@@ -10,7 +10,7 @@ import type { DraftContent } from '$lib/prompt-doc';
 import type { ClientPayload, RunView } from '$lib/realtime/session-events';
 import { cacheKey, flightKey, type CacheKey } from '$lib/server/cache';
 import { configureGeneration, generationSettings, renderedPromptText } from '$lib/server/generation';
-import { sharedFlights } from '$lib/server/generation/flight';
+import { sharedFlights } from '$lib/server/generation/registry';
 import { prepareRequest, type GenerationEvent } from '$lib/server/models/gateway';
 import { embeddedModel, SHIPPED_MODEL_ID, streamEmbedded } from '$lib/server/models/embedded';
 import type { EndpointSettings, GenerationParameters, ModelId } from '$lib/server/models/registry';

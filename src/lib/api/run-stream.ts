@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { MODEL_IDS } from '$lib/models';
 import { labelNameSchema } from '$lib/schemas/versions';
 import { cacheModeSchema, runParametersSchema, variablesSchema } from '$lib/realtime/session-events';
+import { cacheOutcomeSchema, finishedRunStatusSchema } from '$lib/schemas/runs';
 
 export const apiRunRequestSchema = z
 	.object({
@@ -21,8 +22,6 @@ export const apiRunRequestSchema = z
 	.strict()
 	.refine((q) => !(q.label && q.version), 'Ask for a label or a version, not both.');
 export type ApiRunRequest = z.infer<typeof apiRunRequestSchema>;
-
-const status = z.enum(['succeeded', 'failed', 'cancelled']);
 
 /** Every event of the stream, by its `event:` name. */
 export const apiRunEventSchemas = {
@@ -41,11 +40,11 @@ export const apiRunEventSchemas = {
 	/** Last event: how the run ended, with its whole text. */
 	done: z.object({
 		executionId: z.uuid(),
-		status,
+		status: finishedRunStatusSchema,
 		text: z.string(),
 		finishReason: z.string().nullable(),
 		error: z.string().nullable(),
-		cacheOutcome: z.enum(['hit', 'miss', 'skip']).nullable(),
+		cacheOutcome: cacheOutcomeSchema.nullable(),
 		timeToFirstTokenMs: z.number().nullable(),
 		latencyMs: z.number().nullable(),
 		promptTokens: z.number().nullable(),

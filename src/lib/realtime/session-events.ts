@@ -3,6 +3,9 @@
 // every incoming event with it) and the TypeScript types socket.io's generics check both ends with.
 import { z } from 'zod';
 import { modelIdSchema, type ModelId } from '$lib/models';
+import { cacheModeSchema, finishedRunStatusSchema, type CacheMode, type CacheOutcome, type FinishedRunStatus, type RunStatus } from '$lib/schemas/runs';
+
+export { cacheModeSchema, type CacheMode, type CacheOutcome };
 
 /** socket.io's path on the app's own HTTP server (its default, said once here for both ends). */
 export const SESSION_SOCKET_PATH = '/socket.io/';
@@ -27,10 +30,6 @@ export const SESSION_LIMITS = {
 
 const id = z.uuid();
 
-export const cacheModeSchema = z.enum(['auto', 'always', 'never']);
-export type CacheMode = z.infer<typeof cacheModeSchema>;
-export type CacheOutcome = 'hit' | 'miss' | 'skip';
-
 /**
  * Text a run stores (its variables, its stop sequences): PostgreSQL holds no NUL character and no
  * unpaired surrogate, both of which JSON can carry, so they are refused here rather than by the
@@ -39,8 +38,8 @@ export type CacheOutcome = 'hit' | 'miss' | 'skip';
 const storedText = z.string().refine((text) => text.isWellFormed() && !text.includes('\u0000'), 'Text may not hold a NUL character or an unpaired surrogate.');
 
 /** A run's state as participants see it; `waiting` is a running run whose model is waking up. */
-export type LiveRunStatus = 'waiting' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export const FINISHED_STATUSES: ReadonlySet<LiveRunStatus> = new Set(['succeeded', 'failed', 'cancelled']);
+export type LiveRunStatus = 'waiting' | RunStatus;
+export const FINISHED_STATUSES: ReadonlySet<LiveRunStatus> = new Set<FinishedRunStatus>(finishedRunStatusSchema.options);
 
 /** Parameters chosen for a run, over the version's own; the server clamps them to each model's limits. */
 export const runParametersSchema = z

@@ -7,6 +7,10 @@ import { cacheModeSchema } from '$lib/realtime/session-events';
 
 export const EVALUATION_LIMITS = { samplesPerProblem: 20, problems: 5000 } as const;
 
+/** evaluation_runs.status (equal to Prisma's enum, checked in $lib/server/db/vocabulary.ts). */
+export const evaluationStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+export type EvaluationStatus = z.infer<typeof evaluationStatusSchema>;
+
 export const startEvaluationSchema = z.object({
 	versionNumber: z.coerce.number({ error: 'Choose a version.' }).int().min(1, 'Choose a version.'),
 	model: z.enum(MODEL_IDS, { error: 'Choose a model.' }),

@@ -1,17 +1,37 @@
-// The run history's query (filters and page from the URL) and the rating form. A bad value in the
-// URL means "no such filter", never a 400: a hand-edited or stale link still shows the history.
+// The words of a run, declared once for the database, the wire and the pages (each equals Prisma's
+// enum of the same column, checked at compile time in $lib/server/db/vocabulary.ts); the run
+// history's query (filters and page from the URL) and the rating form. A bad value in the URL means
+// "no such filter", never a 400: a hand-edited or stale link still shows the history.
 import { z } from 'zod';
 import { MODEL_IDS } from '$lib/models';
 
-export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'cancelled'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-export const CACHE_OUTCOMES = ['hit', 'miss', 'skip'] as const;
+/** execution_history.status: a run is running until it ends one of the other three ways. */
+export const runStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+export const RUN_STATUSES = runStatusSchema.options;
+
+/** How a run ended: every status but running. */
+export const finishedRunStatusSchema = runStatusSchema.exclude(['running']);
+export type FinishedRunStatus = z.infer<typeof finishedRunStatusSchema>;
+
+/** execution_history.source: what started a run (a session, the prompt API or an evaluation). */
+export const runOriginSchema = z.enum(['studio', 'api', 'evaluation']);
+export type RunOriginKind = z.infer<typeof runOriginSchema>;
+
+/** execution_history.cache_outcome: the cache answered the run (hit), was asked and missed, or was not asked (skip). */
+export const cacheOutcomeSchema = z.enum(['hit', 'miss', 'skip']);
+export type CacheOutcome = z.infer<typeof cacheOutcomeSchema>;
+export const CACHE_OUTCOMES = cacheOutcomeSchema.options;
+
+/** execution_history.cache_mode: whether a run may be answered from and stored in the cache. */
+export const cacheModeSchema = z.enum(['auto', 'always', 'never']);
+export type CacheMode = z.infer<typeof cacheModeSchema>;
 
 /** Runs on one page of the history. */
 export const RUNS_PAGE_SIZE = 50;
 
 const none = z.literal('');
-const anyOf = <T extends readonly [string, ...string[]]>(values: T) => z.union([z.enum(values), none]).catch('');
+const anyOf = <T extends z.ZodEnum>(word: T) => z.union([word, none]).catch('');
 
 /** A calendar day as an <input type="date"> sends it; an impossible day (2024-02-31) is no filter. */
 const day = z
@@ -34,9 +54,9 @@ export const runFiltersSchema = z.object({
 		.max(64)
 		.or(none)
 		.catch(''),
-	model: anyOf(MODEL_IDS),
-	status: anyOf(RUN_STATUSES),
-	cache: anyOf(CACHE_OUTCOMES),
+	model: anyOf(z.enum(MODEL_IDS)),
+	status: anyOf(runStatusSchema),
+	cache: anyOf(cacheOutcomeSchema),
 	/** A username, matched case-insensitively as sign-in does. */
 	user: z.string().trim().max(32).catch(''),
 	session: z.uuid().or(none).catch(''),

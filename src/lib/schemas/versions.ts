@@ -60,9 +60,15 @@ export const commentSchema = z
 	.transform((c) => (c.field && c.line ? { body: c.body, anchor: { field: c.field, side: c.side ?? ('new' as const), line: c.line } } : { body: c.body, anchor: null }));
 export type CommentInput = z.infer<typeof commentSchema>;
 
-export const verdictSchema = z.object({
-	verdict: z.enum(['approve', 'request_changes'], { error: 'Choose approve or request changes.' })
-});
+/** version_reviews.status: open until verdicts approve it or ask for changes; merged or closed at the end. */
+export const reviewStatusSchema = z.enum(['open', 'approved', 'changes_requested', 'merged', 'closed']);
+export type ReviewStatus = z.infer<typeof reviewStatusSchema>;
+
+/** review_decisions.verdict. */
+export const reviewVerdictSchema = z.enum(['approve', 'request_changes'], { error: 'Choose approve or request changes.' });
+export type ReviewVerdict = z.infer<typeof reviewVerdictSchema>;
+
+export const verdictSchema = z.object({ verdict: reviewVerdictSchema });
 
 /** Actions whose button is the whole form (merge, close). */
 export const emptyFormSchema = z.object({});

@@ -11,6 +11,21 @@ export function roleAtLeast(role: Role, needed: Role): boolean {
 	return RANK[role] >= RANK[needed];
 }
 
+/**
+ * What a member may do in a workspace, as pages receive it (`data.can.edit`): the server's rule
+ * (capabilities in $lib/server/workspaces) decides, pages only show or hide.
+ */
+export interface Capabilities {
+	/** Change prompts, drafts, versions, labels, reviews and plugin settings. */
+	edit: boolean;
+	/** Start and cancel runs and evaluations. */
+	run: boolean;
+	/** Publish versions to the library and take them back. */
+	publish: boolean;
+	/** Manage members, tokens and the workspace's settings. */
+	manage: boolean;
+}
+
 export const workspaceNameSchema = z
 	.string({ error: 'Enter a name.' })
 	.trim()

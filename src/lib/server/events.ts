@@ -1,9 +1,10 @@
 // In-process domain events: a service says what happened, whoever cares (realtime/) reacts. One bus
-// per process on globalThis: Vite may load server code twice in dev, and an event emitted by one
+// per process, in the runtime: Vite may load server code twice in dev, and an event emitted by one
 // copy must reach listeners registered through the other. A listener's failure is logged, never
 // thrown back into the service that emitted.
 import type { Role } from '$lib/schemas/workspace';
 import { logger } from './logger';
+import { slot } from './runtime';
 
 export interface DomainEvents {
 	/** A member's role changed, or (role null) they were removed or left. Emitted after the change commits. */
@@ -23,11 +24,10 @@ type Listener<K extends DomainEventName> = (payload: DomainEvents[K]) => void;
 /** Typed at onEvent/emitEvent; stored by name. */
 type Listeners = Map<DomainEventName, Set<(payload: unknown) => void>>;
 
-const BUS = Symbol.for('codetunestudio.events');
-const globals = globalThis as Record<symbol, Listeners | undefined>;
+const bus = slot('events', (): Listeners => new Map());
 
 function listenersOf(name: DomainEventName): Set<(payload: unknown) => void> {
-	const all = (globals[BUS] ??= new Map());
+	const all = bus();
 	let set = all.get(name);
 	if (!set) all.set(name, (set = new Set()));
 	return set;
@@ -42,18 +42,17 @@ export function onEvent<K extends DomainEventName>(name: K, listener: Listener<K
 }
 
 type Relay = <K extends DomainEventName>(name: K, payload: DomainEvents[K]) => void;
-const RELAY = Symbol.for('codetunestudio.events.relay');
-const relays = globalThis as Record<symbol, Relay | undefined>;
+const relay = slot<Relay | undefined>('events.relay', () => undefined);
 
 /** Every event emitted here also goes to `relay` (the other instances, through Redis). */
-export function setEventRelay(relay: Relay | undefined): void {
-	relays[RELAY] = relay;
+export function setEventRelay(to: Relay | undefined): void {
+	relay.set(to);
 }
 
 /** Tells this process's listeners, and the other instances' through the relay. */
 export function emitEvent<K extends DomainEventName>(name: K, payload: DomainEvents[K]): void {
 	deliverEvent(name, payload);
-	relays[RELAY]?.(name, payload);
+	relay.peek()?.(name, payload);
 }
 
 /** Tells this process's listeners only (an event another instance relayed). */

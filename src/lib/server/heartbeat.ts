@@ -1,13 +1,12 @@
 // Long work (runs, evaluations) outlives no instance silently: every RUN_HEARTBEAT_MS the instance
 // doing it marks its rows alive, and each instance ends, as failed, rows nobody marked alive for
-// RUN_STALE_AFTER_MS (their instance died). Timers live on globalThis: dev may load this twice.
+// RUN_STALE_AFTER_MS (their instance died). Timers live in the runtime: dev may load this twice.
 import { config } from './config';
 import { logger } from './logger';
 import { redis } from './redis';
+import { slot } from './runtime';
 
-const BEATS = Symbol.for('codetunestudio.beats');
-const globals = globalThis as Record<symbol, Map<string, NodeJS.Timeout> | undefined>;
-const beats = () => (globals[BEATS] ??= new Map());
+const beats = slot('heartbeat', () => new Map<string, NodeJS.Timeout>());
 
 /** Runs `beat` every RUN_HEARTBEAT_MS (once per `name` and process); a failed beat is logged, the next tries again. */
 export function startBeat(name: string, beat: () => Promise<void>): void {
@@ -20,8 +19,9 @@ export function startBeat(name: string, beat: () => Promise<void>): void {
 }
 
 export function stopBeat(name: string): void {
-	clearInterval(beats().get(name));
-	beats().delete(name);
+	const timers = beats.peek();
+	clearInterval(timers?.get(name));
+	timers?.delete(name);
 }
 
 /** Work marked alive before this lost its instance. */

@@ -3,23 +3,19 @@
 import { Redis } from 'ioredis';
 import { config } from './config';
 import { logger } from './logger';
+import { slot } from './runtime';
 
-const CLIENT = Symbol.for('codetunestudio.redis');
-const globals = globalThis as Record<symbol, Redis | null | undefined>;
+const shared = slot<Redis | null>('redis', () => {
+	const url = config().REDIS_URL;
+	if (!url) return null;
+	const client = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: false });
+	client.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+	return client;
+});
 
 /** The Redis client, or null when the studio runs without Redis. */
 export function redis(): Redis | null {
-	if (globals[CLIENT] === undefined) {
-		const url = config().REDIS_URL;
-		if (!url) {
-			globals[CLIENT] = null;
-		} else {
-			const client = new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: false });
-			client.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
-			globals[CLIENT] = client;
-		}
-	}
-	return globals[CLIENT] ?? null;
+	return shared();
 }
 
 /**
@@ -50,8 +46,8 @@ export function redisKey(...parts: string[]): string {
 }
 
 export async function closeRedis(): Promise<void> {
-	const client = globals[CLIENT];
-	globals[CLIENT] = undefined;
+	const client = shared.peek();
+	shared.clear();
 	if (client) await closeRedisClient(client);
 }
 

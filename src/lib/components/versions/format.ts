@@ -1,5 +1,6 @@
 // Shared wording and formatting of the version pages.
-import type { CommentAnchor, DiffField } from '$lib/server/versions';
+import type { DiffField } from '$lib/views/diff';
+import type { CommentAnchor } from '$lib/views/versions';
 
 const dateTime = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
 

@@ -17,6 +17,7 @@ export {
 	type SessionUser
 } from './session';
 export { requireUser } from './guards';
+export { handleSession } from './handle';
 export { clientAddress } from './client-address';
 export { AFTER_SIGNIN, safeRedirectPath } from './redirect';
 export { requireSiteAdmin, setSiteAdmin, siteAdmins } from './site-admin';

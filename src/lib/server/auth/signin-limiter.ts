@@ -6,23 +6,20 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { config } from '../config';
 import { sharedLimiter, takePoints, type Gate } from '../rate-limit';
+import { slot } from '../runtime';
 
 interface Limiters {
 	account: RateLimiterAbstract;
 	address: RateLimiterAbstract;
 }
 
-const LIMITERS = Symbol.for('codetunestudio.signinLimiters');
-const globals = globalThis as Record<symbol, Limiters | undefined>;
-
-function limiters(): Limiters {
+const limiters = slot('auth.signinLimiters', (): Limiters => {
 	const c = config();
-	globals[LIMITERS] ??= {
+	return {
 		account: sharedLimiter(['signin', 'account'], c.SIGNIN_MAX_FAILURES_PER_ACCOUNT, c.SIGNIN_WINDOW_SECONDS),
 		address: sharedLimiter(['signin', 'address'], c.SIGNIN_MAX_FAILURES_PER_ADDRESS, c.SIGNIN_WINDOW_SECONDS)
 	};
-	return globals[LIMITERS];
-}
+});
 
 /** One sign-in attempt for this account from this address, taken before the password is checked. */
 export function takeSigninAttempt(accountKey: string, address: string): Promise<Gate> {

@@ -4,15 +4,12 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { config } from '../config';
 import { sharedLimiter, takePoints, type Gate } from '../rate-limit';
+import { slot } from '../runtime';
 
-const LIMITER = Symbol.for('codetunestudio.signupLimiter');
-const globals = globalThis as Record<symbol, RateLimiterAbstract | undefined>;
-
-function limiter(): RateLimiterAbstract {
+const limiter = slot('auth.signupLimiter', (): RateLimiterAbstract => {
 	const c = config();
-	globals[LIMITER] ??= sharedLimiter(['signup', 'address'], c.SIGNUP_MAX_PER_ADDRESS, c.SIGNUP_WINDOW_SECONDS);
-	return globals[LIMITER];
-}
+	return sharedLimiter(['signup', 'address'], c.SIGNUP_MAX_PER_ADDRESS, c.SIGNUP_WINDOW_SECONDS);
+});
 
 /** One sign-up attempt from this address, whatever becomes of it (a taken name counts too). */
 export function takeSignupAttempt(address: string): Promise<Gate> {

@@ -1,9 +1,10 @@
 // The studio's one database handle. Opened lazily (a build must never touch a database), migrated
-// before first use, and kept on globalThis so that every module graph in the process (Vite may load
+// before first use, and kept by the runtime so that every module graph in the process (Vite may load
 // server code twice in dev) shares it: two PGlite instances on one folder would corrupt it.
 import { resolve } from 'node:path';
 import { config } from '../config';
 import { logger } from '../logger';
+import { slot } from '../runtime';
 import { describeTarget, openDatabase, type Database, type DatabaseTarget } from './connect';
 import { applyMigrations } from './migrate';
 
@@ -11,9 +12,6 @@ export type { Database, DatabaseTarget } from './connect';
 export { Prisma, type PrismaClient } from './generated/client';
 export type { ReviewStatus, ReviewVerdict } from './generated/enums';
 export { DATABASE_RETRY_AFTER_SECONDS, DATABASE_UNREACHABLE_MESSAGE, isDatabaseUnreachable, isUniqueViolation } from './errors';
-
-const HANDLE = Symbol.for('codetunestudio.database');
-const globals = globalThis as Record<symbol, Promise<Database> | undefined>;
 
 export function configuredTarget(): DatabaseTarget {
 	const { DATABASE_URL, DATA_DIR } = config();
@@ -29,18 +27,18 @@ async function openAndMigrate(target: DatabaseTarget): Promise<Database> {
 	return db;
 }
 
+const handle = slot('database', () => {
+	const opening = openAndMigrate(configuredTarget());
+	// A failed open must not be cached: the next request tries again.
+	opening.catch(() => {
+		if (handle.peek() === opening) handle.clear();
+	});
+	return opening;
+});
+
 /** The database, opened and migrated on first call. */
 export function database(): Promise<Database> {
-	let handle = globals[HANDLE];
-	if (!handle) {
-		handle = openAndMigrate(configuredTarget());
-		// A failed open must not be cached: the next request tries again.
-		handle.catch(() => {
-			if (globals[HANDLE] === handle) globals[HANDLE] = undefined;
-		});
-		globals[HANDLE] = handle;
-	}
-	return handle;
+	return handle();
 }
 
 /** Shorthand for services: the Prisma client of the one database. */
@@ -49,7 +47,7 @@ export async function prisma() {
 }
 
 export async function closeDatabase(): Promise<void> {
-	const handle = globals[HANDLE];
-	globals[HANDLE] = undefined;
-	if (handle) await (await handle).close();
+	const opened = handle.peek();
+	handle.clear();
+	if (opened) await (await opened).close();
 }

@@ -9,10 +9,11 @@ import type { DraftPeers } from './peers';
 import { applyStoredDraft, type DraftStore } from './store';
 import { checkClientUpdate, type UpdateCheck } from './validate';
 
+// Origins are compared only by the DraftDocument that applied them (this module's own copy).
 /** The origin of every change the server itself makes (updateDraft). */
-export const SERVER_ORIGIN = Symbol.for('codetunestudio.drafts.server');
+export const SERVER_ORIGIN = Symbol('drafts: the server');
 /** The origin of what another instance stored, or of the store re-read: never stored again. */
-export const STORED_ELSEWHERE = Symbol.for('codetunestudio.drafts.stored-elsewhere');
+export const STORED_ELSEWHERE = Symbol('drafts: stored elsewhere');
 
 /** Hooks of whoever holds the draft open (a Yjs room). */
 export interface DraftListener {
@@ -360,6 +361,15 @@ export class DraftDocument {
 
 	/** Drops the draft at once (its prompt is gone): listeners are told, waiters fail. */
 	close(reason: string): void {
+		this.drop(reason, true);
+	}
+
+	/** Drops the draft as the studio stops, after its updates were stored: nobody is listening any more. */
+	stop(): void {
+		this.drop('The studio stopped.', false);
+	}
+
+	private drop(reason: string, tellListeners: boolean): void {
 		if (this.state === 'gone') return;
 		this.state = 'gone';
 		if (this.unloadTimer) clearTimeout(this.unloadTimer);
@@ -367,7 +377,7 @@ export class DraftDocument {
 		this.pending = [];
 		for (const waiter of this.waiters) waiter.reject(new Error(reason));
 		this.waiters = [];
-		for (const listener of [...this.listeners]) listener.gone(reason);
+		if (tellListeners) for (const listener of [...this.listeners]) listener.gone(reason);
 		this.listeners.clear();
 		this.onUnloaded(this);
 		this.doc.destroy();

@@ -8,7 +8,7 @@ import { withDraft } from './registry';
 
 export { draftAccess, type DraftAccess } from './access';
 export { SERVER_ORIGIN, STORED_ELSEWHERE, type ApplyOutcome, type DraftDocument, type DraftListener, type DraftSettings } from './document';
-export { acquireDraft, configureDrafts, draftPeers, flushDrafts, loadedDraftIds, unloadIdleDrafts, withDraft } from './registry';
+export { acquireDraft, closeDrafts, configureDrafts, draftPeers, flushDrafts, loadedDraftIds, unloadIdleDrafts, withDraft } from './registry';
 export { clusterDraftPeers, noDraftPeers, type DraftPeerListener, type DraftPeers } from './peers';
 export { prismaDraftStore, type DraftStore, type StoredDraft } from './store';
 export { isEmptyUpdate } from './validate';

@@ -1,4 +1,4 @@
-// The drafts loaded in this process, one DraftDocument per prompt, on globalThis (Vite may load
+// The drafts loaded in this process, one DraftDocument per prompt, kept in the runtime (Vite may load
 // server code twice in dev; two copies of a draft would each think they are authoritative).
 import * as Y from 'yjs';
 import { writeDraft } from '$lib/prompt-doc';
@@ -6,6 +6,7 @@ import { YJS_LIMITS } from '$lib/realtime/yjs-protocol';
 import { logger } from '../logger';
 import { notFound } from '../errors';
 import { onEvent } from '../events';
+import { slot } from '../runtime';
 import { DraftDocument, type DraftListener, type DraftSettings } from './document';
 import { clusterDraftPeers, type DraftPeers } from './peers';
 import { applyStoredDraft, prismaDraftStore, type StoredDraft } from './store';
@@ -16,9 +17,6 @@ interface Registry {
 	loading: Map<string, Promise<DraftDocument>>;
 }
 
-const REGISTRY = Symbol.for('codetunestudio.drafts');
-const globals = globalThis as Record<symbol, Registry | undefined>;
-
 const DEFAULT_SETTINGS: DraftSettings = {
 	store: prismaDraftStore,
 	peers: clusterDraftPeers,
@@ -27,15 +25,12 @@ const DEFAULT_SETTINGS: DraftSettings = {
 	maxDocumentBytes: YJS_LIMITS.maxDocumentBytes
 };
 
-function registry(): Registry {
-	if (!globals[REGISTRY]) {
-		const created: Registry = { settings: { ...DEFAULT_SETTINGS }, loaded: new Map(), loading: new Map() };
-		globals[REGISTRY] = created;
-		// A deleted prompt's draft is dropped at once; its open sockets are told (4404).
-		onEvent('prompt.deleted', ({ promptId }) => created.loaded.get(promptId)?.close('This prompt was deleted.'));
-	}
-	return globals[REGISTRY];
-}
+const registry = slot('drafts', (): Registry => {
+	const created: Registry = { settings: { ...DEFAULT_SETTINGS }, loaded: new Map(), loading: new Map() };
+	// A deleted prompt's draft is dropped at once; its open sockets are told (4404).
+	onEvent('prompt.deleted', ({ promptId }) => created.loaded.get(promptId)?.close('This prompt was deleted.'));
+	return created;
+});
 
 /** Changes how drafts are kept (tests: a short grace period, a failing store). Loaded drafts keep theirs. */
 export function configureDrafts(settings: Partial<DraftSettings>): DraftSettings {
@@ -142,6 +137,15 @@ export function loadedDraftIds(): string[] {
 /** Stores everything pending in every loaded draft and lets running compactions end (shutdown). */
 export async function flushDrafts(): Promise<void> {
 	await Promise.allSettled([...registry().loaded.values()].map((draft) => draft.settled()));
+}
+
+/** The studio is stopping (realtime has closed its rooms): stores what is pending, then lets every draft go, with its timers and peers. */
+export async function closeDrafts(): Promise<void> {
+	const reg = registry.peek();
+	if (!reg) return;
+	await Promise.allSettled([...reg.loading.values()]);
+	await flushDrafts();
+	for (const draft of [...reg.loaded.values()]) draft.stop();
 }
 
 /** Unloads every draft nobody holds, now (tests: no waiting for the grace period). */

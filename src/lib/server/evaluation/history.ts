@@ -1,6 +1,7 @@
 // Reading evaluations back: a prompt's evaluations (newest first) with a comparison of the best
 // pass@1 per version and model, and one evaluation with its per-problem results. Members who may
 // see the prompt may read them.
+import type { EvaluationStatus } from '$lib/schemas/evaluation';
 import { notFound } from '../errors';
 import { prisma } from '../db';
 import type { Prisma } from '../db';
@@ -13,7 +14,7 @@ export interface EvaluationSummary {
 	model: string;
 	benchmark: string;
 	dataset: string;
-	status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+	status: EvaluationStatus;
 	samplesPerProblem: number;
 	totalProblems: number;
 	completedProblems: number;

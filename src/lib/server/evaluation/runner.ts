@@ -15,7 +15,7 @@ import { logger } from '../logger';
 import type { GenerationInput } from '../models';
 import { getPrompt } from '../prompts';
 import { versionByNumber } from '../versions';
-import type { Member } from '../workspaces';
+import { capabilities, type Member } from '../workspaces';
 import { DatasetError, loadProblems, type Problem } from './dataset';
 import { meanPassAtK, reportedKs } from './pass-at-k';
 import { programFor } from './program';
@@ -36,7 +36,7 @@ const running = new Map<string, Promise<void>>();
  * Editors and owners only; the template must take the problem through {{prompt}}.
  */
 export async function startEvaluation(member: Member, promptSlug: string, input: StartEvaluationInput): Promise<{ id: string; problems: number }> {
-	if (member.role === 'viewer') throw forbidden('Viewers cannot start evaluations.');
+	if (!capabilities(member).run) throw forbidden('Viewers cannot start evaluations.');
 	const prompt = await getPrompt(member, promptSlug);
 	const version = await versionByNumber(prompt.id, input.versionNumber).catch(() => {
 		throw notFound(`Version ${input.versionNumber}`);
@@ -96,7 +96,7 @@ export function whenEvaluated(id: string): Promise<void> {
  * evaluations, and the prompt one the member sees: a private prompt's stay out of other editors' reach.
  */
 export async function cancelEvaluation(member: Member, promptSlug: string, id: string): Promise<void> {
-	if (member.role === 'viewer') throw forbidden('Viewers cannot cancel evaluations.');
+	if (!capabilities(member).run) throw forbidden('Viewers cannot cancel evaluations.');
 	const prompt = await getPrompt(member, promptSlug);
 	const row = await (await prisma()).evaluationRun.findFirst({ where: { id, promptId: prompt.id }, select: { status: true } });
 	if (!row) throw notFound('The evaluation');

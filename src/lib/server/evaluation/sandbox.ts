@@ -3,6 +3,7 @@
 // sockets, no processes, no host environment, and a JavaScript realm stripped of Node's capabilities;
 // its memory cannot grow past the limit, its thread is terminated at the deadline, its output and
 // its files are capped. A hang, a bomb or a crash fails that sample; the studio goes on.
+import { slot } from '../runtime';
 import { SandboxPool } from './sandbox-pool';
 import { evaluationSettings } from './settings';
 
@@ -37,9 +38,7 @@ const PROTECTIONS = ['wasm', 'no-host-realm', 'memory-cap', 'deadline', 'output-
 /** Samples without an owner share interpreters among themselves only. */
 const NO_OWNER = 'unowned';
 
-const POOL = Symbol.for('codetunestudio.evaluationSandbox');
-const globals = globalThis as Record<symbol, SandboxPool | undefined>;
-const pool = () => (globals[POOL] ??= new SandboxPool(() => evaluationSettings().sandboxWorkers));
+const pool = slot('evaluation.sandbox', () => new SandboxPool(() => evaluationSettings().sandboxWorkers));
 
 /** Runs `program` (a whole Python program, its test included); `passed` when it runs to its end. */
 export async function runInSandbox(program: string, limits: SandboxLimits = DEFAULT_LIMITS, options: SandboxOptions = {}): Promise<SandboxResult> {
@@ -59,16 +58,16 @@ export function warmSandbox(owner: string, memoryBytes: number): void {
 
 /** `owner` has run its last sample: its interpreters are retired. */
 export function releaseSandbox(owner: string): void {
-	globals[POOL]?.forget(owner);
+	pool.peek()?.forget(owner);
 }
 
 /** Stops every interpreter (shutdown, tests). */
 export function closeSandbox(): void {
-	globals[POOL]?.close();
-	globals[POOL] = undefined;
+	pool.peek()?.close();
+	pool.clear();
 }
 
 /** Interpreters by state (tests). */
 export function sandboxCensus() {
-	return globals[POOL]?.census() ?? { starting: 0, idle: 0, busy: 0, gone: 0 };
+	return pool.peek()?.census() ?? { starting: 0, idle: 0, busy: 0, gone: 0 };
 }

@@ -1,5 +1,6 @@
 // How evaluations behave, read from the configuration once; tests may set their own.
 import { config } from '../config';
+import { slot } from '../runtime';
 
 export interface EvaluationSettings {
 	/** Local benchmark files are read from under this folder only. */
@@ -12,22 +13,22 @@ export interface EvaluationSettings {
 	sandboxWorkers: number;
 }
 
-const SETTINGS = Symbol.for('codetunestudio.evaluationSettings');
-const globals = globalThis as Record<symbol, EvaluationSettings | undefined>;
-
-export function evaluationSettings(): EvaluationSettings {
+const settings = slot('evaluation.settings', (): EvaluationSettings => {
 	const c = config();
-	globals[SETTINGS] ??= {
+	return {
 		datasetsDir: c.EVALUATION_DATASETS_DIR,
 		datasetHosts: c.EVALUATION_DATASET_HOSTS,
 		sampleTimeoutMs: c.EVALUATION_SAMPLE_TIMEOUT_MS,
 		sampleMemoryBytes: c.EVALUATION_SAMPLE_MEMORY_MB * 1024 * 1024,
 		sandboxWorkers: c.EVALUATION_SANDBOX_WORKERS
 	};
-	return globals[SETTINGS];
+});
+
+export function evaluationSettings(): EvaluationSettings {
+	return settings();
 }
 
 /** Overrides some settings (tests); the rest stay as configured. */
 export function configureEvaluation(overrides: Partial<EvaluationSettings>): void {
-	globals[SETTINGS] = { ...evaluationSettings(), ...overrides };
+	settings.set({ ...evaluationSettings(), ...overrides });
 }

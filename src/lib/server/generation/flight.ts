@@ -1,9 +1,9 @@
 // One upstream request to a model, owned by the server and shared by every run that asked for the
-// same answer at once (single flight). Runs subscribe and unsubscribe; the request is aborted only
+// same answer at once (single flight). It streams the request the run prepared, as prepared (the
+// gateway never prepares it again). Runs subscribe and unsubscribe; the request is aborted only
 // when its last subscriber leaves (cancels), so one user's cancel never stops another's run, and no
 // viewer's socket is involved at all. A subscriber that joins late gets every token so far first.
-import { ModelError, ModelStreamError, streamWithRetry, type GenerationInput, type Usage, type WaitingInfo } from '../models';
-import type { ModelId } from '../models';
+import { ModelError, ModelStreamError, streamWithRetry, type ModelId, type PreparedRequest, type Usage, type WaitingInfo } from '../models';
 import { logger } from '../logger';
 import { generationSettings } from './settings';
 
@@ -29,13 +29,14 @@ export class Flight {
 	private readonly controller = new AbortController();
 	/** Resolves when the upstream request is over, whichever way. */
 	readonly settled: Promise<FlightState>;
+	readonly model: ModelId;
 
 	constructor(
-		readonly model: ModelId,
-		input: GenerationInput,
+		request: PreparedRequest,
 		private readonly onSettled?: (flight: Flight, state: FlightState) => void
 	) {
-		this.settled = this.run(input);
+		this.model = request.model;
+		this.settled = this.run(request);
 	}
 
 	get finished(): boolean {
@@ -73,12 +74,11 @@ export class Flight {
 		}
 	}
 
-	private async run(input: GenerationInput): Promise<FlightState> {
+	private async run(request: PreparedRequest): Promise<FlightState> {
 		const settings = generationSettings();
 		try {
-			const events = streamWithRetry(this.model, input, {
+			const events = streamWithRetry(request, {
 				signal: this.controller.signal,
-				settings: settings.endpoints,
 				idleTimeoutMs: settings.idleTimeoutMs,
 				maxRunMs: settings.maxRunMs,
 				initialDelayMs: settings.wakeInitialDelayMs,
@@ -112,13 +112,4 @@ export class Flight {
 		this.onSettled?.(this, state);
 		return state;
 	}
-}
-
-/** Flights that may be shared, by cache key: an identical request joins the one in the air. */
-const SHARED = Symbol.for('codetunestudio.sharedFlights');
-const globals = globalThis as Record<symbol, Map<string, Flight> | undefined>;
-
-export function sharedFlights(): Map<string, Flight> {
-	globals[SHARED] ??= new Map();
-	return globals[SHARED];
 }

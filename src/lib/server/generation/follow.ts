@@ -2,7 +2,7 @@
 // caller): every token in order, exactly once, whenever the follower started listening.
 import type { RunView, WaitingEvent } from '$lib/realtime/session-events';
 import { storedRunView } from './records';
-import { activeRuns, runEvents } from './run';
+import { activeRuns, runEvents } from './registry';
 import { tokensAfter } from './token-log';
 
 export interface RunFollower {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { CacheMode, CacheOutcome, PluginReport } from '$lib/realtime/session-events';
 import { tokensPerSecond } from '$lib/realtime/session-events';
 import { MODELS, isModelId } from '$lib/models';
-import { RUNS_PAGE_SIZE, runRatingSchema, type RunFilters, type RunPage, type RunRatingInput, type RunStatus } from '$lib/schemas/runs';
+import { RUNS_PAGE_SIZE, runRatingSchema, type RunFilters, type RunOriginKind, type RunPage, type RunRatingInput, type RunStatus } from '$lib/schemas/runs';
 import { cacheTableFigures, type CacheTableFigures } from '../cache';
 import { prisma } from '../db';
 import type { Prisma } from '../db';
@@ -50,7 +50,7 @@ export interface RunPartner {
 }
 
 export interface RunDetail extends RunSummary {
-	source: 'studio' | 'api' | 'evaluation';
+	source: RunOriginKind;
 	renderedPrompt: string;
 	variables: Record<string, string>;
 	parameters: Record<string, unknown>;

@@ -3,7 +3,7 @@
 export { cancelLocalGroup, cancelRunGroup, closeGeneration, launchRuns, prepareRuns, renderedPromptText, resyncRun, sessionRunViews, sessionStandIns, startGeneration, startRuns, withOverrides, type RunOrigin } from './runs';
 export { cancelRun, followRun, type RunFollower } from './follow';
 export { consumeRunStart } from './limits';
-export { activeRuns, runEvents, type RunEventMap } from './run';
+export { activeRuns, runEvents, type RunEventMap } from './registry';
 export { getSession, listSessions, openSession, sessionAccess, sessionTitleSchema, type SessionAccess, type SessionRef, type SessionSummary } from './sessions';
 export { configureGeneration, generationSettings, type GenerationSettings } from './settings';
 export { storedRunView } from './records';

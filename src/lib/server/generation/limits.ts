@@ -2,15 +2,16 @@
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ServiceError } from '../errors';
 import { sharedLimiter } from '../rate-limit';
+import { slot } from '../runtime';
 import { generationSettings } from './settings';
 
-const LIMITER = Symbol.for('codetunestudio.runLimiter');
-const globals = globalThis as Record<symbol, { points: number; limiter: RateLimiterAbstract } | undefined>;
+const built = slot<{ points: number; limiter: RateLimiterAbstract } | null>('generation.runLimiter', () => null);
 
 function limiter(): RateLimiterAbstract {
 	const points = generationSettings().runsPerMinutePerUser;
-	if (globals[LIMITER]?.points !== points) globals[LIMITER] = { points, limiter: sharedLimiter(['runs'], points, 60) };
-	return globals[LIMITER]!.limiter;
+	let current = built();
+	if (current?.points !== points) built.set((current = { points, limiter: sharedLimiter(['runs'], points, 60) }));
+	return current.limiter;
 }
 
 /** Counts one run start for the user, or refuses it (429) with how long to wait. */

@@ -3,11 +3,11 @@
 // writes execution_history.
 import type { CacheMode, CacheOutcome, PluginReport, RunSource, RunView } from '$lib/realtime/session-events';
 import { isModelId, type ModelId } from '$lib/models';
+import { runOriginSchema, type FinishedRunStatus, type RunOriginKind } from '$lib/schemas/runs';
 import { prisma, Prisma } from '../db';
 import { lastSequences } from './token-log';
 
-/** execution_history.source: where a run was started. */
-export type RunOriginKind = 'studio' | 'api' | 'evaluation';
+export type { RunOriginKind };
 
 export interface NewRunRow {
 	workspaceId: string;
@@ -29,7 +29,7 @@ export interface NewRunRow {
 }
 
 export interface RunOutcome {
-	status: 'succeeded' | 'failed' | 'cancelled';
+	status: FinishedRunStatus;
 	output: string;
 	error: string | null;
 	finishReason: string | null;
@@ -107,7 +107,7 @@ export async function failAbandonedRuns(staleBefore: Date | null, runningHere: s
 	const where: Prisma.ExecutionHistoryWhereInput = {
 		status: 'running',
 		id: { notIn: runningHere },
-		source: { in: ['studio', 'api', 'evaluation'] },
+		source: { in: runOriginSchema.options },
 		...(staleBefore ? { heartbeatAt: { lt: staleBefore } } : {})
 	};
 	// At most a batch a beat: a long-dead instance's backlog goes over a few beats.

@@ -1,42 +1,19 @@
 // One model run as it happens on this instance: it takes tokens from a flight (a live upstream
 // request, possibly shared) or from a cached answer, numbers them, announces them, logs them, and
 // records the outcome once. Runs never belong to a socket: nobody leaving stops one.
-import { EventEmitter } from 'node:events';
-import type { CacheOutcome, PluginReport, RunView, TokenEvent, WaitingEvent } from '$lib/realtime/session-events';
+import type { CacheOutcome, PluginReport, RunView } from '$lib/realtime/session-events';
 import type { CachedAnswer } from '../cache';
 import { logger } from '../logger';
 import { observeRun } from '../metrics';
 import type { ModelError, WaitingInfo } from '../models';
 import type { Flight, FlightResult, FlightSubscriber } from './flight';
 import { finishRunRow, type RunOriginKind, type RunOutcome } from './records';
+import { activeRuns, runEvents } from './registry';
 import { generationSettings } from './settings';
 import { TokenLog } from './token-log';
 
 /** Reports on a finished output; never throws (each plugin is isolated), may be null. */
 export type OutputAnalyser = (run: { model: string; output: string; latencyMs: number }) => Promise<PluginReport[] | null>;
-
-export interface RunEventMap {
-	started: [RunView];
-	waiting: [WaitingEvent];
-	token: [TokenEvent];
-	finished: [RunView];
-}
-
-const EVENTS = Symbol.for('codetunestudio.runEvents');
-const ACTIVE = Symbol.for('codetunestudio.activeRuns');
-const globals = globalThis as Record<symbol, unknown>;
-
-/** Every run event of this instance; the socket.io hub forwards them to the session's room. */
-export function runEvents(): EventEmitter<RunEventMap> {
-	globals[EVENTS] ??= new EventEmitter<RunEventMap>().setMaxListeners(0);
-	return globals[EVENTS] as EventEmitter<RunEventMap>;
-}
-
-/** Runs going on this instance, by execution id. */
-export function activeRuns(): Map<string, ActiveRun> {
-	globals[ACTIVE] ??= new Map<string, ActiveRun>();
-	return globals[ACTIVE] as Map<string, ActiveRun>;
-}
 
 const REPLAY_BATCH = 64;
 

@@ -11,10 +11,11 @@ import { readDraftContent } from '../drafts';
 import { checkFits, embeddedModel, type FormattedPrompt, type GenerationInput, getModel, type ModelId, ModelNotConfiguredError, type PreparedRequest, prepareRequest, promptTokenCount, standIns } from '../models';
 import { abandonedAtStart, staleBefore, startBeat, stopBeat } from '../heartbeat';
 import { versionByNumber } from '../versions';
-import { Flight, sharedFlights } from './flight';
+import { Flight } from './flight';
 import { consumeRunStart } from './limits';
 import { createRunRows, failAbandonedRuns, storedRunView, storedRunViews, touchRuns, type RunOriginKind } from './records';
-import { activeRuns, ActiveRun, runEvents, type OutputAnalyser } from './run';
+import { activeRuns, runEvents, sharedFlights } from './registry';
+import { ActiveRun, type OutputAnalyser } from './run';
 import { analyseRunOutput, enabledPlugins, transformPrompts } from '../plugins';
 import { touchSession, type SessionAccess } from './sessions';
 import { generationSettings } from './settings';
@@ -116,16 +117,18 @@ export interface RunOrigin {
 }
 
 /**
- * Prepares each model's request (rendered prompt, clamped parameters, endpoint or stand-in). Throws
- * a ModelError (not-configured, input) before anything is written when one cannot run.
+ * Prepares each model's request (rendered prompt, clamped parameters, endpoint or stand-in), the
+ * one preparation of each run: its flight streams what this returns. Throws a ModelError
+ * (not-configured, input) before anything is written when one cannot run.
  */
 export async function prepareRuns(models: readonly ModelId[], input: GenerationInput): Promise<PreparedRequest[]> {
 	return Promise.all(models.map((model) => withStandInChecked(prepareRequest(model, input, generationSettings().endpoints))));
 }
 
 /**
- * Writes one running row per prepared request, announces each run and feeds it (cache, shared
- * flight or upstream). The runs go on by themselves; their events are on runEvents().
+ * Writes one running row per prepared request (`input` is what they were prepared from: its
+ * variables are recorded), announces each run and feeds it (cache, shared flight or upstream). The
+ * runs go on by themselves; their events are on runEvents().
  */
 export async function launchRuns(prepared: PreparedRequest[], input: GenerationInput, origin: RunOrigin): Promise<{ groupId: string; runs: RunView[] }> {
 	const groupId = randomUUID();
@@ -136,10 +139,7 @@ export async function launchRuns(prepared: PreparedRequest[], input: GenerationI
 	});
 	// Input plugins (a PII redactor, say) change what each model is sent, before anything is recorded.
 	const transformed = plugins.length > 0 ? await transformPrompts(plugins, prepared, input.variables) : null;
-	if (transformed) {
-		prepared = prepared.map((p, i) => ({ ...p, prompt: transformed.prompts[i]! }));
-		input = { ...input, prompts: Object.fromEntries(prepared.map((p) => [p.model, p.prompt])) };
-	}
+	if (transformed) prepared = prepared.map((p, i) => ({ ...p, prompt: transformed.prompts[i]! }));
 	const analyserFor = (i: number): OutputAnalyser | null => {
 		if (plugins.length === 0) return null;
 		const before = transformed?.reports[i] ?? [];
@@ -195,7 +195,7 @@ export async function launchRuns(prepared: PreparedRequest[], input: GenerationI
 		};
 		const run = new ActiveRun(view, origin.kind, analyserFor(i));
 		runEvents().emit('started', { ...view });
-		void feed(run, p, input, origin.workspaceId, origin.cacheMode).catch((error) => {
+		void feed(run, p, origin.workspaceId, origin.cacheMode).catch((error) => {
 			logger.error({ err: error, executionId: view.executionId }, 'a run could not start');
 			run.fail('The run could not start: an internal error was logged.');
 		});
@@ -205,10 +205,10 @@ export async function launchRuns(prepared: PreparedRequest[], input: GenerationI
 }
 
 /** Gives a run its tokens: a stored answer, an identical request in the air, or a new request. */
-async function feed(run: ActiveRun, request: PreparedRequest, input: GenerationInput, workspaceId: string, mode: StartRunRequest['cacheMode']): Promise<void> {
+async function feed(run: ActiveRun, request: PreparedRequest, workspaceId: string, mode: StartRunRequest['cacheMode']): Promise<void> {
 	if (cacheDecision(mode, request.parameters) === 'skip') {
 		run.setCacheOutcome('skip');
-		return run.follow(new Flight(request.model, input));
+		return run.follow(new Flight(request));
 	}
 	const key = cacheKey(workspaceId, request.model, request.prompt, request.parameters, standInOf(request));
 	const id = flightKey(key);
@@ -234,7 +234,7 @@ async function feed(run: ActiveRun, request: PreparedRequest, input: GenerationI
 		return run.follow(shared);
 	}
 	run.setCacheOutcome('miss');
-	const flight = new Flight(request.model, input, (settled, state) => {
+	const flight = new Flight(request, (settled, state) => {
 		if (sharedFlights().get(id) === settled) sharedFlights().delete(id);
 		if (state.kind !== 'done' || !isCacheable({ status: 'succeeded', finishReason: state.result.finishReason })) return;
 		storeAnswer(key, {

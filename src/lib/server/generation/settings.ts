@@ -1,6 +1,7 @@
 // How runs behave, read from the configuration once; tests and benchmarks may set their own.
 import { config } from '../config';
 import type { EndpointSettings } from '../models';
+import { slot } from '../runtime';
 
 export interface GenerationSettings {
 	endpoints: EndpointSettings;
@@ -16,9 +17,6 @@ export interface GenerationSettings {
 	flushEveryTokens: number;
 	flushIntervalMs: number;
 }
-
-const SETTINGS = Symbol.for('codetunestudio.generationSettings');
-const globals = globalThis as Record<symbol, GenerationSettings | undefined>;
 
 function fromConfig(): GenerationSettings {
 	const c = config();
@@ -41,12 +39,13 @@ function fromConfig(): GenerationSettings {
 	};
 }
 
+const settings = slot('generation.settings', fromConfig);
+
 export function generationSettings(): GenerationSettings {
-	globals[SETTINGS] ??= fromConfig();
-	return globals[SETTINGS];
+	return settings();
 }
 
 /** Overrides some settings (tests, benchmarks); the rest stay as configured. */
 export function configureGeneration(overrides: Partial<GenerationSettings>): void {
-	globals[SETTINGS] = { ...generationSettings(), ...overrides };
+	settings.set({ ...generationSettings(), ...overrides });
 }

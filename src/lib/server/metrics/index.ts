@@ -1,9 +1,11 @@
 // The studio's Prometheus metrics (prom-client), served at GET /metrics: every finished run feeds
 // histograms and counters per model (time to first token, latency, tokens/s, outcomes, cache, cost),
 // and each scrape reads the live figures (active runs, realtime connections, rooms) at that moment.
-// One registry per process, kept on globalThis: dev may load this module more than once.
+// One registry per process, kept in the runtime: dev may load this module more than once.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RunView } from '$lib/realtime/session-events';
+import { cacheOutcomeSchema, finishedRunStatusSchema, runOriginSchema, type RunOriginKind } from '$lib/schemas/runs';
+import { slot } from '../runtime';
 
 export interface LiveFigures {
 	activeRuns: number;
@@ -12,8 +14,8 @@ export interface LiveFigures {
 	hub: { connections: number; sessions: number } | null;
 }
 
-/** Where a run came from, as the metrics label it (execution_history.source). */
-export type RunOrigin = 'studio' | 'api' | 'evaluation';
+/** A label's values as the help text lists them: `(a|b|c)`. */
+const values = (word: { options: readonly string[] }) => `(${word.options.join('|')})`;
 
 const SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40, 80, 160];
 const TOKENS_PER_SECOND = [1, 5, 10, 20, 40, 80, 160, 320, 640, 1280];
@@ -25,7 +27,7 @@ function build() {
 	let live: () => LiveFigures = () => ({ activeRuns: 0, yjs: null, hub: null });
 	const metrics = {
 		registry,
-		runs: new Counter({ name: 'cts_runs_total', help: 'Finished runs by model, status (succeeded|failed|cancelled), origin (studio|api|evaluation) and cache outcome (hit|miss|skip).', labelNames: runLabels, registers: [registry] }),
+		runs: new Counter({ name: 'cts_runs_total', help: `Finished runs by model, status ${values(finishedRunStatusSchema)}, origin ${values(runOriginSchema)} and cache outcome ${values(cacheOutcomeSchema)}.`, labelNames: runLabels, registers: [registry] }),
 		latency: new Histogram({ name: 'cts_run_duration_seconds', help: 'Run latency, start to end, by model, status, origin and cache outcome.', labelNames: runLabels, buckets: SECONDS, registers: [registry] }),
 		timeToFirstToken: new Histogram({ name: 'cts_run_time_to_first_token_seconds', help: 'Time from a run starting to its first token, by model and cache outcome.', labelNames: ['model', 'cache'] as const, buckets: SECONDS, registers: [registry] }),
 		tokensPerSecond: new Histogram({ name: 'cts_run_tokens_per_second', help: 'Completion tokens per second after the first token, per run (runs of 2 tokens or more), by model and cache outcome.', labelNames: ['model', 'cache'] as const, buckets: TOKENS_PER_SECOND, registers: [registry] }),
@@ -51,9 +53,7 @@ function build() {
 	return metrics;
 }
 
-const METRICS = Symbol.for('codetunestudio.metrics');
-const globals = globalThis as Record<symbol, ReturnType<typeof build> | undefined>;
-const metrics = () => (globals[METRICS] ??= build());
+const metrics = slot('metrics', build);
 
 /** Where the scrape-time gauges read their figures (set once realtime and generation are up). */
 export function readLiveFiguresFrom(read: () => LiveFigures): void {
@@ -61,7 +61,8 @@ export function readLiveFiguresFrom(read: () => LiveFigures): void {
 }
 
 /** Records one finished run (its final view) and its cost estimate. */
-export function observeRun(run: RunView, origin: RunOrigin, costUsd: number): void {
+/** `origin` is where the run came from (execution_history.source), its `origin` label. */
+export function observeRun(run: RunView, origin: RunOriginKind, costUsd: number): void {
 	const m = metrics();
 	const cache = run.cacheOutcome ?? 'skip';
 	const status = run.status === 'waiting' || run.status === 'running' ? 'failed' : run.status;

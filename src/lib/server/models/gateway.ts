@@ -1,6 +1,7 @@
 // The model gateway: every call to a model goes through @huggingface/inference, streaming, with an
-// abort signal. A run renders the prompt for the model (registry.ts), streams tokens from the
-// endpoint and ends with a finish reason, or fails with a typed error (errors.ts) that keeps the
+// abort signal. A run's request is prepared once (prepareRequest: the prompt rendered for the model
+// by registry.ts, the endpoint or stand-in chosen); the gateway streams that prepared request's
+// tokens and ends with a finish reason, or fails with a typed error (errors.ts) that keeps the
 // partial output. What the library sends with an `endpointUrl` (checked against its source, 4.13):
 //   chat (chatCompletionStream):  POST <endpoint>/v1/chat/completions
 //     {messages, max_tokens, temperature, top_p?, seed?, stop?, stream: true, model}
@@ -52,9 +53,6 @@ export type GenerationEvent =
 export interface GenerationInput {
 	content: DraftContent;
 	variables: TemplateValues;
-	/** The prompt to send instead of the rendered one, per model: an input plugin's transform (a
-	 * redaction, say) decided before the run, in the shape the model takes. */
-	prompts?: Partial<Record<ModelId, FormattedPrompt>>;
 }
 
 export interface GenerationOptions {
@@ -64,13 +62,13 @@ export interface GenerationOptions {
 	/** Milliseconds one request may stream in all, however steadily data comes (a model that drips a
 	 * token now and then forever). Waiting for a sleeping model to wake is not counted. Default 600 s. */
 	maxRunMs?: number;
-	/** Where the endpoints are; the studio's configuration when left out. */
-	settings?: EndpointSettings;
 }
 
+/** Everything one run sends, decided once before any row is written; what a flight streams. */
 export interface PreparedRequest {
 	model: ModelId;
 	backend: ModelBackend;
+	/** The prompt as sent (an input plugin may have replaced the rendered one: a redaction, say). */
 	prompt: FormattedPrompt;
 	parameters: GenerationParameters;
 }
@@ -101,7 +99,7 @@ export function prepareRequest(model: ModelId, input: GenerationInput, settings?
 	return {
 		model,
 		backend,
-		prompt: input.prompts?.[model] ?? formatPrompt(model, content, rendered, backend.kind === 'embedded' ? 'text' : undefined),
+		prompt: formatPrompt(model, content, rendered, backend.kind === 'embedded' ? 'text' : undefined),
 		parameters: normaliseParameters(model, content.parameters)
 	};
 }
@@ -206,16 +204,12 @@ function classify(error: unknown, partial: string, displayName: string): Error {
 const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`);
 
 /**
- * Streams one run of `model`. Checks the endpoint and renders the prompt before any request; then
- * yields tokens as they arrive and one final `done`. Failures are thrown as typed model errors
- * (ModelLoadingError only before any token). Aborting `signal` aborts the upstream request.
+ * Streams one prepared request (prepareRequest): yields tokens as they arrive and one final `done`.
+ * Failures are thrown as typed model errors (ModelLoadingError only before any token). Aborting
+ * `signal` aborts the upstream request.
  */
-export async function* streamGeneration(
-	model: ModelId,
-	input: GenerationInput,
-	options: GenerationOptions = {}
-): AsyncGenerator<GenerationEvent, void, undefined> {
-	const request = prepareRequest(model, input, options.settings);
+export async function* streamGeneration(request: PreparedRequest, options: GenerationOptions = {}): AsyncGenerator<GenerationEvent, void, undefined> {
+	const { model } = request;
 	if (request.backend.kind === 'embedded') {
 		if (request.prompt.format !== 'text') throw new ModelInputError('The stand-in model takes a text prompt.');
 		// In-process: no connection to time out, no loading to wait out (the first run loads the model).
@@ -328,16 +322,12 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * before any token is retried with capped exponential backoff, reporting each wait through
  * onWaiting ("waking the model, ~N s"). Never retries once a token has arrived.
  */
-export async function* streamWithRetry(
-	model: ModelId,
-	input: GenerationInput,
-	options: RetryOptions = {}
-): AsyncGenerator<GenerationEvent, void, undefined> {
+export async function* streamWithRetry(request: PreparedRequest, options: RetryOptions = {}): AsyncGenerator<GenerationEvent, void, undefined> {
 	const { initialDelayMs = 2000, maxDelayMs = 30_000, maxAttempts = 10, onWaiting, ...generation } = options;
 	for (let attempt = 1; ; attempt++) {
 		let started = false;
 		try {
-			for await (const event of streamGeneration(model, input, generation)) {
+			for await (const event of streamGeneration(request, generation)) {
 				started = true;
 				yield event;
 			}
@@ -351,7 +341,7 @@ export async function* streamWithRetry(
 				attempt,
 				delaySeconds,
 				...(error.estimatedTime !== undefined ? { estimatedSeconds: error.estimatedTime } : {}),
-				message: `Waking ${getModel(model).displayName}, ~${estimate} s`
+				message: `Waking ${getModel(request.model).displayName}, ~${estimate} s`
 			});
 			await sleep(delayMs, generation.signal);
 		}

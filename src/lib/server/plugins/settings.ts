@@ -4,7 +4,7 @@
 import { prisma } from '../db';
 import type { Prisma } from '../db';
 import { forbidden, invalid, notFound } from '../errors';
-import type { Member } from '../workspaces';
+import { capabilities, type Member } from '../workspaces';
 import { getPlugin, listPlugins } from './registry';
 import type { EnabledPlugin } from './runner';
 import type { HookName } from '$lib/plugins';
@@ -38,7 +38,7 @@ export async function pluginSettings(member: Member): Promise<PluginSettingView[
 
 /** Enables or disables a plugin with a configuration (JSON text, checked by the plugin's schema). */
 export async function savePluginSetting(member: Member, pluginId: string, enabled: boolean, configText: string): Promise<void> {
-	if (member.role === 'viewer') throw forbidden('Viewers cannot change plugins.');
+	if (!capabilities(member).edit) throw forbidden('Viewers cannot change plugins.');
 	const plugin = getPlugin(pluginId);
 	if (!plugin) throw notFound(`The plugin ${pluginId}`);
 	let raw: unknown;

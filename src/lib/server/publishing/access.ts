@@ -1,10 +1,9 @@
 // Who may publish: editors and owners of the prompt's workspace who may see the prompt (the
 // studio's own rule, getPrompt: other people's private prompts stay out of reach, as a 404).
-import { roleAtLeast } from '$lib/schemas/workspace';
 import { prisma } from '../db';
 import { forbidden } from '../errors';
 import { getPrompt } from '../prompts';
-import type { Member } from '../workspaces';
+import { capabilities, type Member } from '../workspaces';
 
 export interface PublishablePrompt {
 	id: string;
@@ -18,7 +17,7 @@ export interface PublishablePrompt {
 }
 
 export function canPublish(member: Member): boolean {
-	return roleAtLeast(member.role, 'editor');
+	return capabilities(member).publish;
 }
 
 /** The prompt as the member sees it (404 when they may not), with what publishing needs. */

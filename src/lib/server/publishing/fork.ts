@@ -14,12 +14,9 @@ import { logger } from '../logger';
 import { countFork, createPrompt, deletePrompt, markForkedFrom } from '../prompts';
 import { commitDraft, fromColumns } from '../versions';
 import { findMembership, type Member } from '../workspaces';
+import type { PublicAddress } from '$lib/views/publishing';
 
-/** A public prompt's address: /library/<workspaceSlug>/<promptSlug>. */
-export interface PublicAddress {
-	workspaceSlug: string;
-	promptSlug: string;
-}
+export type { PublicAddress };
 
 const originNotFound = () => notFound('That public prompt');
 

@@ -10,6 +10,7 @@ import { hideFromLibrary, promptExists, unhideFromLibrary } from '../prompts';
 import { ServiceError, invalid, notFound } from '../errors';
 import { sharedLimiter } from '../rate-limit';
 import { minutesToWait } from '../wait-words';
+import type { ModeratedPrompt } from '$lib/views/publishing';
 import { listedPrompt, type PublicAddress } from './public-page';
 
 /** Reports one user may file per hour. */
@@ -41,18 +42,7 @@ export async function reportAbuse(user: SessionUser, address: PublicAddress, rea
 	return { created: true, message: 'Thank you. A site admin will look at your report.' };
 }
 
-export interface ModeratedPrompt {
-	id: string;
-	title: string;
-	/** Its public address while it is listed (a hidden prompt keeps its row; an unpublished one has none). */
-	address: PublicAddress | null;
-	/** Where it lives in the studio, for an admin's reference. */
-	workspaceSlug: string;
-	promptSlug: string;
-	hiddenAt: string | null;
-	hiddenReason: string | null;
-	hiddenBy: string | null;
-}
+export type { ModeratedPrompt };
 
 export interface OpenReport {
 	id: string;

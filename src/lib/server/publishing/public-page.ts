@@ -3,16 +3,17 @@
 // variables and model parameters, the models it was tried on and sample outputs; the prompt's other
 // published versions, stars, forks and origin; and what the viewer may do. Nothing else crosses:
 // content and parameters are read back through the draft's schemas, which keep only known fields.
-import type { DraftParameters, FewShotExample } from '$lib/prompt-doc';
+import type { DraftParameters } from '$lib/prompt-doc';
 import type { SessionUser } from '../auth';
 import { prisma } from '../db';
 import { notFound } from '../errors';
 import { fromColumns } from '../versions';
 import { forkOrigin, type PublicAddress } from './fork';
 import { publicVariables } from '../listings';
-import { sampleOutputSchema, type SampleOutput } from '$lib/schemas/publishing';
+import { sampleOutputSchema } from '$lib/schemas/publishing';
+import type { PublicPromptPage, PublishedVersionEntry } from '$lib/views/publishing';
 
-export type { PublicAddress };
+export type { PublicAddress, PublicPromptPage, PublishedVersionEntry };
 
 /** Shown when the publisher's account is gone (as the listing does). */
 const FORMER_MEMBER = 'a former member';
@@ -37,50 +38,6 @@ export async function listedPrompt(address: PublicAddress, { includeHidden = fal
 	});
 	if (!row || (row.prompt.hiddenAt && !includeHidden)) throw missing();
 	return { promptId: row.promptId, versionNumber: row.versionNumber, hiddenAt: row.prompt.hiddenAt, hiddenReason: row.prompt.hiddenReason };
-}
-
-export interface PublishedVersionEntry {
-	number: number;
-	title: string;
-	publishedAt: string;
-}
-
-export interface PublicPromptPage {
-	address: PublicAddress;
-	title: string;
-	description: string;
-	tags: string[];
-	authorName: string;
-	version: {
-		number: number;
-		publishedAt: string;
-		/** True when this is the version the library lists (the newest live one). */
-		current: boolean;
-		systemPrompt: string;
-		userPromptTemplate: string;
-		fewShotExamples: FewShotExample[];
-		variables: string[];
-		/** Model parameters only: modelType, temperature, maxTokens, topP, seed, stop. */
-		parameters: DraftParameters;
-		modelsTried: string[];
-		samples: SampleOutput[];
-	};
-	/** Live published versions, newest first. */
-	versions: PublishedVersionEntry[];
-	currentVersion: number;
-	starCount: number;
-	forkCount: number;
-	/** The prompt this one was forked from, while that one is itself in the library. */
-	forkedFrom: (PublicAddress & { title: string; versionNumber: number | null }) | null;
-	/** Only ever set for site admins (everyone else gets a 404 for a hidden prompt). */
-	hidden: { at: string; reason: string | null } | null;
-	viewer: {
-		signedIn: boolean;
-		starred: boolean;
-		isSiteAdmin: boolean;
-		/** The viewer reported this prompt and no admin has acted on it yet. */
-		reported: boolean;
-	};
 }
 
 /** The public page, for anyone (viewer null when signed out); a 404 for what is not listed. */

@@ -1,9 +1,8 @@
 // Who may do what with a prompt's versions: any member who can see the prompt reads its history,
 // reviews and diffs; editors and owners commit, restore, move labels and review.
-import { roleAtLeast } from '$lib/schemas/workspace';
 import { forbidden } from '../errors';
 import { getPrompt } from '../prompts';
-import type { Member } from '../workspaces';
+import { capabilities, type Member } from '../workspaces';
 
 export interface PromptRef {
 	id: string;
@@ -18,7 +17,7 @@ export async function promptOf(member: Member, slug: string): Promise<PromptRef>
 }
 
 export function canChangeVersions(member: Member): boolean {
-	return roleAtLeast(member.role, 'editor');
+	return capabilities(member).edit;
 }
 
 export function requireVersionEditor(member: Member, message = 'Viewers cannot change versions.'): void {

@@ -2,6 +2,7 @@
 // A line comment must point at a line that exists on that side.
 import type { DraftContent } from '$lib/prompt-doc';
 import type { CommentInput } from '$lib/schemas/versions';
+import type { CommentAnchor, CommentEntry } from '$lib/views/versions';
 import { prisma } from '../db';
 import { invalid } from '../errors';
 import type { Member } from '../workspaces';
@@ -11,21 +12,7 @@ import { TX_OPTIONS, lockPrompt } from '../prompts';
 import { versionByNumber, type Transaction } from './history';
 import { reviewRow } from './reviews';
 
-export interface CommentAnchor {
-	field: DiffField;
-	side: 'old' | 'new';
-	line: number;
-}
-
-export interface CommentEntry {
-	id: string;
-	author: string | null;
-	body: string;
-	createdAt: string;
-	anchor: CommentAnchor | null;
-	reviewId: string | null;
-	version: number;
-}
+export type { CommentAnchor, CommentEntry };
 
 const commentSelect = {
 	id: true,

@@ -6,59 +6,9 @@
 // and says so in a sentence (`notice`).
 import { diffLines, diffWordsWithSpace, type ChangeObject } from 'diff';
 import type { DraftContent, FewShotExample } from '$lib/prompt-doc';
+import { DIFF_FIELDS, FIELD_TITLES, type DiffCell, type DiffField, type FieldDiff, type InlineRow, type PromptDiff, type Segment, type SplitRow } from '$lib/views/diff';
 
-export const DIFF_FIELDS = ['system', 'template', 'examples', 'parameters'] as const;
-export type DiffField = (typeof DIFF_FIELDS)[number];
-
-export const FIELD_TITLES: Record<DiffField, string> = {
-	system: 'System prompt',
-	template: 'User template',
-	examples: 'Few-shot examples',
-	parameters: 'Parameters'
-};
-
-/** A run of text in a changed line; `changed` marks the words that differ from the paired line. */
-export interface Segment {
-	text: string;
-	changed: boolean;
-}
-
-export interface DiffCell {
-	line: number;
-	segments: Segment[];
-}
-
-/** One line of the inline (unified) view. A `skip` stands for `count` unchanged lines folded away. */
-export type InlineRow =
-	| { kind: 'same'; oldLine: number; newLine: number; segments: Segment[] }
-	| { kind: 'removed'; oldLine: number; segments: Segment[] }
-	| { kind: 'added'; newLine: number; segments: Segment[] }
-	| { kind: 'skip'; count: number; oldLine: number; newLine: number };
-
-/** One row of the side-by-side view: old on the left, new on the right; a side may be empty. */
-export type SplitRow =
-	| { kind: 'same'; left: DiffCell; right: DiffCell }
-	| { kind: 'changed'; left: DiffCell | null; right: DiffCell | null }
-	| { kind: 'skip'; count: number; oldLine: number; newLine: number };
-
-export interface FieldDiff {
-	field: DiffField;
-	title: string;
-	changed: boolean;
-	/** Why this part is shown coarser than usual (too different to compare in time), or null. */
-	notice: string | null;
-	added: number;
-	removed: number;
-	inline: InlineRow[];
-	split: SplitRow[];
-}
-
-export interface PromptDiff {
-	changed: boolean;
-	added: number;
-	removed: number;
-	fields: FieldDiff[];
-}
+export { DIFF_FIELDS, FIELD_TITLES, type DiffCell, type DiffField, type FieldDiff, type InlineRow, type PromptDiff, type Segment, type SplitRow };
 
 export interface DiffOptions {
 	/** Unchanged lines kept around each change; longer unchanged runs fold into a `skip`. Infinity keeps all. */

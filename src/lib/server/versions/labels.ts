@@ -3,6 +3,7 @@
 // is_deployed/deployed_at in step, and a protected `production` moves only to an approved version.
 // This is the one place label moves happen, so the pages and the REST API obey the same rule.
 import { PROTECTED_LABEL } from '$lib/schemas/versions';
+import type { LabelMoveEntry } from '$lib/views/versions';
 import { prisma } from '../db';
 import { conflict, forbidden } from '../errors';
 import type { Member } from '../workspaces';
@@ -19,15 +20,7 @@ export interface LabelState {
 	updatedBy: string | null;
 }
 
-export interface LabelMoveEntry {
-	id: string;
-	label: string;
-	from: number | null;
-	to: number;
-	movedBy: string | null;
-	movedAt: string;
-	reviewId: string | null;
-}
+export type { LabelMoveEntry };
 
 export async function listLabels(promptId: string): Promise<LabelState[]> {
 	const rows = await (await prisma()).promptLabel.findMany({

@@ -1,11 +1,11 @@
 // What the history page shows in one call: versions, labels and their move log, the live draft's
-// state against the newest version, and what the reader may do.
+// state against the newest version (what the reader may do is the page's `can`).
 import type { Member } from '../workspaces';
-import { canChangeVersions, type PromptRef } from './access';
+import type { PromptRef } from './access';
 import { draftStatus, type DraftStatus } from './compare';
 import { listVersions, type VersionSummary } from './history';
 import { isProductionProtected, listLabelMoves, listLabels, type LabelMoveEntry, type LabelState } from './labels';
-import { listReviews } from './reviews';
+import { isActive, listReviews } from './reviews';
 
 export interface VersionsOverview {
 	prompt: PromptRef;
@@ -15,7 +15,6 @@ export interface VersionsOverview {
 	draft: DraftStatus;
 	protectProduction: boolean;
 	openReviews: number;
-	canEdit: boolean;
 }
 
 export async function versionsOverview(member: Member, slug: string): Promise<VersionsOverview> {
@@ -27,6 +26,6 @@ export async function versionsOverview(member: Member, slug: string): Promise<Ve
 		isProductionProtected(member.workspace.id),
 		listReviews(member, slug)
 	]);
-	const openReviews = reviews.filter((r) => ['open', 'approved', 'changes_requested'].includes(r.status)).length;
-	return { prompt, versions, labels, moves, draft, protectProduction, openReviews, canEdit: canChangeVersions(member) };
+	const openReviews = reviews.filter((r) => isActive(r.status)).length;
+	return { prompt, versions, labels, moves, draft, protectProduction, openReviews };
 }

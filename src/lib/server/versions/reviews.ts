@@ -3,7 +3,7 @@
 // of each reviewer counts; approved = at least one approval and no outstanding request for changes.
 // The proposer cannot give a verdict on their own proposal. Merging moves the label, recording the review.
 import { prisma } from '../db';
-import type { ReviewStatus, ReviewVerdict } from '../db';
+import type { ReviewStatus, ReviewVerdict } from '$lib/schemas/versions';
 import { conflict, forbidden, notFound } from '../errors';
 import type { Member } from '../workspaces';
 import { promptOf, requireVersionEditor, type PromptRef } from './access';

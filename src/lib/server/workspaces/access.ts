@@ -1,7 +1,7 @@
 // Who may do what in a workspace. Every load and action asks these, on the server, each time:
 // a layout's check alone would not re-run between child pages.
 import { error } from '@sveltejs/kit';
-import { roleAtLeast, type Role } from '$lib/schemas/workspace';
+import { roleAtLeast, type Capabilities, type Role } from '$lib/schemas/workspace';
 import { prisma } from '../db';
 import { requireUser } from '../auth';
 import type { SessionUser } from '../auth';
@@ -51,4 +51,14 @@ export function requireRole(member: Member, needed: Role): void {
 	if (!roleAtLeast(member.role, needed)) {
 		error(403, needed === 'owner' ? 'Only workspace owners can do that.' : 'Viewers cannot change this workspace.');
 	}
+}
+
+/**
+ * What the member may do: the one rule pages are sent (`can`) and the domains' own checks ask
+ * (publishing's canPublish, versions' canChangeVersions, canManageMembers). Viewers read and watch;
+ * editors also edit, run and publish; owners also manage the workspace.
+ */
+export function capabilities(member: Pick<Member, 'role'>): Capabilities {
+	const editor = roleAtLeast(member.role, 'editor');
+	return { edit: editor, run: editor, publish: editor, manage: roleAtLeast(member.role, 'owner') };
 }

@@ -1,8 +1,9 @@
 // Workspaces, members and roles: the public surface for routes and realtime/.
-export { roleAtLeast } from '$lib/schemas/workspace';
-export { findMembership, requireMember, requireRole, roleIn, type Member, type WorkspaceRef } from './access';
+export { roleAtLeast, type Capabilities } from '$lib/schemas/workspace';
+export { capabilities, findMembership, requireMember, requireRole, roleIn, type Member, type WorkspaceRef } from './access';
 export {
 	addMember,
+	canLeave,
 	canManageMembers,
 	changeRole,
 	createWorkspace,

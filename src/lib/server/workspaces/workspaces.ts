@@ -8,8 +8,7 @@ import type { Prisma } from '../db';
 import { conflict, forbidden, invalid, notFound } from '../errors';
 import { usernameKey } from '../auth';
 import { emitEvent } from '../events';
-import { roleAtLeast } from '$lib/schemas/workspace';
-import type { Member } from './access';
+import { capabilities, type Member } from './access';
 
 export interface WorkspaceSummary {
 	id: string;
@@ -150,5 +149,10 @@ export async function leaveWorkspace(member: Member): Promise<void> {
 }
 
 export function canManageMembers(member: Member): boolean {
-	return roleAtLeast(member.role, 'owner');
+	return capabilities(member).manage;
+}
+
+/** Whether the member may leave: the last owner may not (leaveWorkspace refuses it too). */
+export function canLeave(member: Member, members: Pick<MemberRow, 'role'>[]): boolean {
+	return member.role !== 'owner' || members.filter((m) => m.role === 'owner').length > 1;
 }

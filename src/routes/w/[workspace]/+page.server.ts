@@ -1,6 +1,6 @@
 import { promptFiltersSchema } from '$lib/schemas/prompt';
 import { listPrompts, promptFacets } from '$lib/server/prompts';
-import { requireMember, roleAtLeast } from '$lib/server/workspaces';
+import { capabilities, requireMember } from '$lib/server/workspaces';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
@@ -9,8 +9,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const [prompts, facets] = await Promise.all([listPrompts(member, filters), promptFacets(member)]);
 	return {
 		workspace: member.workspace,
-		role: member.role,
-		canCreate: roleAtLeast(member.role, 'editor'),
+		can: capabilities(member),
 		prompts,
 		filters,
 		...facets

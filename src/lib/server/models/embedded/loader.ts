@@ -7,6 +7,7 @@ import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type Pr
 import { config } from '../../config';
 import { logger } from '../../logger';
 import { keepPrivate } from '../../private-files';
+import { slot } from '../../runtime';
 
 /** The model the repository ships (models/codetune-tiny-code, trained by models/training). */
 export const SHIPPED_MODEL_ID = 'codetune-tiny-code';
@@ -127,14 +128,15 @@ export function loadEmbeddedModel(source: ModelSource): Promise<EmbeddedModel> {
 }
 
 // The configured model is loaded once per process, on first use, and kept.
-const LOADED = Symbol.for('codetunestudio.embeddedModel');
-const globals = globalThis as Record<symbol, Promise<EmbeddedModel> | undefined>;
-
-export function embeddedModel(): Promise<EmbeddedModel> {
-	const loading = (globals[LOADED] ??= loadEmbeddedModel(configuredSource()));
+const loaded = slot('models.embedded', () => {
+	const loading = loadEmbeddedModel(configuredSource());
 	// A failed load is not kept: the next run tries again (a folder fixed, a network back).
 	loading.catch(() => {
-		if (globals[LOADED] === loading) globals[LOADED] = undefined;
+		if (loaded.peek() === loading) loaded.clear();
 	});
 	return loading;
+});
+
+export function embeddedModel(): Promise<EmbeddedModel> {
+	return loaded();
 }

@@ -5,7 +5,8 @@ import { parseForm, toFailure } from '$lib/server/forms';
 import { isProductionProtected, setProductionProtection } from '$lib/server/versions';
 import {
 	addMember,
-	canManageMembers,
+	canLeave,
+	capabilities,
 	changeRole,
 	leaveWorkspace,
 	listMembers,
@@ -24,9 +25,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	return {
 		protectProduction,
 		workspace: member.workspace,
-		role: member.role,
-		canManage: canManageMembers(member),
-		ownerCount: members.filter((m) => m.role === 'owner').length,
+		can: { ...capabilities(member), leave: canLeave(member, members) },
 		members: members.map((m) => ({ ...m, isYou: m.userId === member.user.id }))
 	};
 };

@@ -3,7 +3,7 @@ import { userColor } from '$lib/components/editor/user-color';
 import { orHttpError } from '$lib/server/errors';
 import { deletePrompt, getPrompt } from '$lib/server/prompts';
 import { forkOrigin } from '$lib/server/publishing';
-import { requireMember, requireRole, roleAtLeast } from '$lib/server/workspaces';
+import { capabilities, requireMember, requireRole } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 
 // The live editor: the prompt, the caller's role, and what the browser needs to join the draft
@@ -13,11 +13,10 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const prompt = await orHttpError(getPrompt(member, params.prompt));
 	return {
 		workspace: member.workspace,
-		role: member.role,
+		can: capabilities(member),
 		prompt,
 		/** The public prompt this one was forked from, while it is still in the library. */
 		forkedFrom: await forkOrigin(prompt.id),
-		canEdit: roleAtLeast(member.role, 'editor'),
 		live: {
 			promptId: prompt.id,
 			user: { id: member.user.id, name: member.user.username, ...userColor(member.user.id) }

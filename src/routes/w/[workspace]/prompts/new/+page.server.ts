@@ -2,13 +2,13 @@ import { redirect } from '@sveltejs/kit';
 import { promptMetaSchema } from '$lib/schemas/prompt';
 import { parseForm, toFailure } from '$lib/server/forms';
 import { createPrompt, listStarters } from '$lib/server/prompts';
-import { requireMember, requireRole } from '$lib/server/workspaces';
+import { capabilities, requireMember, requireRole } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const member = await requireMember(locals, url, params.workspace);
 	requireRole(member, 'editor');
-	return { workspace: member.workspace, role: member.role, starters: listStarters() };
+	return { workspace: member.workspace, can: capabilities(member), starters: listStarters() };
 };
 
 export const actions: Actions = {

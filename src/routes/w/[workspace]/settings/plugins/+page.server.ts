@@ -4,12 +4,12 @@ import { pluginSettingSchema } from '$lib/schemas/plugins';
 import { orHttpError } from '$lib/server/errors';
 import { parseForm, toFailure } from '$lib/server/forms';
 import { pluginSettings, savePluginSetting } from '$lib/server/plugins';
-import { requireMember } from '$lib/server/workspaces';
+import { capabilities, requireMember } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const member = await requireMember(locals, url, params.workspace);
-	return { workspace: member.workspace, role: member.role, plugins: await orHttpError(pluginSettings(member)) };
+	return { workspace: member.workspace, can: capabilities(member), plugins: await orHttpError(pluginSettings(member)) };
 };
 
 export const actions: Actions = {

@@ -3,14 +3,14 @@ import { promptMetaSchema } from '$lib/schemas/prompt';
 import { ServiceError, orHttpError } from '$lib/server/errors';
 import { parseForm, toFailure } from '$lib/server/forms';
 import { getPrompt, updatePromptMeta } from '$lib/server/prompts';
-import { requireMember, requireRole } from '$lib/server/workspaces';
+import { capabilities, requireMember, requireRole } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const member = await requireMember(locals, url, params.workspace);
 	requireRole(member, 'editor');
 	const prompt = await orHttpError(getPrompt(member, params.prompt));
-	return { workspace: member.workspace, role: member.role, prompt };
+	return { workspace: member.workspace, can: capabilities(member), prompt };
 };
 
 export const actions: Actions = {

@@ -6,7 +6,7 @@ import { listEvaluations, startEvaluation } from '$lib/server/evaluation';
 import { orHttpError } from '$lib/server/errors';
 import { parseForm, toFailure } from '$lib/server/forms';
 import { listVersions } from '$lib/server/versions';
-import { requireMember } from '$lib/server/workspaces';
+import { capabilities, requireMember } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
@@ -17,7 +17,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	]);
 	return {
 		workspace: member.workspace,
-		role: member.role,
+		can: capabilities(member),
 		prompt,
 		versions: versions.map((v) => ({ number: v.number, message: v.message, takesProblems: v.variables.includes('prompt') })),
 		evaluations,

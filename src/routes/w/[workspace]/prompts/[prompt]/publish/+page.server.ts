@@ -3,7 +3,7 @@
 // version whose runs are offered as samples (the newest by default).
 import { orHttpError } from '$lib/server/errors';
 import { publishAction, publishingOverview, unpublishAction, unpublishAllAction } from '$lib/server/publishing';
-import { requireMember } from '$lib/server/workspaces';
+import { capabilities, requireMember } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
@@ -13,7 +13,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const selected = overview.versions.find((v) => v.number === asked)?.number ?? overview.versions[0]?.number ?? null;
 	return {
 		workspace: member.workspace,
-		role: member.role,
+		can: capabilities(member),
 		...overview,
 		selected,
 		samples: selected === null ? [] : (candidates[selected] ?? [])

@@ -1,7 +1,7 @@
 // A prompt's reviews (open ones first), and proposing a version for a label.
 import { orHttpError } from '$lib/server/errors';
-import { canChangeVersions, listLabels, listReviews, listVersions, proposeAction } from '$lib/server/versions';
-import { requireMember } from '$lib/server/workspaces';
+import { listLabels, listReviews, listVersions, proposeAction } from '$lib/server/versions';
+import { capabilities, requireMember } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
@@ -10,12 +10,11 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const [{ versions }, labels] = await Promise.all([listVersions(member, params.prompt), listLabels(prompt.id)]);
 	return {
 		workspace: member.workspace,
-		role: member.role,
+		can: capabilities(member),
 		prompt,
 		reviews,
 		versions: versions.map((v) => ({ number: v.number, message: v.message })),
-		labels,
-		canEdit: canChangeVersions(member)
+		labels
 	};
 };
 

@@ -6,7 +6,7 @@ import { orHttpError, ServiceError } from '$lib/server/errors';
 import { parseForm, toFailure } from '$lib/server/forms';
 import { listSessions, openSession, sessionTitleSchema } from '$lib/server/generation';
 import { getPrompt } from '$lib/server/prompts';
-import { requireMember, roleAtLeast } from '$lib/server/workspaces';
+import { capabilities, requireMember } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 
 const openSessionSchema = z.object({ title: sessionTitleSchema.default('') });
@@ -16,10 +16,9 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const [prompt, sessions] = await orHttpError(Promise.all([getPrompt(member, params.prompt), listSessions(member, params.prompt)]));
 	return {
 		workspace: member.workspace,
-		role: member.role,
+		can: capabilities(member),
 		prompt: { slug: prompt.slug, name: prompt.name },
-		sessions,
-		canOpen: roleAtLeast(member.role, 'editor')
+		sessions
 	};
 };
 

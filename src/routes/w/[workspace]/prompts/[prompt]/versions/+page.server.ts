@@ -2,13 +2,13 @@
 // posts to: ?/commit (message) and ?/restore (version, commit=on).
 import { orHttpError } from '$lib/server/errors';
 import { commitAction, moveLabelAction, restoreAction, versionsOverview } from '$lib/server/versions';
-import { requireMember } from '$lib/server/workspaces';
+import { capabilities, requireMember } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const member = await requireMember(locals, url, params.workspace);
 	const overview = await orHttpError(versionsOverview(member, params.prompt));
-	return { workspace: member.workspace, role: member.role, ...overview };
+	return { workspace: member.workspace, can: capabilities(member), ...overview };
 };
 
 export const actions: Actions = {

@@ -3,14 +3,14 @@
 import { cancelEvaluation, getEvaluation } from '$lib/server/evaluation';
 import { orHttpError } from '$lib/server/errors';
 import { toFailure } from '$lib/server/forms';
-import { requireMember } from '$lib/server/workspaces';
+import { capabilities, requireMember } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params, depends }) => {
 	depends('app:evaluation');
 	const member = await requireMember(locals, url, params.workspace);
 	const { evaluation, problems } = await orHttpError(getEvaluation(member, params.prompt, params.id));
-	return { workspace: member.workspace, role: member.role, promptSlug: params.prompt, evaluation, problems };
+	return { workspace: member.workspace, can: capabilities(member), promptSlug: params.prompt, evaluation, problems };
 };
 
 export const actions: Actions = {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { COMMENT_FIELDS } from '$lib/schemas/versions';
 import { orHttpError } from '$lib/server/errors';
 import { closeAction, getReview, mergeAction, reviewCommentAction, verdictAction } from '$lib/server/versions';
-import { requireMember } from '$lib/server/workspaces';
+import { capabilities, requireMember } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 
 const viewSchema = z.object({
@@ -19,7 +19,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const { view, context } = viewSchema.parse(query);
 	const anchor = anchorSchema.safeParse(query);
 	const { prompt, review } = await orHttpError(getReview(member, params.prompt, params.id, { context: context === 'all' ? Infinity : 3 }));
-	return { workspace: member.workspace, role: member.role, prompt, review, view, context, anchor: anchor.success ? anchor.data : null };
+	return { workspace: member.workspace, can: capabilities(member), prompt, review, view, context, anchor: anchor.success ? anchor.data : null };
 };
 
 export const actions: Actions = {

@@ -7,7 +7,7 @@ import { readDraftContent } from '$lib/server/drafts';
 import { orHttpError } from '$lib/server/errors';
 import { getSession } from '$lib/server/generation';
 import { listVersions } from '$lib/server/versions';
-import { requireMember } from '$lib/server/workspaces';
+import { capabilities, requireMember } from '$lib/server/workspaces';
 import { extractVariablesLenient } from '$lib/template';
 import type { PageServerLoad } from './$types';
 
@@ -31,10 +31,10 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	]);
 	return {
 		workspace: member.workspace,
-		role: member.role,
+		/** Running follows the session's own access rule (the hub says it again on joining). */
+		can: { ...capabilities(member), run: access.canRun },
 		prompt: { slug: access.session.promptSlug, name: access.session.promptName },
 		session: access.session,
-		canRun: access.canRun,
 		user: { id: member.user.id, username: member.user.username },
 		versions: versions.map((v) => ({ number: v.number, message: v.message, variables: v.variables })),
 		draftVariables: draft

@@ -4,7 +4,6 @@
 import { orHttpError } from '$lib/server/errors';
 import { enabledPlugins, lintContent } from '$lib/server/plugins';
 import {
-	canChangeVersions,
 	getVersion,
 	listLabels,
 	moveLabelAction,
@@ -13,7 +12,7 @@ import {
 	versionComments,
 	versionCommentAction
 } from '$lib/server/versions';
-import { requireMember } from '$lib/server/workspaces';
+import { capabilities, requireMember } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
@@ -25,7 +24,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 		listLabels(prompt.id),
 		enabledPlugins(member.workspace.id).then((plugins) => lintContent(plugins, version.content))
 	]);
-	return { workspace: member.workspace, role: member.role, prompt, version, comments, labels, lint, canEdit: canChangeVersions(member) };
+	return { workspace: member.workspace, can: capabilities(member), prompt, version, comments, labels, lint };
 };
 
 export const actions: Actions = {

@@ -4,7 +4,7 @@ import { error } from '@sveltejs/kit';
 import { diffQuerySchema } from '$lib/schemas/versions';
 import { orHttpError } from '$lib/server/errors';
 import { compare, listVersions } from '$lib/server/versions';
-import { requireMember } from '$lib/server/workspaces';
+import { capabilities, requireMember } from '$lib/server/workspaces';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
@@ -19,7 +19,7 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const compared = await orHttpError(compare(member, params.prompt, from, to, { context: context === 'all' ? Infinity : 3 }));
 	return {
 		workspace: member.workspace,
-		role: member.role,
+		can: capabilities(member),
 		versions: versions.map((v) => ({ number: v.number, message: v.message })),
 		query: { from: String(from), to: String(to), view, context },
 		...compared
