@@ -1,7 +1,7 @@
 import { changePasswordSchema } from '$lib/schemas/account';
 import { changePassword, clientAddress, countOtherSessions, invalidateOtherSessions, requireUser } from '$lib/server/auth';
 import { ServiceError } from '$lib/server/errors';
-import { parseForm, toFailure } from '$lib/server/forms';
+import { parseForm, toFailure } from '$lib/server/http';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

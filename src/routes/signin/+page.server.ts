@@ -1,8 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { signInSchema } from '$lib/schemas/account';
-import { clientAddress, createSession, generateSessionToken, safeRedirectPath, setSessionTokenCookie, signIn } from '$lib/server/auth';
-import { ServiceError } from '$lib/server/errors';
-import { parseForm, toFailure } from '$lib/server/forms';
+import { clientAddress, safeRedirectPath, signIn, startSession } from '$lib/server/auth';
+import { formAction } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -13,20 +12,13 @@ export const load: PageServerLoad = ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	default: async (event) => {
-		const form = await parseForm(event.request, signInSchema);
-		if (!form.ok) return form.failure;
-		try {
-			const user = await signIn(form.data.username, form.data.password, clientAddress(event));
-			const token = generateSessionToken();
-			const session = await createSession(token, user.id);
-			setSessionTokenCookie(event.cookies, event.url, token, session.expiresAt);
-		} catch (error) {
-			if (error instanceof ServiceError && error.retryAfterSeconds) {
-				event.setHeaders({ 'retry-after': String(error.retryAfterSeconds) });
-			}
-			return toFailure(error, form.values);
+	default: formAction({
+		guard: () => null,
+		schema: signInSchema,
+		act: async (_anyone, { username, password, redirectTo }, event) => {
+			const user = await signIn(username, password, clientAddress(event));
+			await startSession(event.cookies, event.url, user.id);
+			redirect(303, safeRedirectPath(redirectTo));
 		}
-		redirect(303, safeRedirectPath(form.data.redirectTo));
-	}
+	})
 };

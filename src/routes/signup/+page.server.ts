@@ -1,8 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { signUpSchema } from '$lib/schemas/account';
-import { clientAddress, createSession, generateSessionToken, setSessionTokenCookie, signUp } from '$lib/server/auth';
-import { ServiceError } from '$lib/server/errors';
-import { parseForm, toFailure } from '$lib/server/forms';
+import { clientAddress, signUp, startSession } from '$lib/server/auth';
+import { formAction } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -10,20 +9,13 @@ export const load: PageServerLoad = ({ locals }) => {
 };
 
 export const actions: Actions = {
-	default: async (event) => {
-		const form = await parseForm(event.request, signUpSchema);
-		if (!form.ok) return form.failure;
-		try {
-			const user = await signUp(form.data.username, form.data.password, clientAddress(event));
-			const token = generateSessionToken();
-			const session = await createSession(token, user.id);
-			setSessionTokenCookie(event.cookies, event.url, token, session.expiresAt);
-		} catch (error) {
-			if (error instanceof ServiceError && error.retryAfterSeconds) {
-				event.setHeaders({ 'retry-after': String(error.retryAfterSeconds) });
-			}
-			return toFailure(error, form.values);
+	default: formAction({
+		guard: () => null,
+		schema: signUpSchema,
+		act: async (_anyone, { username, password }, event) => {
+			const user = await signUp(username, password, clientAddress(event));
+			await startSession(event.cookies, event.url, user.id);
+			redirect(303, '/workspaces');
 		}
-		redirect(303, '/workspaces');
-	}
+	})
 };

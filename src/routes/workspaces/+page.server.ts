@@ -1,8 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { createWorkspaceSchema } from '$lib/schemas/workspace';
 import { requireUser } from '$lib/server/auth';
-import { parseForm } from '$lib/server/forms';
 import { createWorkspace, listWorkspaces } from '$lib/server/workspaces';
+import { parseForm } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

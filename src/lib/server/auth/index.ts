@@ -12,6 +12,7 @@ export {
 	invalidateUserSessions,
 	sessionExpiry,
 	setSessionTokenCookie,
+	startSession,
 	validateSessionToken,
 	type AuthSession,
 	type SessionUser

@@ -124,6 +124,14 @@ export function setSessionTokenCookie(cookies: Cookies, url: URL, token: string,
 	});
 }
 
+/** Signs the user in on this browser: a new session, and its cookie on the answer. */
+export async function startSession(cookies: Cookies, url: URL, userId: string): Promise<AuthSession> {
+	const token = generateSessionToken();
+	const session = await createSession(token, userId);
+	setSessionTokenCookie(cookies, url, token, session.expiresAt);
+	return session;
+}
+
 export function deleteSessionTokenCookie(cookies: Cookies, url: URL): void {
 	cookies.delete(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:' });
 }

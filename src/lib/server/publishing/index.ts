@@ -1,7 +1,6 @@
 // Community publishing: publishing a version to the library, searching it, public pages, stars,
 // forks and moderation. Pages and routes enter here; the library's read model is listings/.
 export { canPublish, promptForPublishing, requirePublisher, type PublishablePrompt } from './access';
-export { publishAction, unpublishAction, unpublishAllAction, type PublishEvent } from './actions';
 export { forkOptions, forkOrigin, forkPublishedVersion, forkTargets, type ForkOptions, type PublicAddress } from './fork';
 export { searchLibrary } from './library';
 export { dismissReport, hiddenPrompts, hidePrompt, openReports, reportAbuse, unhidePrompt, REPORTS_PER_HOUR, type ModeratedPrompt, type ReportResult } from './moderation';

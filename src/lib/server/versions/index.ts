@@ -23,17 +23,6 @@ export {
 export { getVersion, listVersions, versionByNumber, type VersionDetail, type VersionSummary } from './history';
 export { versionsOverview, type VersionsOverview } from './overview';
 export {
-	closeAction,
-	commitAction,
-	mergeAction,
-	moveLabelAction,
-	proposeAction,
-	restoreAction,
-	reviewCommentAction,
-	verdictAction,
-	versionCommentAction
-} from './actions';
-export {
 	isProductionProtected,
 	listLabelMoves,
 	listLabels,

@@ -5,9 +5,9 @@ import type { RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { dismissReportSchema, hidePromptSchema, moderatedPromptSchema, siteAdminSchema } from '$lib/schemas/publishing';
 import { orHttpError } from '$lib/server/errors';
-import { parseForm, toFailure } from '$lib/server/forms';
 import { requireSiteAdmin, setSiteAdmin, siteAdmins } from '$lib/server/auth';
 import { dismissReport, hiddenPrompts, hidePrompt, openReports, unhidePrompt } from '$lib/server/publishing';
+import { formAction } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -16,18 +16,14 @@ export const load: PageServerLoad = async ({ locals }) => {
 	return { reports, hidden, admins, me: admin.username };
 };
 
-/** Site admin (else the 404 page) → form → service → `{ success, message }` or the form's failure. */
+/** Site admins only (anyone else gets the 404 page); a report or prompt gone meanwhile is the form's message. */
 function adminAction<S extends z.ZodType>(schema: S, act: (user: App.Locals['user'], data: z.infer<S>) => Promise<{ message: string }>) {
-	return async ({ locals, request }: RequestEvent) => {
-		await orHttpError(requireSiteAdmin(locals.user));
-		const form = await parseForm(request, schema);
-		if (!form.ok) return form.failure;
-		try {
-			return { success: true as const, ...(await act(locals.user, form.data)) };
-		} catch (e) {
-			return toFailure(e, form.values);
-		}
-	};
+	return formAction({
+		guard: ({ locals }: RequestEvent) => orHttpError(requireSiteAdmin(locals.user)).then(() => locals.user),
+		schema,
+		missing: 'message',
+		act
+	});
 }
 
 export const actions: Actions = {

@@ -4,10 +4,10 @@ import { error, type RequestEvent } from '@sveltejs/kit';
 import { emptyFormSchema } from '$lib/schemas/versions';
 import { hideSchema, reportSchema } from '$lib/schemas/publishing';
 import { requireUser } from '$lib/server/auth';
-import { ServiceError, orHttpError } from '$lib/server/errors';
-import { parseForm, toFailure } from '$lib/server/forms';
+import { orHttpError } from '$lib/server/errors';
 import { hidePrompt, listedPrompt, publicPromptPage, reportAbuse, starPrompt, unhidePrompt, unstarPrompt } from '$lib/server/publishing';
 import type { z } from 'zod';
+import { formAction } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
@@ -23,17 +23,7 @@ type Event = RequestEvent<{ workspace: string; prompt: string }>;
 
 /** Signed in → form → service; the prompt gone (or hidden) is the 404 page, other refusals the form's message. */
 function signedInAction<S extends z.ZodType>(schema: S, act: (event: Event, data: z.infer<S>) => Promise<{ message: string }>) {
-	return async (event: Event) => {
-		requireUser(event.locals, event.url);
-		const form = await parseForm(event.request, schema);
-		if (!form.ok) return form.failure;
-		try {
-			return { success: true as const, ...(await act(event, form.data)) };
-		} catch (e) {
-			if (e instanceof ServiceError && e.status === 404) error(404, e.message);
-			return toFailure(e, form.values);
-		}
-	};
+	return formAction({ guard: (event: Event) => requireUser(event.locals, event.url), schema, act: (_user, data, event) => act(event, data) });
 }
 
 const address = ({ params }: Event) => ({ workspaceSlug: params.workspace, promptSlug: params.prompt });

@@ -1,7 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { addMemberSchema, changeRoleSchema, removeMemberSchema, renameWorkspaceSchema } from '$lib/schemas/workspace';
 import { protectProductionSchema } from '$lib/schemas/versions';
-import { parseForm, toFailure } from '$lib/server/forms';
 import { isProductionProtected, setProductionProtection } from '$lib/server/versions';
 import {
 	addMember,
@@ -13,11 +12,11 @@ import {
 	removeMember,
 	renameWorkspace,
 	requireMember,
-	requireRole,
 	type Member
 } from '$lib/server/workspaces';
 import type { z } from 'zod';
-import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { formAction, toFailure, workspaceMember } from '$lib/server/http';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const member = await requireMember(locals, url, params.workspace);
@@ -30,22 +29,9 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 	};
 };
 
-/**
- * An owner-only member action: checks the role, parses the form, runs the change, and answers
- * with a success message or the rule's refusal.
- */
+/** Owners only; a member picked from the list and gone meanwhile is the form's message, not a 404. */
 function ownerAction<S extends z.ZodType>(schema: S, change: (member: Member, data: z.infer<S>) => Promise<string>) {
-	return async ({ locals, url, params, request }: RequestEvent) => {
-		const member = await requireMember(locals, url, params.workspace);
-		requireRole(member, 'owner');
-		const form = await parseForm(request, schema);
-		if (!form.ok) return form.failure;
-		try {
-			return { success: true, message: await change(member, form.data) };
-		} catch (error) {
-			return toFailure(error, form.values);
-		}
-	};
+	return formAction({ guard: workspaceMember('owner'), schema, missing: 'message', act: async (member, data) => ({ message: await change(member, data) }) });
 }
 
 export const actions: Actions = {

@@ -4,8 +4,8 @@ import { error, redirect } from '@sveltejs/kit';
 import { forkSchema } from '$lib/schemas/publishing';
 import { requireUser } from '$lib/server/auth';
 import { ServiceError, orHttpError } from '$lib/server/errors';
-import { parseForm, toFailure } from '$lib/server/forms';
 import { forkOptions, forkPublishedVersion } from '$lib/server/publishing';
+import { parseForm, toFailure } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {

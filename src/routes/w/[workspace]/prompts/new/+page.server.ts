@@ -1,9 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import { promptMetaSchema } from '$lib/schemas/prompt';
-import { parseForm, toFailure } from '$lib/server/forms';
 import { createPrompt, listStarters } from '$lib/server/prompts';
 import { capabilities, requireMember, requireRole } from '$lib/server/workspaces';
-import type { Actions, PageServerLoad } from './$types';
+import { formAction, workspaceMember } from '$lib/server/http';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const member = await requireMember(locals, url, params.workspace);
@@ -12,17 +12,13 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ locals, url, params, request }) => {
-		const member = await requireMember(locals, url, params.workspace);
-		requireRole(member, 'editor');
-		const form = await parseForm(request, promptMetaSchema);
-		if (!form.ok) return form.failure;
-		let slug: string;
-		try {
-			({ slug } = await createPrompt(member, form.data));
-		} catch (error) {
-			return toFailure(error, form.values);
+	default: formAction({
+		guard: workspaceMember('editor'),
+		schema: promptMetaSchema,
+		missing: 'message',
+		act: async (member, meta, _event: RequestEvent) => {
+			const { slug } = await createPrompt(member, meta);
+			redirect(303, `/w/${member.workspace.slug}/prompts/${slug}`);
 		}
-		redirect(303, `/w/${member.workspace.slug}/prompts/${slug}`);
-	}
+	})
 };

@@ -3,9 +3,9 @@
 import { error } from '@sveltejs/kit';
 import { RATING_COMMENT_MAX, runRatingSchema } from '$lib/schemas/runs';
 import { orHttpError, ServiceError } from '$lib/server/errors';
-import { parseForm, toFailure } from '$lib/server/forms';
 import { getRun, rateRun } from '$lib/server/generation';
 import { requireMember } from '$lib/server/workspaces';
+import { parseForm, toFailure } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {

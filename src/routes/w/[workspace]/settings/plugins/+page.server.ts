@@ -2,9 +2,9 @@
 // owners and editors (viewers see them); enabled plugins analyse every run's output when it ends.
 import { pluginSettingSchema } from '$lib/schemas/plugins';
 import { orHttpError } from '$lib/server/errors';
-import { parseForm, toFailure } from '$lib/server/forms';
 import { pluginSettings, savePluginSetting } from '$lib/server/plugins';
 import { capabilities, requireMember } from '$lib/server/workspaces';
+import { parseForm, toFailure } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {

@@ -1,8 +1,8 @@
 import { createApiTokenSchema, revokeApiTokenSchema } from '$lib/schemas/api-tokens';
 import { createApiToken, listApiTokens, revokeApiToken } from '$lib/server/api-tokens';
 import { orHttpError } from '$lib/server/errors';
-import { parseForm, toFailure } from '$lib/server/forms';
 import { requireMember, requireRole } from '$lib/server/workspaces';
+import { parseForm, toFailure } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 // Owners only: a viewer or editor gets 403, a non-member 404 (requireMember).

@@ -4,9 +4,9 @@ import { redirect } from '@sveltejs/kit';
 import { startEvaluationSchema } from '$lib/schemas/evaluation';
 import { listEvaluations, startEvaluation } from '$lib/server/evaluation';
 import { orHttpError } from '$lib/server/errors';
-import { parseForm, toFailure } from '$lib/server/forms';
 import { listVersions } from '$lib/server/versions';
 import { capabilities, requireMember } from '$lib/server/workspaces';
+import { parseForm, toFailure } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {

@@ -2,8 +2,9 @@
 // sample outputs from its runs), see its publications, unpublish one or all. `?version=N` picks the
 // version whose runs are offered as samples (the newest by default).
 import { orHttpError } from '$lib/server/errors';
-import { publishAction, publishingOverview, unpublishAction, unpublishAllAction } from '$lib/server/publishing';
+import { publishingOverview } from '$lib/server/publishing';
 import { capabilities, requireMember } from '$lib/server/workspaces';
+import { publishAction, unpublishAction, unpublishAllAction } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {

@@ -1,7 +1,8 @@
 // A prompt's reviews (open ones first), and proposing a version for a label.
 import { orHttpError } from '$lib/server/errors';
-import { listLabels, listReviews, listVersions, proposeAction } from '$lib/server/versions';
+import { listLabels, listReviews, listVersions } from '$lib/server/versions';
 import { capabilities, requireMember } from '$lib/server/workspaces';
+import { proposeAction } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {

@@ -3,10 +3,10 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { orHttpError, ServiceError } from '$lib/server/errors';
-import { parseForm, toFailure } from '$lib/server/forms';
 import { listSessions, openSession, sessionTitleSchema } from '$lib/server/generation';
 import { getPrompt } from '$lib/server/prompts';
 import { capabilities, requireMember } from '$lib/server/workspaces';
+import { parseForm, toFailure } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 const openSessionSchema = z.object({ title: sessionTitleSchema.default('') });

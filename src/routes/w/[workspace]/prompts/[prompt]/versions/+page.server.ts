@@ -1,8 +1,9 @@
 // A prompt's history: versions, labels and their moves. Its actions are also what the editor page
 // posts to: ?/commit (message) and ?/restore (version, commit=on).
 import { orHttpError } from '$lib/server/errors';
-import { commitAction, moveLabelAction, restoreAction, versionsOverview } from '$lib/server/versions';
+import { versionsOverview } from '$lib/server/versions';
 import { capabilities, requireMember } from '$lib/server/workspaces';
+import { commitAction, moveLabelAction, restoreAction } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {

@@ -2,8 +2,8 @@
 // problem's samples with their outcome, the failing output and the model's answer.
 import { cancelEvaluation, getEvaluation } from '$lib/server/evaluation';
 import { orHttpError } from '$lib/server/errors';
-import { toFailure } from '$lib/server/forms';
 import { capabilities, requireMember } from '$lib/server/workspaces';
+import { toFailure } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params, depends }) => {

@@ -3,8 +3,9 @@
 import { z } from 'zod';
 import { COMMENT_FIELDS } from '$lib/schemas/versions';
 import { orHttpError } from '$lib/server/errors';
-import { closeAction, getReview, mergeAction, reviewCommentAction, verdictAction } from '$lib/server/versions';
+import { getReview } from '$lib/server/versions';
 import { capabilities, requireMember } from '$lib/server/workspaces';
+import { closeAction, mergeAction, reviewCommentAction, verdictAction } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 const viewSchema = z.object({

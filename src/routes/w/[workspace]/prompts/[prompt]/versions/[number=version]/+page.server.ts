@@ -3,16 +3,9 @@
 // it (or on one of its lines), move a label to it, or propose it for a label in a review.
 import { orHttpError } from '$lib/server/errors';
 import { enabledPlugins, lintContent } from '$lib/server/plugins';
-import {
-	getVersion,
-	listLabels,
-	moveLabelAction,
-	proposeAction,
-	restoreAction,
-	versionComments,
-	versionCommentAction
-} from '$lib/server/versions';
+import { getVersion, listLabels, versionComments } from '$lib/server/versions';
 import { capabilities, requireMember } from '$lib/server/workspaces';
+import { moveLabelAction, proposeAction, restoreAction, versionCommentAction } from '$lib/server/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {

@@ -3,7 +3,7 @@
 import { fail, type ActionFailure } from '@sveltejs/kit';
 import type { z } from 'zod';
 import type { FormFailure } from '$lib/forms';
-import { ServiceError } from './errors';
+import { ServiceError } from '../errors';
 
 /** Never echo these back into a page. */
 const SECRET_FIELDS = new Set(['password', 'confirmPassword', 'currentPassword', 'newPassword']);

@@ -1,17 +1,14 @@
-// Form actions shared by the version pages (and posted to from the editor page): each checks
-// membership and role, parses its form, calls the service, and answers `{ success: true, message, … }`
-// or a FormFailure. The rules themselves live in the service.
-import { error, redirect, type ActionFailure } from '@sveltejs/kit';
+// Form actions shared by the version pages (and posted to from the editor page): editors and owners
+// only, each a formAction answering `{ success: true, message, … }` or a FormFailure. The rules
+// themselves live in the versions domain.
+import { error, redirect } from '@sveltejs/kit';
 import type { z } from 'zod';
-import type { FormFailure } from '$lib/forms';
 import { commentSchema, commitSchema, emptyFormSchema, moveLabelSchema, proposeReviewSchema, restoreSchema, verdictSchema } from '$lib/schemas/versions';
-import { ServiceError } from '../errors';
-import { parseForm, toFailure } from '../forms';
-import { requireMember, requireRole, type Member } from '../workspaces';
-import { commitDraft, restoreVersion } from './commit';
-import { commentOnReview, commentOnVersion } from './comments';
-import { moveLabel } from './labels';
-import { closeReview, decideReview, mergeReview, proposeReview } from './reviews';
+import { ServiceError } from '../../errors';
+import { closeReview, commentOnReview, commentOnVersion, commitDraft, decideReview, mergeReview, moveLabel, proposeReview, restoreVersion } from '../../versions';
+import type { Member } from '../../workspaces';
+import { formAction } from '../form-action';
+import { workspaceMember } from '../guards';
 
 /** What an action needs of SvelteKit's RequestEvent on a prompt's pages. */
 export interface PromptEvent {
@@ -21,30 +18,16 @@ export interface PromptEvent {
 	params: { workspace: string; prompt: string; number?: string; id?: string };
 }
 
-type Success = { success: true; message: string } & Record<string, unknown>;
-type Answer = Success | ActionFailure<FormFailure>;
-
 /** Member (editor or owner) → form → service → answer; a missing prompt or review is the 404 page. */
-function editorAction<S extends z.ZodType>(schema: S, act: (member: Member, data: z.infer<S>, event: PromptEvent) => Promise<Success>) {
-	return async (event: PromptEvent): Promise<Answer> => {
-		const member = await requireMember(event.locals, event.url, event.params.workspace);
-		requireRole(member, 'editor');
-		const form = await parseForm(event.request, schema);
-		if (!form.ok) return form.failure;
-		try {
-			return await act(member, form.data, event);
-		} catch (e) {
-			if (e instanceof ServiceError && e.status === 404) error(404, e.message);
-			return toFailure(e, form.values);
-		}
-	};
+function editorAction<S extends z.ZodType, R extends { message: string }>(schema: S, act: (member: Member, data: z.infer<S>, event: PromptEvent) => Promise<R>) {
+	return formAction({ guard: workspaceMember('editor'), schema, act });
 }
 
 export const commitAction = editorAction(commitSchema, async (member, { message }, { params }) => {
 	const result = await commitDraft(member, params.prompt, message);
 	// "Nothing changed" is a refusal the editor shows as such; the latest version is unchanged.
 	if (!result.created) throw new ServiceError(409, result.message);
-	return { success: true, message: result.message, version: result.version };
+	return { message: result.message, version: result.version };
 });
 
 export const restoreAction = editorAction(restoreSchema, async (member, { version, commit }, { params }) => {
@@ -60,14 +43,14 @@ export const restoreAction = editorAction(restoreSchema, async (member, { versio
 
 export const moveLabelAction = editorAction(moveLabelSchema, async (member, { label, version }, { params }) => {
 	const { from } = await moveLabel(member, params.prompt, label, version);
-	return { success: true, message: from === null ? `${label} now points at v${version}.` : `${label} moved from v${from} to v${version}.` };
+	return { message: from === null ? `${label} now points at v${version}.` : `${label} moved from v${from} to v${version}.` };
 });
 
 export const versionCommentAction = editorAction(commentSchema, async (member, input, { params }) => {
 	const number = Number(params.number);
 	if (!Number.isSafeInteger(number) || number < 1) error(404, 'Not found.');
 	await commentOnVersion(member, params.prompt, number, input);
-	return { success: true, message: 'Comment added.' };
+	return { message: 'Comment added.' };
 });
 
 /** Opens a review and goes to it. */
@@ -83,21 +66,21 @@ function reviewId(event: PromptEvent): string {
 
 export const reviewCommentAction = editorAction(commentSchema, async (member, input, event) => {
 	await commentOnReview(member, event.params.prompt, reviewId(event), input);
-	return { success: true, message: 'Comment added.' };
+	return { message: 'Comment added.' };
 });
 
 export const verdictAction = editorAction(verdictSchema, async (member, { verdict }, event) => {
 	const status = await decideReview(member, event.params.prompt, reviewId(event), verdict);
 	const said = verdict === 'approve' ? 'You approved this proposal.' : 'You requested changes.';
-	return { success: true, message: status === 'approved' ? `${said} It can merge now.` : said };
+	return { message: status === 'approved' ? `${said} It can merge now.` : said };
 });
 
 export const mergeAction = editorAction(emptyFormSchema, async (member, _data, event) => {
 	const { label, version, from } = await mergeReview(member, event.params.prompt, reviewId(event));
-	return { success: true, message: `Merged: ${label} ${from === null ? 'now points at' : `moved from v${from} to`} v${version}.` };
+	return { message: `Merged: ${label} ${from === null ? 'now points at' : `moved from v${from} to`} v${version}.` };
 });
 
 export const closeAction = editorAction(emptyFormSchema, async (member, _data, event) => {
 	await closeReview(member, event.params.prompt, reviewId(event));
-	return { success: true, message: 'Review closed.' };
+	return { message: 'Review closed.' };
 });
