@@ -9,7 +9,8 @@ import { buildAuthzFixture, type AuthzFixture } from '../helpers/authz-fixture';
 import { httpSurfaces } from '../helpers/authz-inventory';
 import { PAGE_ROWS } from '../helpers/authz-pages';
 
-const BAD_IDS = ['not-a-uuid', "1' or 1=1", 'x'.repeat(200), '0000000-0000-0000-0000-000000000000'];
+// A NUL is text JSON and JavaScript carry but PostgreSQL refuses: it must never reach a query.
+const BAD_IDS = ['not-a-uuid', "1' or 1=1", 'x'.repeat(200), '0000000-0000-0000-0000-000000000000', '\u0000', 'a\u0000b'];
 const SURFACES = httpSurfaces().filter((surface) => surface.includes('['));
 
 let app: AppServer;
@@ -109,4 +110,13 @@ describe('a malformed id in the address', () => {
 			expect(wrong).toEqual([]);
 		});
 	}
+
+	it('a NUL in the query is refused as malformed (400), on a page and in the API, and no page fails', async () => {
+		const page = await askAsOwner('/library?q=%00');
+		expect(page.status).toBe(400);
+		for (const path of ['/library?q=a%00b', `/w/${fx.workspace.slug}?q=%00`, '/workspaces?x=%00']) expect((await askAsOwner(path)).status, path).toBe(400);
+		const api = await fetch(`${app.url}/api/v1/prompts?label=%00`, { headers: { authorization: bearer } });
+		expect(api.status).toBe(400);
+		expect(await api.json()).toMatchObject({ error: { code: 'invalid_request', message: 'The address holds a NUL character.' } });
+	});
 });
