@@ -46,7 +46,7 @@ const FANOUT_RUNS_LARGE = 1;
 const FANOUT_TOKENS = 500;
 /** Upstream answer of the first-token runs: 16 tokens, 10 ms apart, like a (fast) real model. */
 const TTFT_SCRIPT: TgiScript = { tokens: Array.from({ length: 16 }, (_, i) => ` t${i}`), delayMs: 10 };
-/** A socket may send 60 events per 10 s (realtime/hub/events.ts): the editor reconnects before that. */
+/** A socket may send 60 events per 10 s (realtime/hub/client-events.ts): the editor reconnects before that. */
 const EDITOR_EVENTS = 45;
 
 const CONTENT: DraftContent = {

@@ -8,7 +8,7 @@ import { MODEL_IDS, type ModelId } from '$lib/models';
 import { SESSION_LIMITS, SESSION_SOCKET_PATH, sessionRoom, type RunView, type SessionSnapshot, type TokenEvent, type WaitingEvent } from '$lib/realtime/session-events';
 import { validateSessionToken } from '$lib/server/auth';
 import { config } from '$lib/server/config';
-import { onEvent } from '$lib/server/events';
+import { onEvent } from '$lib/server/domain-events';
 import {
 	cancelLocalGroup,
 	cancelRunGroup,
@@ -25,7 +25,7 @@ import { logger } from '$lib/server/logger';
 import { isModelConfigured, notConfiguredMessage } from '$lib/server/models';
 import { sameOrigin, sessionToken } from '../http-auth';
 import { watchSession } from '../session-watch';
-import { onClientEvent, Refusal, refuseUnknownEvents } from './events';
+import { onClientEvent, Refusal, refuseUnknownEvents } from './client-events';
 import { Presence } from './presence';
 import { hubRedisLink, type HubRedisLink } from './redis-adapter';
 import type { HubServer, HubSocket } from './types';

@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { YJS_CLOSE, YJS_LIMITS, parseYjsPath } from '$lib/realtime/yjs-protocol';
 import { acquireDraft, draftAccess, draftPeers, flushDrafts, type DraftDocument, type DraftListener, type DraftPeers } from '$lib/server/drafts';
-import { onEvent, type DomainEvents } from '$lib/server/events';
+import { onEvent, type DomainEvents } from '$lib/server/domain-events';
 import { logger } from '$lib/server/logger';
 import { authoriseBySession, type Authorise } from './auth';
 import { YjsConnection, type ConnectionHost, type YjsCounter } from './connection';

@@ -5,7 +5,7 @@ import { config } from '../config';
 import { redis, redisKey } from '../redis';
 import { slot } from '../runtime';
 import { ClusterBus } from './bus';
-import { relayDomainEvents } from './domain-events';
+import { relayDomainEvents } from './event-relay';
 
 export { ClusterBus, type ChannelHandler } from './bus';
 

@@ -5,7 +5,7 @@ import { writeDraft } from '$lib/prompt-doc';
 import { YJS_LIMITS } from '$lib/realtime/yjs-protocol';
 import { logger } from '../logger';
 import { notFound } from '../errors';
-import { onEvent } from '../events';
+import { onEvent } from '../domain-events';
 import { slot } from '../runtime';
 import { DraftDocument, type DraftListener, type DraftSettings } from './document';
 import { clusterDraftPeers, type DraftPeers } from './peers';

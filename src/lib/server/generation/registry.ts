@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { RunView, TokenEvent, WaitingEvent } from '$lib/realtime/session-events';
 import { slot } from '../runtime';
 import type { Flight } from './flight';
-import type { ActiveRun } from './run';
+import type { ActiveRun } from './active-run';
 
 export interface RunEventMap {
 	started: [RunView];

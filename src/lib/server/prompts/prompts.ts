@@ -3,7 +3,7 @@
 import type { PromptFilters, PromptMetaInput, Visibility } from '$lib/schemas/prompt';
 import { slugify } from '$lib/schemas/prompt';
 import { isUniqueViolation, prisma } from '../db';
-import { emitEvent } from '../events';
+import { emitEvent } from '../domain-events';
 import type { Prisma } from '../db';
 import { conflict, forbidden, invalid, notFound } from '../errors';
 import { renameListing, withdrawListing } from '../listings';

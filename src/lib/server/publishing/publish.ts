@@ -6,7 +6,7 @@ import type { PublishInput } from '$lib/schemas/publishing';
 import { prisma } from '../db';
 import type { Prisma } from '../db';
 import { forbidden, invalid } from '../errors';
-import { emitEvent } from '../events';
+import { emitEvent } from '../domain-events';
 import type { Member } from '../workspaces';
 import { requirePublisher, type PublishablePrompt } from './access';
 import { refreshListing, withdrawListing } from '../listings';

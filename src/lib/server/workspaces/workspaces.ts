@@ -7,7 +7,7 @@ import { prisma } from '../db';
 import type { Prisma } from '../db';
 import { conflict, forbidden, invalid, notFound } from '../errors';
 import { usernameKey } from '../auth';
-import { emitEvent } from '../events';
+import { emitEvent } from '../domain-events';
 import { capabilities, type Member } from './access';
 
 export interface WorkspaceSummary {

@@ -15,7 +15,7 @@ import { Flight } from './flight';
 import { consumeRunStart } from './limits';
 import { createRunRows, failAbandonedRuns, storedRunView, storedRunViews, touchRuns, type RunOriginKind } from './records';
 import { activeRuns, runEvents, sharedFlights } from './registry';
-import { ActiveRun, type OutputAnalyser } from './run';
+import { ActiveRun, type OutputAnalyser } from './active-run';
 import { analyseRunOutput, enabledPlugins, transformPrompts } from '../plugins';
 import { touchSession, type SessionAccess } from './sessions';
 import { generationSettings } from './settings';

@@ -4,7 +4,7 @@
 // against the events' shapes: a message that does not match is logged and dropped.
 import { z } from 'zod';
 import { roleSchema } from '$lib/schemas/workspace';
-import { deliverEvent, setEventRelay, type DomainEventName, type DomainEvents } from '../events';
+import { deliverEvent, setEventRelay, type DomainEventName, type DomainEvents } from '../domain-events';
 import { logger } from '../logger';
 import type { ClusterBus } from './bus';
 

@@ -1,6 +1,7 @@
-// Taking one client event: count it against the socket's budget, validate its payload against the shared schema, run it,
-// and answer through the acknowledgement callback (or a session:error event when the client gave
-// none). A bad event gets an error, never a crash: nothing a client sends can throw out of here.
+// Taking one client event: count it against the socket's budget, validate its payload against the
+// shared schema, run it, and answer through the acknowledgement callback (or a session:error event
+// when the client gave none). A bad event gets an error, never a crash: nothing a client sends can
+// throw out of here.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { clientEventSchemas, SESSION_LIMITS, type Ack, type ClientEventName, type SessionError } from '$lib/realtime/session-events';
