@@ -14,7 +14,8 @@ const configSchema = z.object({ language: z.enum(['python', 'javascript', 'types
  */
 export function programFor(prompt: string, code: string, entryPoint: string): { code: string; mode: 'body' | 'function' } {
 	if (new RegExp(`^def\\s+${entryPoint}\\s*\\(`, 'm').test(code)) return { code: `${prompt.replace(/\s*$/, '')}\n\n\n${code}`, mode: 'function' };
-	const body = /^[ \t]/.test(code) ? code : code.replace(/^(?=.)/gm, '    ');
+	// Indented already when its first non-blank line is: an answer often starts with a blank line.
+	const body = /^(?:[ \t]*\n)*[ \t]+\S/.test(code) ? code : code.replace(/^(?=.)/gm, '    ');
 	return { code: prompt + body, mode: 'body' };
 }
 

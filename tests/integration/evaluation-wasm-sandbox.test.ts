@@ -99,7 +99,8 @@ describe('the wasm sandbox runs HumanEval', { timeout: 120_000 }, () => {
 
 	it('runs answers as program.ts assembles them (the code-block extractor completing the function)', async () => {
 		const who = owner();
-		for (const problem of problems.slice(0, 10)) {
+		// HumanEval/81's answer starts with a blank and a whitespace-only line.
+		for (const problem of [...problems.slice(0, 10), problems.find((p) => p.task_id === 'HumanEval/81')!]) {
 			const result = await runInSandbox(await programFor(problem, problem.canonical_solution), LIMITS, { owner: who });
 			expect(result.outcome, `${problem.task_id}: ${result.detail}`).toBe('passed');
 		}
