@@ -68,6 +68,12 @@ walk('a team walks history, diffs, a review, an API token, an offline edit and t
 			new RegExp(`^\\s*v1\\b[\\s\\S]*${owner.name}[\\s\\S]*Starter`)
 		]);
 		await expect(owner.page.getByText('Matches v2: nothing to commit.')).toBeVisible();
+		// On a phone the prompt's five tabs scroll in their row: the page itself does not widen.
+		const wide = owner.page.viewportSize()!;
+		await owner.page.setViewportSize({ width: 390, height: 844 });
+		await expect(owner.page.getByRole('navigation', { name: 'Prompt' }).getByRole('link', { name: 'Publish' })).toBeAttached();
+		expect(await owner.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+		await owner.page.setViewportSize(wide);
 	});
 
 	await walk.step('the diff of v1 and v2 shows the removed and the added line, word by word', async () => {
