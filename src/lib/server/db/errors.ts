@@ -19,17 +19,30 @@ const DRIVER_MESSAGES = /^(Connection terminated|Connection ended|Client has enc
 const SERVER_CODES = /^(08\w{3}|57P0[1-3])$/;
 
 /**
+ * Whether `error` came from the database's own stack: Prisma passes on what it throws with its
+ * clientVersion (its own errors and the driver's raw ones alike), and the pg driver adapter names
+ * its errors DriverAdapterError.
+ */
+function fromDatabaseStack(e: { clientVersion?: unknown; name?: unknown }): boolean {
+	return typeof e.clientVersion === 'string' || e.name === 'DriverAdapterError' || (typeof e.name === 'string' && e.name.startsWith('PrismaClient'));
+}
+
+/**
  * Whether `error` (from Prisma, its pg adapter or pg itself, wrapped or not) means the database
  * could not be reached, as opposed to a query that failed: the first is a 503 and passes, the
- * second is a bug.
+ * second is a bug. A bare network code (ECONNREFUSED, ENOTFOUND…) says only that some connection
+ * failed: it counts when the database's stack reported it, never otherwise — a benchmark download
+ * or a model server that cannot be reached (fetch's "fetch failed", its cause a socket error) is
+ * not a database outage and must not be answered as one.
  */
-export function isDatabaseUnreachable(error: unknown, depth = 0): boolean {
+export function isDatabaseUnreachable(error: unknown, depth = 0, viaDatabase = false): boolean {
 	if (!error || typeof error !== 'object' || depth > 5) return false;
-	const e = error as { code?: unknown; kind?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
-	if (typeof e.code === 'string' && (PRISMA_CONNECTION_CODES.has(e.code) || SOCKET_CODES.has(e.code) || SERVER_CODES.test(e.code))) return true;
+	const e = error as { name?: unknown; clientVersion?: unknown; code?: unknown; kind?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
+	const database = viaDatabase || fromDatabaseStack(e);
+	if (typeof e.code === 'string' && (PRISMA_CONNECTION_CODES.has(e.code) || SERVER_CODES.test(e.code) || (database && SOCKET_CODES.has(e.code)))) return true;
 	if (typeof e.kind === 'string' && ADAPTER_KINDS.has(e.kind)) return true;
 	if (typeof e.originalCode === 'string' && SERVER_CODES.test(e.originalCode)) return true;
 	if (typeof e.message === 'string' && DRIVER_MESSAGES.test(e.message)) return true;
 	// Prisma keeps the adapter's error in meta (a raw query's P2010, say), the adapter its kind in cause.
-	return isDatabaseUnreachable(e.cause, depth + 1) || isDatabaseUnreachable(e.meta?.driverAdapterError, depth + 1);
+	return isDatabaseUnreachable(e.cause, depth + 1, database) || isDatabaseUnreachable(e.meta?.driverAdapterError, depth + 1, database);
 }
