@@ -29,6 +29,8 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/prisma ./prisma
 # The embedded stand-in model (models/codetune-tiny-code), for a model with no endpoint; not its training scripts.
 COPY --from=build --chown=node:node /app/models/codetune-tiny-code ./models/codetune-tiny-code
+# HumanEval (MIT, its licence beside it), so that evaluations work with nothing configured.
+COPY --from=build --chown=node:node /app/datasets ./datasets
 RUN mkdir -p /home/node/data && chown node:node /home/node/data
 USER node
 EXPOSE 7860

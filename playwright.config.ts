@@ -81,9 +81,10 @@ export default defineConfig({
 	},
 	webServer: [
 		{
-			// Exactly the README's start, with nothing of the developer's or the test run's database or
-			// Redis settings: a fresh machine has none, so the studio must come up on its embedded database.
-			command: 'env -u DATABASE_URL -u REDIS_URL -u REDIS_PREFIX npm start',
+			// Exactly the README's start, with nothing of the developer's or the test run's database,
+			// Redis or benchmark settings: a fresh machine has none, so the studio must come up on its
+			// embedded database and evaluate the HumanEval it ships (evaluation.spec.ts).
+			command: 'env -u DATABASE_URL -u REDIS_URL -u REDIS_PREFIX -u EVALUATION_DATASETS_DIR -u EVALUATION_DATASET_HOSTS npm start',
 			url: `${baseURL}/api/health`,
 			env: {
 				PORT: process.env.E2E_PORT!,
@@ -95,9 +96,7 @@ export default defineConfig({
 				// A sleeping model is retried after 200 ms, not the production default: tests wait less.
 				MODEL_WAKE_INITIAL_DELAY_MS: '200',
 				// Every spec signs its people up from 127.0.0.1, more than the per-address default allows.
-				SIGNUP_MAX_PER_ADDRESS: '1000',
-				// Evaluations read the HumanEval file beside the project (evaluation.spec.ts).
-				EVALUATION_DATASETS_DIR: join(import.meta.dirname, '../shared/data')
+				SIGNUP_MAX_PER_ADDRESS: '1000'
 			},
 			reuseExistingServer: false,
 			timeout: 300_000,

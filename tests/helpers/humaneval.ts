@@ -1,5 +1,5 @@
-// HumanEval's 164 problems as ../shared/data/ holds them beside the project (on every developer's
-// machine and CI's), read with zlib as the evaluation reads a gzipped benchmark.
+// HumanEval's 164 problems as the studio ships them (datasets/HumanEval.jsonl.gz, MIT licence
+// beside it), read with zlib as the evaluation reads a gzipped benchmark.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -12,8 +12,8 @@ export interface HumanEvalProblem {
 	test: string;
 }
 
-/** The shipped file: `<project>/../shared/data/HumanEval.jsonl.gz`. */
-export const HUMANEVAL_PATH = join(resolve(import.meta.dirname, '../..'), '..', 'shared', 'data', 'HumanEval.jsonl.gz');
+/** The shipped file: `<project>/datasets/HumanEval.jsonl.gz`. */
+export const HUMANEVAL_PATH = join(resolve(import.meta.dirname, '../..'), 'datasets', 'HumanEval.jsonl.gz');
 
 export function loadHumanEval(): HumanEvalProblem[] {
 	return gunzipSync(readFileSync(HUMANEVAL_PATH))

@@ -1,11 +1,9 @@
 // Evaluating a prompt version on HumanEval problems against the TGI-protocol test server: answers
 // with each problem's canonical solution score 100% pass@1, wrong answers 0%, an infinite loop is
 // timed out per sample; pass@k with several samples; every sample is an execution_history row of
-// source `evaluation`; a benchmark is read only from the datasets folder; templates that cannot
-// take a problem are refused.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// source `evaluation`; a benchmark is only one of those offered (the shipped HumanEval by default, a
+// file of the datasets folder); templates that cannot take a problem are refused.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,15 +13,14 @@ import { failAbandonedEvaluations, startEvaluation, whenEvaluated } from '$lib/s
 import { configureEvaluation } from '$lib/server/evaluation/settings';
 import { commitDraft } from '$lib/server/versions';
 import { prisma } from '../helpers/db';
-import { HUMANEVAL_PATH, loadHumanEval } from '../helpers/humaneval';
+import { loadHumanEval } from '../helpers/humaneval';
 import { testSettings } from '../helpers/hub-client';
 import { refusal } from '../helpers/refusal';
 import { startTgiServer, type TgiServer } from '../helpers/tgi-server';
 import { sample, setDraft, versionTeam } from './versions-fixtures';
 
-// The only folder benchmarks are read from, with the shipped HumanEval and a small cut of it.
+// The datasets folder a site admin set, with a small cut of HumanEval.
 const datasets = mkdtempSync(join(tmpdir(), 'cts-datasets-'));
-copyFileSync(HUMANEVAL_PATH, join(datasets, 'HumanEval.jsonl.gz'));
 const problems = loadHumanEval();
 writeFileSync(join(datasets, 'humaneval-8.jsonl'), problems.slice(0, 8).map((p) => JSON.stringify(p)).join('\n'));
 
@@ -57,7 +54,7 @@ afterAll(async () => {
 });
 
 async function evaluated(over: Record<string, string> = {}) {
-	const input = startEvaluationSchema.parse({ versionNumber: '1', model: 'whiterabbitneo', dataset: 'humaneval-8.jsonl', ...over });
+	const input = startEvaluationSchema.parse({ versionNumber: '1', model: 'whiterabbitneo', dataset: 'file:humaneval-8.jsonl', ...over });
 	const { id, problems: count } = await startEvaluation(team.author, team.prompt, input);
 	await whenEvaluated(id);
 	const db = await prisma();
@@ -114,52 +111,23 @@ describe('evaluating a version on HumanEval', () => {
 		expect(run.passAtK).toEqual({ '1': 1, '3': 1 });
 	}, 60_000);
 
-	it('downloads a benchmark from the datasets server’s rows API, page by page, from an allowed host', async () => {
-		// The network edge: a local server answering as datasets-server.huggingface.co/rows does.
-		const asked: URL[] = [];
-		const server = createServer((req, res) => {
-			const url = new URL(req.url!, 'http://x');
-			asked.push(url);
-			const offset = Number(url.searchParams.get('offset'));
-			const length = Number(url.searchParams.get('length'));
-			const rows = problems.slice(0, 130).slice(offset, offset + length).map((row, i) => ({ row_idx: offset + i, row, truncated_cells: [] }));
-			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ features: [], rows, num_rows_total: 130, num_rows_per_page: 100, partial: false }));
-		});
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-		try {
-			configureEvaluation({ datasetHosts: [host] });
-			answer = 'canonical';
-			const { run, count } = await evaluated({ dataset: `http://${host}/rows?dataset=openai%2Fopenai_humaneval&config=openai_humaneval&split=test`, problemLimit: '3' });
-			expect(count).toBe(3);
-			expect(run).toMatchObject({ passAt1: 1, benchmark: 'humaneval' });
-			expect(asked.map((u) => [u.pathname, u.searchParams.get('dataset'), u.searchParams.get('offset'), u.searchParams.get('length')])).toEqual([
-				['/rows', 'openai/openai_humaneval', '0', '100'],
-				['/rows', 'openai/openai_humaneval', '100', '100']
-			]);
-		} finally {
-			configureEvaluation({ datasetHosts: ['datasets-server.huggingface.co'] });
-			server.close();
-		}
-	}, 60_000);
-
-	it('reads the whole shipped file from the datasets folder', async () => {
+	it('runs the HumanEval the studio ships when no benchmark is chosen', async () => {
 		answer = 'canonical';
-		const { run } = await evaluated({ dataset: 'HumanEval.jsonl.gz', problemLimit: '3' });
-		expect(run).toMatchObject({ totalProblems: 3, passAt1: 1 });
+		const { run } = await evaluated({ dataset: '', problemLimit: '3' });
+		expect(run).toMatchObject({ totalProblems: 3, passAt1: 1, benchmark: 'humaneval', parameters: { dataset: 'HumanEval' } });
 	}, 60_000);
 });
 
 describe('refused before anything runs', () => {
 	const start = (over: Record<string, string>) =>
-		startEvaluation(team.author, team.prompt, startEvaluationSchema.parse({ versionNumber: '1', model: 'whiterabbitneo', dataset: 'humaneval-8.jsonl', ...over }));
+		startEvaluation(team.author, team.prompt, startEvaluationSchema.parse({ versionNumber: '1', model: 'whiterabbitneo', dataset: 'file:humaneval-8.jsonl', ...over }));
 
-	it('a benchmark outside the datasets folder, a host not allowed, a missing or malformed file', async () => {
-		for (const dataset of ['../../etc/passwd', '/etc/passwd', 'http://127.0.0.1:5432/x.jsonl', 'file:///etc/passwd', 'missing.jsonl']) {
-			expect(await refusal(start({ dataset }))).toMatchObject({ status: 400, field: 'dataset' });
+	it('a benchmark not offered (a path, a URL, a missing file), or a malformed one, with what is wrong with it', async () => {
+		for (const dataset of ['../../etc/passwd', '/etc/passwd', 'http://127.0.0.1:5432/x.jsonl', 'file:///etc/passwd', 'file:../../etc/passwd', 'file:missing.jsonl', 'humaneval-8.jsonl']) {
+			expect(await refusal(start({ dataset }))).toMatchObject({ status: 400, field: 'dataset', message: 'Choose one of the benchmarks offered.' });
 		}
 		writeFileSync(join(datasets, 'broken.jsonl'), '{"task_id": "x"}\nnot json\n');
-		expect((await refusal(start({ dataset: 'broken.jsonl' }))).message).toMatch(/line 1: (prompt|entry_point|test)/);
+		expect(await refusal(start({ dataset: 'file:broken.jsonl' }))).toMatchObject({ status: 400, field: 'dataset', message: 'broken.jsonl is malformed: line 1 has no “prompt”.' });
 	});
 
 	it('a template without {{prompt}}, or one that needs variables a benchmark does not fill; a viewer', async () => {

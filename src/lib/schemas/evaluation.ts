@@ -1,6 +1,6 @@
-// Starting an evaluation of a prompt version: which version, which model, which benchmark file or
-// URL (empty: HumanEval from the Hugging Face datasets server), samples per problem (pass@k needs
-// k of them), how many problems (empty: all), the sampling temperature and whether cached answers count.
+// Starting an evaluation of a prompt version: which version, which model, which of the benchmarks the
+// studio offers (by its id; empty: the shipped HumanEval), samples per problem (pass@k needs k of
+// them), how many problems (empty: all), the sampling temperature and whether cached answers count.
 import { z } from 'zod';
 import { MODEL_IDS } from '$lib/models';
 import { cacheModeSchema } from '$lib/realtime/session-events';
@@ -14,7 +14,7 @@ export type EvaluationStatus = z.infer<typeof evaluationStatusSchema>;
 export const startEvaluationSchema = z.object({
 	versionNumber: z.coerce.number({ error: 'Choose a version.' }).int().min(1, 'Choose a version.'),
 	model: z.enum(MODEL_IDS, { error: 'Choose a model.' }),
-	dataset: z.string().trim().max(500, 'Use at most 500 characters.').default(''),
+	dataset: z.string().trim().max(200, 'Choose one of the benchmarks offered.').default(''),
 	samplesPerProblem: z.coerce.number().int().min(1).max(EVALUATION_LIMITS.samplesPerProblem, `At most ${EVALUATION_LIMITS.samplesPerProblem} samples per problem.`).default(1),
 	problemLimit: z.union([z.literal('').transform(() => undefined), z.coerce.number().int().min(1).max(EVALUATION_LIMITS.problems)]).optional(),
 	temperature: z.coerce.number().min(0).max(2).default(0),

@@ -38,6 +38,14 @@ function gunzip(bytes: Buffer, source: string): Buffer {
 	}
 }
 
+/** One problem's first fault in a person's words: a missing field named as such. */
+function fault(error: z.ZodError): string {
+	const issue = error.issues[0]!;
+	const field = issue.path.join('.') || 'the problem';
+	if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return `has no “${field}”`;
+	return `“${field}”: ${issue.message}`;
+}
+
 function parseJsonl(bytes: Buffer, source: string): Problem[] {
 	const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzip(bytes, source) : bytes).toString('utf8');
 	const problems: Problem[] = [];
@@ -47,10 +55,10 @@ function parseJsonl(bytes: Buffer, source: string): Problem[] {
 		try {
 			value = JSON.parse(line);
 		} catch {
-			throw new DatasetError(`${source}, line ${i + 1}: not JSON.`);
+			throw new DatasetError(`${source} is malformed: line ${i + 1} is not JSON.`);
 		}
 		const problem = problemSchema.safeParse(value);
-		if (!problem.success) throw new DatasetError(`${source}, line ${i + 1}: ${problem.error.issues[0]!.path.join('.')} ${problem.error.issues[0]!.message}`);
+		if (!problem.success) throw new DatasetError(`${source} is malformed: line ${i + 1} ${fault(problem.error)}.`);
 		problems.push(problem.data);
 	});
 	return problems;
@@ -75,7 +83,7 @@ async function fromRowsApi(url: URL, allowedHosts: string[]): Promise<Problem[]>
 		if (!parsed.success) throw new DatasetError(`${url.host} did not answer rows of a dataset.`);
 		for (const [i, { row }] of parsed.data.rows.entries()) {
 			const problem = problemSchema.safeParse(row);
-			if (!problem.success) throw new DatasetError(`${url.host}, row ${offset + i}: ${problem.error.issues[0]!.path.join('.')} ${problem.error.issues[0]!.message}`);
+			if (!problem.success) throw new DatasetError(`${url.host} answered a malformed benchmark: row ${offset + i} ${fault(problem.error)}.`);
 			problems.push(problem.data);
 		}
 		if (parsed.data.rows.length === 0 || offset + ROWS_PAGE >= Math.min(parsed.data.num_rows_total, MAX_PROBLEMS)) return problems;
@@ -85,13 +93,13 @@ async function fromRowsApi(url: URL, allowedHosts: string[]): Promise<Problem[]>
 /** A local file's bytes, refused past the cap before it is read. */
 async function readLocal(path: string, label: string): Promise<Buffer> {
 	const failed = (error: NodeJS.ErrnoException) =>
-		new DatasetError(`${label} could not be read (${error.code === 'ENOENT' ? 'no such file' : (error.code ?? 'unreadable')}).`);
+		new DatasetError(error.code === 'ENOENT' ? `${label} could not be read: its file is missing.` : `${label} could not be read (${error.code ?? 'unreadable'}).`, { cause: error });
 	const file = await open(path).catch((error: NodeJS.ErrnoException) => {
 		throw failed(error);
 	});
 	try {
 		const { size } = await file.stat();
-		if (size > MAX_BYTES) throw new DatasetError(`${label} is over ${MAX_BYTES / 1024 / 1024} MiB.`);
+		if (size > MAX_BYTES) throw new DatasetError(`${label} is too large: over ${MAX_BYTES / 1024 / 1024} MiB.`);
 		return await file.readFile();
 	} catch (error) {
 		if (error instanceof DatasetError) throw error;

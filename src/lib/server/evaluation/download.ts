@@ -18,6 +18,23 @@ export function allowedUrl(url: URL, allowedHosts: string[]): boolean {
 	return (url.protocol === 'https:' || url.protocol === 'http:') && allowedHosts.includes(url.host.toLowerCase());
 }
 
+/** Why a request got no answer, in a few words: fetch itself only says "fetch failed". */
+function unreachableReason(error: unknown): string {
+	if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'no answer in time';
+	const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+	const code = typeof cause?.code === 'string' ? cause.code : '';
+	const reasons: Record<string, string> = {
+		ENOTFOUND: 'no such host',
+		EAI_AGAIN: 'its name could not be looked up',
+		ECONNREFUSED: 'connection refused',
+		ECONNRESET: 'connection reset',
+		ETIMEDOUT: 'no answer in time',
+		EHOSTUNREACH: 'host unreachable',
+		ENETUNREACH: 'no network'
+	};
+	return reasons[code] ?? (code || (error instanceof Error ? error.message : String(error)));
+}
+
 /** The body at `address`, at most `rules.maxBytes` of it; redirects only to allowed hosts. */
 export async function download(address: string, rules: DownloadRules): Promise<Buffer> {
 	const signal = AbortSignal.timeout(rules.timeoutMs ?? TIMEOUT_MS);
@@ -28,7 +45,7 @@ export async function download(address: string, rules: DownloadRules): Promise<B
 		try {
 			response = await fetch(url, { redirect: 'manual', signal, headers: { accept: 'application/json, application/x-ndjson, application/gzip, */*' } });
 		} catch (error) {
-			throw new DatasetError(`${url.host} could not be reached (${error instanceof Error ? error.message : String(error)}).`);
+			throw new DatasetError(`${url.host} could not be reached (${unreachableReason(error)}).`, { cause: error });
 		}
 		if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
 			await response.body?.cancel();
@@ -38,7 +55,7 @@ export async function download(address: string, rules: DownloadRules): Promise<B
 		}
 		if (!response.ok) {
 			await response.body?.cancel();
-			throw new DatasetError(`${url.host} answered ${response.status}.`);
+			throw new DatasetError(`${url.host} refused the download (HTTP ${response.status}).`);
 		}
 		return readCapped(response, rules.maxBytes, address);
 	}

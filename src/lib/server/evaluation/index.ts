@@ -3,5 +3,6 @@
 // and evaluation_results.
 export { cancelEvaluation, failAbandonedEvaluations, keepEvaluations, startEvaluation, whenEvaluated } from './runner';
 export { getEvaluation, listEvaluations, type EvaluationComparison, type EvaluationSummary, type ProblemResult } from './history';
+export { benchmarkChoices, type BenchmarkChoice } from './benchmarks';
 export { configureEvaluation, evaluationSettings } from './settings';
 export { closeSandbox } from './sandbox';

@@ -16,12 +16,12 @@ import type { GenerationInput } from '../models';
 import { getPrompt } from '../prompts';
 import { versionByNumber } from '../versions';
 import { capabilities, type Member } from '../workspaces';
+import { chosenBenchmark } from './benchmarks';
 import { DatasetError, loadProblems, type Problem } from './dataset';
 import { meanPassAtK, reportedKs } from './pass-at-k';
 import { programFor } from './program';
 import { releaseSandbox, runInSandbox, warmSandbox, type SandboxResult } from './sandbox';
 import { evaluationSettings } from './settings';
-import { resolveDatasetSource } from './source';
 
 /** Problems worked on at once: each sample is a model request, then a run in a sandbox interpreter. */
 const CONCURRENT_PROBLEMS = 2;
@@ -45,11 +45,12 @@ export async function startEvaluation(member: Member, promptSlug: string, input:
 	if (!variables.includes('prompt')) throw invalid('The template must take each problem as {{prompt}}.', 'versionNumber');
 	const unknown = variables.filter((name) => !BENCHMARK_VARIABLES.has(name));
 	if (unknown.length > 0) throw invalid(`A benchmark fills only {{prompt}}, {{entry_point}} and {{task_id}}; this template also needs ${unknown.map((v) => `{{${v}}}`).join(', ')}.`, 'versionNumber');
-	const source = resolveDatasetSource(input.dataset);
+	const benchmark = await chosenBenchmark(input.dataset);
 	let problems: Problem[];
 	try {
-		problems = (await loadProblems(source.location, source.label, evaluationSettings().datasetHosts)).slice(0, input.problemLimit);
+		problems = (await loadProblems(benchmark.location, benchmark.label, evaluationSettings().datasetHosts)).slice(0, input.problemLimit);
 	} catch (error) {
+		// A benchmark that cannot be used is the form's answer, with what went wrong: never a 500 or an outage page.
 		if (error instanceof DatasetError) throw invalid(error.message, 'dataset');
 		throw error;
 	}
@@ -59,10 +60,10 @@ export async function startEvaluation(member: Member, promptSlug: string, input:
 			workspaceId: member.workspace.id,
 			promptId: prompt.id,
 			versionId: version.id,
-			benchmark: /humaneval/i.test(source.label) ? 'humaneval' : 'custom',
+			benchmark: benchmark.kind,
 			modelId: input.model,
 			samplesPerProblem: input.samplesPerProblem,
-			parameters: { temperature: input.temperature, dataset: source.label },
+			parameters: { temperature: input.temperature, dataset: benchmark.label },
 			status: 'running',
 			totalProblems: problems.length,
 			createdById: member.user.id,

@@ -1,8 +1,8 @@
-// The Evaluations tab: start an evaluation of a version on HumanEval (editors and owners), the
-// prompt's evaluations, and the best pass@1 of each version on each model, compared.
+// The Evaluations tab: start an evaluation of a version on one of the benchmarks offered (editors
+// and owners), the prompt's evaluations, and the best pass@1 of each version on each model, compared.
 import { redirect } from '@sveltejs/kit';
 import { startEvaluationSchema } from '$lib/schemas/evaluation';
-import { listEvaluations, startEvaluation } from '$lib/server/evaluation';
+import { benchmarkChoices, listEvaluations, startEvaluation } from '$lib/server/evaluation';
 import { orHttpError } from '$lib/server/errors';
 import { listVersions } from '$lib/server/versions';
 import { capabilities, requireMember } from '$lib/server/workspaces';
@@ -11,13 +11,16 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const member = await requireMember(locals, url, params.workspace);
-	const [{ prompt, versions }, { evaluations, comparison }] = await Promise.all([
+	const can = capabilities(member);
+	const [{ prompt, versions }, { evaluations, comparison }, benchmarks] = await Promise.all([
 		orHttpError(listVersions(member, params.prompt)),
-		orHttpError(listEvaluations(member, params.prompt))
+		orHttpError(listEvaluations(member, params.prompt)),
+		can.run ? benchmarkChoices() : []
 	]);
 	return {
 		workspace: member.workspace,
-		can: capabilities(member),
+		can,
+		benchmarks,
 		prompt,
 		versions: versions.map((v) => ({ number: v.number, message: v.message, takesProblems: v.variables.includes('prompt') })),
 		evaluations,
