@@ -45,9 +45,9 @@ export async function teamWithPrompt(
 	// The starter "Generate {{language}} code: {{task}}", committed as v1 from the live editor.
 	await page.goto(`${workspacePath}/prompts/new`);
 	await page.getByRole('button', { name: 'Use “Generate code”' }).click();
-	await expect(page).toHaveURL(/\/prompts\/generate-code\/edit$/);
+	// Choosing a starter lands in its editor.
+	await expect(page).toHaveURL(/\/prompts\/generate-code$/);
 	const promptPath = `${workspacePath}/prompts/generate-code`;
-	await page.goto(promptPath);
 	await expect(page.getByRole('status').filter({ hasText: /^\s*Connected\s*$/ })).toBeVisible();
 	await page.getByLabel('Commit message').fill('Starter');
 	await page.getByRole('button', { name: 'Commit version' }).click();

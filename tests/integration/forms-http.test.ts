@@ -173,7 +173,7 @@ describe('prompt forms', () => {
 		expect(visibleText(page.html)).toContain('Or start from a starter prompt');
 		const created = await editor.client.post(`${ws}/prompts/new/starter`, { starter: 'generate-code' });
 		expect(created.status).toBe(303);
-		expect(created.location).toBe(`${ws}/prompts/generate-code/edit`);
+		expect(created.location).toBe(`${ws}/prompts/generate-code`);
 		expect((await editor.client.get(created.location!)).status).toBe(200);
 		expect((await viewer.client.post(`${ws}/prompts/new/starter`, { starter: 'analyse' })).status).toBe(403);
 		expectShown(await editor.client.post(`${ws}/prompts/new/starter`, { starter: 'nope' }), 400, 'Choose one of the starter prompts.');

@@ -8,7 +8,7 @@ import { addMember } from '$lib/server/workspaces';
 import { memberOf, newUser, newWorkspace } from '../helpers/people';
 
 describe('starter prompts', () => {
-	it('offers the original plan’s four task templates', () => {
+	it('offers the five shipped starters for common code tasks', () => {
 		expect(listStarters().map((s) => s.key)).toEqual(['analyse', 'security-review', 'optimise', 'generate-code', 'complete-function']);
 		expect(listStarters().find((s) => s.key === 'generate-code')?.template).toBe('Generate {{language}} code: {{task}}');
 	});

@@ -1,4 +1,4 @@
-// The original plan's task templates, shipped as starter prompts: analyse, security review and
+// Starter prompts for common code tasks, shipped with the studio: analyse, security review and
 // optimise for WhiteRabbitNeo-33B; `Generate {language} code: {task}` for CodeT5+ 16B; and a
 // function completion in HumanEval's shape, ready to evaluate. Each is a
 // complete prompt content (system prompt, user template with {{variables}}, examples, parameters)
@@ -63,7 +63,7 @@ export const STARTER_PROMPTS: readonly StarterPrompt[] = [
 	{
 		key: 'generate-code',
 		name: 'Generate code',
-		description: 'CodeT5+ writes code for a task, as in the original plan.',
+		description: 'Write code for a task you describe, in the language you name.',
 		model: 'codet5p',
 		content: {
 			systemPrompt: '',

@@ -1,6 +1,6 @@
-// Creating a prompt from one of the shipped starter prompts (models/starters.ts: the original
-// plan's task templates). The new prompt's own fields hold the starter's content, so its live draft
-// is seeded from them the first time anyone opens it.
+// Creating a prompt from one of the shipped starter prompts (models/starters.ts: common code tasks).
+// The new prompt's own fields hold the starter's content, so its live draft is seeded from them the
+// first time anyone opens it in the editor, where choosing a starter lands.
 import { slugify } from '$lib/schemas/prompt';
 import { isUniqueViolation, prisma } from '../db';
 import { forbidden, invalid } from '../errors';

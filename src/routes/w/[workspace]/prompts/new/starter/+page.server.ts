@@ -14,6 +14,6 @@ export const actions: Actions = {
 		requireRole(member, 'editor');
 		const key = String((await request.formData()).get('starter') ?? '');
 		const { slug } = await orHttpError(createPromptFromStarter(member, key));
-		redirect(303, `/w/${member.workspace.slug}/prompts/${slug}/edit`);
+		redirect(303, `/w/${member.workspace.slug}/prompts/${slug}`);
 	}
 };
