@@ -32,7 +32,8 @@ test.afterAll(async () => {
 });
 
 test('start an evaluation of a version on HumanEval, watch its progress and see its score', async ({ browser }) => {
-	test.setTimeout(120_000);
+	// A budget, not a speed check: a loaded machine (load 20 on two cores was seen) starts the sandbox slowly.
+	test.setTimeout(180_000);
 	const owner = await signUp(browser, 'evaluator');
 	const page = owner.page;
 	await page.getByLabel('Workspace name').fill(uniqueWorkspaceName('Evals'));
@@ -52,8 +53,8 @@ test('start an evaluation of a version on HumanEval, watch its progress and see 
 	await expect(page).toHaveURL(/\/evaluations$/);
 	// The shipped HumanEval is offered first and chosen already; nothing else is, with no setting.
 	const benchmark = page.getByLabel('Benchmark');
-	await expect(benchmark.getByRole('option')).toHaveText(['HumanEval (164 problems, shipped with the studio)']);
-	await benchmark.selectOption({ label: 'HumanEval (164 problems, shipped with the studio)' });
+	await expect(benchmark.getByRole('option')).toHaveText(['HumanEval (164 problems)']);
+	await benchmark.selectOption({ label: 'HumanEval (164 problems)' });
 	await page.getByLabel('Problems').fill(String(PROBLEMS));
 	await page.getByRole('button', { name: 'Start evaluation' }).click();
 	await expect(page).toHaveURL(/\/evaluations\/[0-9a-f-]{36}$/);
@@ -64,7 +65,7 @@ test('start an evaluation of a version on HumanEval, watch its progress and see 
 	await expect(async () => {
 		seen.add(Number(await bar.getAttribute('aria-valuenow')));
 		expect(seen.has(PROBLEMS)).toBe(true);
-	}).toPass({ timeout: 60_000, intervals: [200] });
+	}).toPass({ timeout: 90_000, intervals: [200] });
 	expect([...seen].some((value) => value < PROBLEMS)).toBe(true);
 	await expect(page.getByText('succeeded', { exact: true })).toBeVisible();
 	await expect(page.getByText('pass@1 100.0 %')).toBeVisible();

@@ -41,7 +41,7 @@ describe('choosing a benchmark', () => {
 		expect(page.status).toBe(200);
 		const options = [...page.html.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)].map((m) => [m[1], m[2]]);
 		expect(options.filter(([value]) => value === 'humaneval' || value!.startsWith('file:') || value!.startsWith('hub:'))).toEqual([
-			['humaneval', 'HumanEval (164 problems, shipped with the studio)'],
+			['humaneval', 'HumanEval (164 problems)'],
 			['file:broken.jsonl', 'broken.jsonl']
 		]);
 		expect(page.html).toMatch(/<option value="humaneval"[^>]*selected/);

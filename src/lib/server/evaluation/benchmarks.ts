@@ -37,7 +37,7 @@ const MAX_FOLDER_FILES = 200;
 
 const shipped: Benchmark = {
 	id: SHIPPED_HUMANEVAL_ID,
-	name: 'HumanEval (164 problems, shipped with the studio)',
+	name: 'HumanEval (164 problems)',
 	location: SHIPPED_HUMANEVAL_PATH,
 	label: 'HumanEval',
 	kind: 'humaneval'
@@ -45,7 +45,7 @@ const shipped: Benchmark = {
 
 const hub: Benchmark = {
 	id: HUB_HUMANEVAL_ID,
-	name: 'HumanEval from the Hugging Face datasets server',
+	name: 'HumanEval, from Hugging Face',
 	location: HUMANEVAL_ROWS_URL,
 	label: 'HumanEval (Hugging Face datasets server)',
 	kind: 'humaneval'
