@@ -1,6 +1,6 @@
 // Starting from a starter prompt, as a new team does in its first hour: the New prompt page offers
-// the starters in product words, and choosing one lands in the live editor with the starter's
-// template there, ready to run — not on the form that edits a prompt's details.
+// the starters in product words (and fits a phone), and choosing one lands in the live editor with
+// the starter's template there, ready to run — not on the form that edits a prompt's details.
 import { expect, test } from '@playwright/test';
 import { uniqueWorkspaceName } from '../helpers/unique';
 import { editorOf, shownText, signUp } from './team';
@@ -17,6 +17,9 @@ test('choosing a starter opens its prompt in the editor, holding the starter’s
 	const starters = page.getByRole('region', { name: 'Or start from a starter prompt' });
 	await expect(starters).toContainText('Choose one and it opens in the editor');
 	await expect(page.getByText(/original plan/i)).toHaveCount(0);
+	// On a phone the starters' one-line templates are cut short, not widening the page.
+	await page.setViewportSize({ width: 390, height: 844 });
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 	await starters.getByRole('button', { name: 'Use “Security review”' }).click();
 
 	await expect(page).toHaveURL(new RegExp(`${workspacePath}/prompts/security-review$`));
