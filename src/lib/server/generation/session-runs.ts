@@ -236,12 +236,14 @@ async function feed(run: ActiveRun, request: PreparedRequest, workspaceId: strin
 	run.setCacheOutcome('miss');
 	const flight = new Flight(request, (settled, state) => {
 		if (sharedFlights().get(id) === settled) sharedFlights().delete(id);
-		if (state.kind !== 'done' || !isCacheable({ status: 'succeeded', finishReason: state.result.finishReason })) return;
+		if (state.kind !== 'done') return;
+		const completionTokens = state.result.usage?.completionTokens ?? settled.tokens.length;
+		if (!isCacheable({ status: 'succeeded', finishReason: state.result.finishReason, completionTokens }, request.parameters)) return;
 		storeAnswer(key, {
 			tokens: [...settled.tokens],
 			finishReason: state.result.finishReason,
 			promptTokens: state.result.usage?.promptTokens ?? null,
-			completionTokens: state.result.usage?.completionTokens ?? settled.tokens.length
+			completionTokens
 		}).catch((error) => logger.error({ err: error, model: request.model }, 'storing a model answer in the cache failed'));
 	});
 	sharedFlights().set(id, flight);
