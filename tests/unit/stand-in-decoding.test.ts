@@ -128,6 +128,8 @@ describe('where the answer ends', () => {
 		const answer = '\n        return a + b\n\n    def sub(self, a, b):\n';
 		expect(stream('Generate Python code: def add(a, b):', pieces(answer))).toMatchObject({ shown: '\n        return a + b\n', ended: true });
 		// Deeper lines, and lines back at the block's own indentation, are the answer's.
+		// A prompt that ends in its body's indentation: the answer's first line, finishing it, sets the block.
+		expect(stream('def add(a, b):\n    ', pieces('return a + b\n\n  x = 1\n'))).toMatchObject({ shown: 'return a + b\n', ended: true });
 		const nested = '    for x in items:\n        if x:\n            return x\n    return None\n';
 		expect(stream('def first(items):\n', pieces(nested))).toEqual({ shown: nested, ended: false });
 	});

@@ -34,6 +34,8 @@ export class AnswerEnd {
 	/** The indentation the answer is written at: a line indented less leaves it (null: not known yet). */
 	private base: number | null = null;
 	private readonly promptLength: number;
+	/** The prompt has been read: lines decided from now on are the answer's. */
+	private answering = false;
 	private over = false;
 
 	constructor(
@@ -44,9 +46,10 @@ export class AnswerEnd {
 		this.lineStart = 0;
 		this.lineDecided = false;
 		this.blankRunStart = 0;
+		this.released = this.promptLength = prompt.length;
 		// The prompt is read with the same rules (no line can end the answer before it has a base).
 		this.scan();
-		this.released = this.promptLength = prompt.length;
+		this.answering = true;
 		// A prompt that ends in a body (a function's signature and docstring) sets the answer's block.
 		this.base = this.blockIndent;
 		// A line the prompt left unfinished (but for indentation) is under way: the answer goes on with it.
@@ -127,7 +130,7 @@ export class AnswerEnd {
 	private structure(line: string, continuation: boolean): void {
 		const indent = line.search(/\S/);
 		// The answer's first line of its own sets its block, when the prompt did not.
-		if (this.base === null && this.lineStart >= this.promptLength) this.base = indent;
+		if (this.base === null && this.answering) this.base = indent;
 		if (indent > 0) this.blockIndent = Math.min(this.blockIndent ?? indent, indent);
 		else if (!continuation) this.blockIndent = null;
 	}
