@@ -2,15 +2,16 @@
 # Trains the shipped model further: its weights are read back out of onnx/model.onnx (from_onnx.py),
 # trained for the given minutes on the same corpus with the same tokenizer, and exported over it only
 # when the held-out loss is lower (train.py keeps the starting weights when no step beats them).
-# Needs what train.sh needs. Usage: models/training/continue.sh [minutes] [lr]   (default 60, 0.001).
-# Run it with `nice -n 10` on a shared machine. Never part of install, start or CI.
+# Needs what train.sh needs. Usage: models/training/continue.sh [minutes] [lr]   (default 60, 0.0002:
+# where the first run's schedule ended; a restart at 0.001 first undoes progress: 3.138 -> 3.215 after
+# 100 steps). Run it with `nice -n 10` on a shared machine. Never part of install, start or CI.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 python=/usr/bin/python3
 out="$here/../codetune-tiny-code"
 work="$here/work"
 minutes="${1:-60}"
-lr="${2:-0.001}"
+lr="${2:-0.0002}"
 cd "$here"
 $python corpus.py --source /usr/lib/python3.11 --out "$work"
 $python from_onnx.py --model "$out" --out "$work/start.pt"
