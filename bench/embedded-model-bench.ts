@@ -301,7 +301,7 @@ export async function runBench({ root, importMs }: { root: string; importMs: num
 	console.log('  TTFT: the call -> the first token event (tokenizing + the forward pass over the prompt + the first decode step)');
 	console.log('  decode/s: completion tokens after the first / first token -> done; e2e tok/s: completion tokens / the call -> done');
 	if (shortAnswers.length > 0)
-		console.log(`  NOTE the model ended its answer (end-of-text) before ${MIN_DECODE_TOKENS} tokens after the ${shortAnswers.join(', ')}-token prompt: too short to time decoding (-)`);
+		console.log(`  NOTE the model ended its answer (end-of-text, or where its code ended) before ${MIN_DECODE_TOKENS} tokens after the ${shortAnswers.join(', ')}-token prompt: too short to time decoding (-)`);
 	const concurrencyHeader = `${''.padEnd(20)} ${'TTFT p50'.padStart(8)} ${'TTFT p90'.padStart(8)} ${'decode/s'.padStart(9)} ${'e2e tok/s'.padStart(9)} ${'combined'.padStart(9)}`;
 	console.log(table(`Two runs at once on the one model (${alone[0]!.promptTokens}-token prompt, ${PAIRS} pairs; per run, p50; combined: both runs' tokens / the pair's wall time)`, concurrencyHeader, concurrencyRows));
 	const pathHeader = `${'path'.padEnd(34)} ${'TTFT p50'.padStart(8)} ${'TTFT p90'.padStart(8)} ${'decode/s'.padStart(9)} ${'e2e tok/s'.padStart(9)}`;

@@ -53,6 +53,9 @@ def main():
     parser.add_argument("--eval-every", type=int, default=100)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--seed", type=int, default=1337)
+    # a checkpoint to go on from (from_onnx.py reads one out of a shipped model) instead of random weights
+    parser.add_argument("--init")
+    parser.add_argument("--warmup", type=int, default=100)
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -61,6 +64,11 @@ def main():
     train, valid = encoded(work, encoder, "train"), encoded(work, encoder, "valid")
     config = GPTConfig(vocab_size=len(encoder.vocab))
     model = GPT(config)
+    if args.init:
+        start = torch.load(args.init)
+        config = GPTConfig(**start["config"])
+        model = GPT(config)
+        model.load_state_dict(start["state"])
     parameters = sum(p.numel() for p in model.parameters())
     print(json.dumps({"parameters": parameters, "train_tokens": len(train), "valid_tokens": len(valid)}), flush=True)
 
@@ -69,10 +77,16 @@ def main():
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],
                                   lr=args.lr, betas=(0.9, 0.95))
     budget = args.minutes * 60
-    warmup = 100
+    warmup = args.warmup
     generator = torch.Generator().manual_seed(args.seed)
-    started = time.time()
     best, step, history = float("inf"), 0, []
+    init_loss = None
+    if args.init:
+        # where the run starts from: a run that never beats it keeps the starting weights
+        best = init_loss = validation_loss(model, valid, args.block, 32)
+        torch.save({"config": config.to_dict(), "state": model.state_dict()}, work / "best.pt")
+        print(json.dumps({"init": args.init, "valid_loss": round(init_loss, 4)}), flush=True)
+    started = time.time()
     while True:
         elapsed = time.time() - started
         if elapsed >= budget:
@@ -105,7 +119,8 @@ def main():
         torch.save({"config": config.to_dict(), "state": model.state_dict()}, work / "best.pt")
     summary = {"parameters": parameters, "steps": step, "tokens_seen": step * args.batch * args.block,
                "minutes": round((time.time() - started) / 60, 1), "best_valid_loss": round(best, 4),
-               "batch": args.batch, "block": args.block, "lr": args.lr, "threads": args.threads,
+               "batch": args.batch, "block": args.block, "lr": args.lr, "warmup": warmup, "threads": args.threads,
+               "init": args.init and Path(args.init).name, "init_valid_loss": init_loss and round(init_loss, 4),
                "train_tokens": len(train), "valid_tokens": len(valid), "history": history}
     (work / "training.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps({k: v for k, v in summary.items() if k != "history"}), flush=True)

@@ -124,3 +124,47 @@ test('with no endpoint configured, a shared session runs both models on the embe
 
 	for (const person of [owner, editor]) await person.context.close();
 });
+
+test('a greedy run asked again on the stand-in is answered from the cache, and the page marks it cached', async ({ browser }) => {
+	test.setTimeout(90_000);
+	const owner = await signUp(browser, 'owner', STANDIN_URL);
+	const { promptPath } = await teamWithPrompt(owner, [], 'Stand-in cache');
+	const page = owner.page;
+	await page.getByRole('link', { name: 'Run it live' }).click();
+	await expect(page).toHaveURL(`${promptPath}/sessions`);
+	await page.getByLabel('Title').fill('Twice');
+	await page.getByRole('button', { name: 'Open session' }).click();
+	await expect(page).toHaveURL(new RegExp(`${promptPath}/sessions/[0-9a-f-]{36}$`));
+	await expect(page.getByTestId('session-status')).toHaveAttribute('data-state', 'connected');
+
+	// Temperature 0 and the cache left on "auto", as a new user would run it; the stand-in's answer
+	// ends by itself or at the max tokens asked for, and either way it is kept.
+	await page.getByLabel('Prompt', { exact: true }).selectOption('1');
+	await page.getByLabel('language', { exact: true }).fill('Python');
+	await page.getByLabel('task', { exact: true }).fill('def add(a, b):');
+	await page.getByLabel('Max tokens').fill('40');
+	await page.getByLabel('Temperature').fill('0');
+	await expect(page.getByLabel('Cache', { exact: true })).toHaveValue('auto');
+
+	const runDetails = (model: ModelKey) => pane(page, model).getByRole('link', { name: 'Run details' });
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
+	const first: Record<string, { text: string; href: string }> = {};
+	for (const model of MODELS) {
+		// The model writes its answer on this machine's CPU: the test's own timeout bounds the wait.
+		await expect(pane(page, model)).toHaveAttribute('data-status', 'succeeded', { timeout: 0 });
+		await expect(pane(page, model).getByTestId('cached-mark')).toHaveCount(0);
+		first[model] = { text: (await runText(page, model)) ?? '', href: (await runDetails(model).getAttribute('href')) ?? '' };
+		expect(first[model]!.text.trim()).not.toBe('');
+	}
+
+	// The same run again: a new run of each model, marked cached, with the very same text.
+	await page.getByRole('button', { name: 'Run', exact: true }).click();
+	for (const model of MODELS) {
+		await expect(runDetails(model)).not.toHaveAttribute('href', first[model]!.href);
+		await expect(pane(page, model).getByTestId('cached-mark')).toBeVisible();
+		await expect(pane(page, model)).toHaveAttribute('data-status', 'succeeded');
+		await expect(pane(page, model).getByTestId('stand-in-mark')).toHaveText('local stand-in model');
+		expect(await runText(page, model)).toBe(first[model]!.text);
+	}
+	await owner.context.close();
+});

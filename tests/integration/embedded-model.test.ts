@@ -97,7 +97,8 @@ describe('the shipped model', () => {
 
 	it('shortens the answer to what the context leaves: prompt plus output never pass it', async () => {
 		const long = 'def f(a, b):\n    return a + b\n'.repeat(20);
-		const promptTokens = shipped.tokenizer.encode(long).length;
+		// The model reads the prompt without its trailing newline, which it writes again (token healing).
+		const promptTokens = shipped.tokenizer.encode(long.trimEnd()).length;
 		expect(512 - promptTokens).toBeLessThan(400);
 		const { done } = await greedy(shipped, long, { max_new_tokens: 400, temperature: 0 });
 		expect(done!.usage!.promptTokens).toBe(promptTokens);

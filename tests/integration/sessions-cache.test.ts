@@ -228,17 +228,64 @@ describe('an answer that is never stored', () => {
 		expect(hub.tgi().requests).toHaveLength(1);
 	});
 
-	it('a run cut short by the token limit (finish_reason "length"): the next identical run calls the model again', async () => {
+	it('a run cut short of the max tokens it asked for (finish_reason "length" after fewer tokens): the next identical run calls the model again', async () => {
 		const team = await newSessionTeam();
 		hub.tgi().script({ tokens: ['cut', ' sho'], finishReason: 'length' });
 		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
-		const start = runRequest(team, { parameters: { temperature: 0, maxTokens: 2 } });
+		const start = runRequest(team, { parameters: { temperature: 0, maxTokens: 5 } });
 		const first = await runToEnd(editor, seen, start);
-		expect(first).toMatchObject({ status: 'succeeded', finishReason: 'length', cacheOutcome: 'miss' });
-		expect(await runRow(first.executionId)).toMatchObject({ status: 'succeeded', finishReason: 'length' });
+		expect(first).toMatchObject({ status: 'succeeded', finishReason: 'length', cacheOutcome: 'miss', completionTokens: 2 });
 		await expectNothingStored(team, start);
 		expect((await runToEnd(editor, seen, start)).cacheOutcome).toBe('miss');
 		expect(hub.tgi().requests).toHaveLength(2);
+	});
+
+	it.each([
+		{ name: 'a stream broken by the endpoint', script: { destroyAfter: 2 } },
+		{ name: 'a stream closed without a finish reason', script: { truncateAfter: 2 } },
+		{ name: 'an error event', script: { errorEventAfter: 2 } }
+	])('$name after exactly the max tokens asked for: failed, and never stored', async ({ script }) => {
+		const team = await newSessionTeam();
+		hub.tgi().script({ tokens: ['def ', 'add'], ...script });
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0, maxTokens: 2 } });
+		expect(await runToEnd(editor, seen, start)).toMatchObject({ status: 'failed', cacheOutcome: 'miss', text: 'def add' });
+		await expectNothingStored(team, start);
+	});
+
+	it('a run that timed out (the endpoint went silent): the next identical run calls the model again', async () => {
+		const team = await newSessionTeam();
+		hub.tgi().script({ tokens: ['def ', 'add'], holdAfter: { tokens: 1, until: new Promise(() => {}) } });
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0, maxTokens: 2 } });
+		const timedOut = await runToEnd(editor, seen, start);
+		expect(timedOut).toMatchObject({ status: 'failed', cacheOutcome: 'miss', text: 'def ' });
+		expect(timedOut.error).toMatch(/sent nothing for 2 s/);
+		await expectNothingStored(team, start);
+		hub.tgi().script({ tokens: ['def ', 'add'] });
+		expect(await runToEnd(editor, seen, start)).toMatchObject({ status: 'succeeded', cacheOutcome: 'miss', text: 'def add' });
+	});
+});
+
+describe('an answer cut at the max tokens it asked for', () => {
+	it('(finish_reason "length" after exactly max tokens) is stored: the same request asked again is a hit, another limit is not', async () => {
+		const team = await newSessionTeam();
+		hub.tgi().script({ tokens: ['cut', ' at', ' three'], finishReason: 'length' });
+		const { socket: editor, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
+		const start = runRequest(team, { parameters: { temperature: 0, maxTokens: 3 } });
+		const first = await runToEnd(editor, seen, start);
+		expect(first).toMatchObject({ status: 'succeeded', finishReason: 'length', cacheOutcome: 'miss', completionTokens: 3 });
+		expect((await storedAnswer(team, start)).cachedOutput).toMatchObject({ tokens: ['cut', ' at', ' three'], finishReason: 'length', completionTokens: 3 });
+
+		const second = await runToEnd(editor, seen, start);
+		expect(second).toMatchObject({ status: 'succeeded', cacheOutcome: 'hit', finishReason: 'length', text: 'cut at three' });
+		expect(await runRow(second.executionId)).toMatchObject({ cacheHit: true, cacheOutcome: 'hit', finishReason: 'length' });
+		expect(hub.tgi().requests).toHaveLength(1);
+
+		// Max tokens is part of the key: a longer limit is another request, sent to the model.
+		hub.tgi().script({ tokens: ['cut', ' at', ' three', ' no', ' more'] });
+		expect(await runToEnd(editor, seen, { ...start, parameters: { temperature: 0, maxTokens: 5 } })).toMatchObject({ cacheOutcome: 'miss', text: 'cut at three no more' });
+		expect(hub.tgi().requests).toHaveLength(1);
 	});
 });
 

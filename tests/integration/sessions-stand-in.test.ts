@@ -242,8 +242,8 @@ describe('the cache and the stand-in', () => {
 		configureGeneration({ endpoints: endpoints() });
 		const { socket, seen } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
 
-		// A run cut short by the token limit ('length') is never stored, and the tiny model seldom ends
-		// on its own within a few dozen tokens: a stop sequence from its own greedy answer ends it ('stop').
+		// The request's own stop sequence ends it ('stop'): one from the model's own greedy answer.
+		// (An answer ending by itself or at its max tokens is stored too: stand-in-cache.test.ts.)
 		const s0 = start(team);
 		// Its first four tokens as the stop sequence: the answer is exactly those (or all of it, if shorter).
 		const probe = await direct(standInText(s0), { max_new_tokens: GREEDY.maxTokens, temperature: 0 });

@@ -64,11 +64,29 @@ describe('whether a run uses the cache', () => {
 		expect(cacheDecision('never', greedy)).toBe('skip');
 	});
 
-	it('stores only whole successful answers', () => {
-		expect(isCacheable({ status: 'succeeded', finishReason: 'stop' })).toBe(true);
-		expect(isCacheable({ status: 'succeeded', finishReason: 'eos_token' })).toBe(true);
-		expect(isCacheable({ status: 'succeeded', finishReason: 'length' })).toBe(false);
-		expect(isCacheable({ status: 'failed', finishReason: null })).toBe(false);
-		expect(isCacheable({ status: 'cancelled', finishReason: null })).toBe(false);
+	it('stores an answer the model ended, or one that reached exactly the max tokens it was asked for', () => {
+		const limit = { max_new_tokens: 40 };
+		expect(isCacheable({ status: 'succeeded', finishReason: 'stop', completionTokens: 12 }, limit)).toBe(true);
+		expect(isCacheable({ status: 'succeeded', finishReason: 'eos_token', completionTokens: 12 }, limit)).toBe(true);
+		// At the request's own limit: the limit is in the key, so the same request is cut there again.
+		expect(isCacheable({ status: 'succeeded', finishReason: 'length', completionTokens: 40 }, limit)).toBe(true);
+		// Cut short of it by something else (a context, a server's own cap), or with no count to tell.
+		expect(isCacheable({ status: 'succeeded', finishReason: 'length', completionTokens: 39 }, limit)).toBe(false);
+		expect(isCacheable({ status: 'succeeded', finishReason: 'length', completionTokens: null }, limit)).toBe(false);
+	});
+
+	it('never stores a broken, timed-out, cancelled or failed answer, whatever it had written', () => {
+		const limit = { max_new_tokens: 40 };
+		expect(isCacheable({ status: 'failed', finishReason: null, completionTokens: 40 }, limit)).toBe(false);
+		expect(isCacheable({ status: 'cancelled', finishReason: null, completionTokens: 40 }, limit)).toBe(false);
+		expect(isCacheable({ status: 'succeeded', finishReason: null, completionTokens: 40 }, limit)).toBe(false);
+	});
+
+	it('keys the max tokens: the same request with another limit is another answer', () => {
+		const text = { format: 'text' as const, text: 'def add(a, b):' };
+		const at40 = cacheKey(W, 'codet5p', text, { max_new_tokens: 40, temperature: 0 }, 'codetune-tiny-code');
+		const at41 = cacheKey(W, 'codet5p', text, { max_new_tokens: 41, temperature: 0 }, 'codetune-tiny-code');
+		expect(at41.promptHash).toBe(at40.promptHash);
+		expect(at41.parametersHash).not.toBe(at40.parametersHash);
 	});
 });

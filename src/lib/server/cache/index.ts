@@ -6,7 +6,7 @@ import { prisma } from '../db';
 import { logger } from '../logger';
 import type { CacheKey } from './key';
 
-export { cacheDecision, cacheKey, flightKey, isCacheable, isDeterministic, type CacheKey } from './key';
+export { cacheDecision, cacheKey, flightKey, isCacheable, isDeterministic, type CacheKey, type FinishedAnswer } from './key';
 
 /** What is stored for replay: the answer's tokens as they streamed, and how it ended. */
 export interface CachedAnswer {

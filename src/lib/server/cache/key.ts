@@ -54,7 +54,22 @@ export function cacheDecision(mode: CacheMode, parameters: GenerationParameters)
 	return 'use';
 }
 
-/** A finished run worth keeping: it succeeded and was not cut short by the token limit. */
-export function isCacheable(result: { status: string; finishReason: string | null }): boolean {
-	return result.status === 'succeeded' && result.finishReason !== null && result.finishReason !== 'length';
+/** How a model request ended, as far as the cache needs to know. */
+export interface FinishedAnswer {
+	status: string;
+	finishReason: string | null;
+	/** Tokens the model wrote (its own count, or the tokens that streamed when it gave none). */
+	completionTokens: number | null;
+}
+
+/**
+ * A finished answer worth keeping: the model ended it, at its own end or a stop sequence, or at the
+ * request's own token limit (`length` with exactly max_new_tokens written: the limit is part of the
+ * key, so the same request is cut at the same place again). A broken stream, a timeout, a cancel or
+ * a model error never finishes as succeeded; a `length` short of the limit was cut by something
+ * else (the context, the server) and is not kept.
+ */
+export function isCacheable(result: FinishedAnswer, parameters: Pick<GenerationParameters, 'max_new_tokens'>): boolean {
+	if (result.status !== 'succeeded' || result.finishReason === null) return false;
+	return result.finishReason !== 'length' || result.completionTokens === parameters.max_new_tokens;
 }

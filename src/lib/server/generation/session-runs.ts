@@ -8,7 +8,7 @@ import { cacheDecision, cacheKey, flightKey, isCacheable, lookupAnswer, storeAns
 import { forbidden, notFound } from '../errors';
 import { logger } from '../logger';
 import { readDraftContent } from '../drafts';
-import { checkFits, embeddedModel, type FormattedPrompt, type GenerationInput, getModel, type ModelId, ModelNotConfiguredError, type PreparedRequest, prepareRequest, promptTokenCount, standIns } from '../models';
+import { checkFits, embeddedModel, fittedParameters, type FormattedPrompt, type GenerationInput, getModel, type ModelId, ModelNotConfiguredError, type PreparedRequest, prepareRequest, promptTokenCount, standIns } from '../models';
 import { abandonedAtStart, staleBefore, startBeat, stopBeat } from '../heartbeat';
 import { versionByNumber } from '../versions';
 import { Flight } from './flight';
@@ -40,15 +40,17 @@ const standInOf = (request: PreparedRequest): string | null => (request.backend.
 /**
  * For a model the embedded stand-in serves: loads it (once per process), names the model actually
  * loaded (a Hub id that could not be had falls back to the shipped one) and refuses, before any row
- * is written, a prompt that leaves it no room to answer.
+ * is written, a prompt that leaves it no room to answer. A long prompt's answer is asked for what
+ * room the context leaves: the run records, and the cache keys, the limit the answer really has.
  */
 async function withStandInChecked(request: PreparedRequest): Promise<PreparedRequest> {
 	if (request.backend.kind !== 'embedded' || request.prompt.format !== 'text') return request;
 	const model = await embeddedModel().catch((error: unknown) => {
 		throw new ModelNotConfiguredError(`${getModel(request.model).displayName} has no endpoint and the local stand-in model could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
 	});
-	checkFits(model, promptTokenCount(model, request.prompt.text));
-	return { ...request, backend: { kind: 'embedded', modelId: model.id } };
+	const promptTokens = promptTokenCount(model, request.prompt.text);
+	checkFits(model, promptTokens);
+	return { ...request, backend: { kind: 'embedded', modelId: model.id }, parameters: fittedParameters(request.parameters, promptTokens, model.contextLength) };
 }
 
 /**
@@ -236,12 +238,14 @@ async function feed(run: ActiveRun, request: PreparedRequest, workspaceId: strin
 	run.setCacheOutcome('miss');
 	const flight = new Flight(request, (settled, state) => {
 		if (sharedFlights().get(id) === settled) sharedFlights().delete(id);
-		if (state.kind !== 'done' || !isCacheable({ status: 'succeeded', finishReason: state.result.finishReason })) return;
+		if (state.kind !== 'done') return;
+		const completionTokens = state.result.usage?.completionTokens ?? settled.tokens.length;
+		if (!isCacheable({ status: 'succeeded', finishReason: state.result.finishReason, completionTokens }, request.parameters)) return;
 		storeAnswer(key, {
 			tokens: [...settled.tokens],
 			finishReason: state.result.finishReason,
 			promptTokens: state.result.usage?.promptTokens ?? null,
-			completionTokens: state.result.usage?.completionTokens ?? settled.tokens.length
+			completionTokens
 		}).catch((error) => logger.error({ err: error, model: request.model }, 'storing a model answer in the cache failed'));
 	});
 	sharedFlights().set(id, flight);

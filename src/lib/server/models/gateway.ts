@@ -35,7 +35,7 @@ import {
 	type ModelEndpoint,
 	type ModelId
 } from './registry';
-import { embeddedModel, streamEmbedded } from './embedded';
+import { embeddedModel, standInParameters, streamEmbedded } from './embedded';
 import { boundedFetch, NotAnEventStreamError, OversizedResponseError } from './bounded-fetch';
 
 export * from './errors';
@@ -76,7 +76,8 @@ export interface PreparedRequest {
 /**
  * Everything a run sends, checked before any request: where it goes (the endpoint, the embedded
  * stand-in, or ModelNotConfiguredError) and the rendered prompt (or ModelInputError naming the
- * missing variables). The stand-in is a plain code model: it gets every prompt as one text.
+ * missing variables). The stand-in is a plain code model: it gets every prompt as one text, and
+ * writes answers of its own length at most (decoding.ts).
  */
 export function prepareRequest(model: ModelId, input: GenerationInput, settings?: EndpointSettings): PreparedRequest {
 	const backend = modelBackend(model, settings);
@@ -96,11 +97,12 @@ export function prepareRequest(model: ModelId, input: GenerationInput, settings?
 		if (e instanceof TemplateError) throw new ModelInputError(e.message);
 		throw e;
 	}
+	const parameters = normaliseParameters(model, content.parameters);
 	return {
 		model,
 		backend,
 		prompt: formatPrompt(model, content, rendered, backend.kind === 'embedded' ? 'text' : undefined),
-		parameters: normaliseParameters(model, content.parameters)
+		parameters: backend.kind === 'embedded' ? standInParameters(parameters) : parameters
 	};
 }
 

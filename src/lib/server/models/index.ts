@@ -39,5 +39,19 @@ export {
 	type WaitingInfo
 } from './gateway';
 export * from './errors';
-export { checkFits, configuredSource, embeddedModel, loadEmbeddedModel, promptTokenCount, streamEmbedded, SHIPPED_MODEL_ID, EmbeddedModelLoadError, type EmbeddedModel, type EmbeddedRequest, type ModelSource } from './embedded';
+export {
+	checkFits,
+	configuredSource,
+	embeddedModel,
+	fittedParameters,
+	loadEmbeddedModel,
+	promptTokenCount,
+	streamEmbedded,
+	SHIPPED_MODEL_ID,
+	STAND_IN_MAX_NEW_TOKENS,
+	EmbeddedModelLoadError,
+	type EmbeddedModel,
+	type EmbeddedRequest,
+	type ModelSource
+} from './embedded';
 export { STARTER_PROMPTS, type StarterPrompt } from './starters';

@@ -2,3 +2,4 @@
 // model that has no endpoint (registry.ts modelBackend), through the gateway like the others.
 export { configuredSource, embeddedModel, loadEmbeddedModel, SHIPPED_MODEL_ID, EmbeddedModelLoadError, type EmbeddedModel, type ModelSource } from './loader';
 export { checkFits, promptTokenCount, streamEmbedded, type EmbeddedRequest } from './stream';
+export { fittedParameters, penalizeRepeats, standInParameters, STAND_IN_MAX_NEW_TOKENS, STAND_IN_REPETITION_PENALTY } from './decoding';

@@ -1,10 +1,14 @@
 // One run of the embedded model, as the same stream of events a remote model gives: tokens as they
 // are decoded, then `done` with a finish reason and usage; ModelInputError when the prompt leaves no
-// room in the context, ModelCancelledError (with the text so far) when the signal aborts.
-import { BaseStreamer, InterruptableStoppingCriteria, random, type Tensor } from '@huggingface/transformers';
+// room in the context, ModelCancelledError (with the text so far) when the signal aborts. The answer
+// ends on its own (finish reason `stop`) at the end-of-text token, at one of the request's stop
+// sequences, or where the code it writes ends (answer-end.ts); else at its length limit (`length`).
+import { BaseStreamer, InterruptableStoppingCriteria, LogitsProcessor, random, type Tensor } from '@huggingface/transformers';
 import { ModelCancelledError, ModelInputError, ModelStreamError } from '../errors';
 import type { GenerationEvent } from '../gateway';
 import type { GenerationParameters } from '../registry';
+import { AnswerEnd } from './answer-end';
+import { answerMayStartWith, healPrompt, penalizeRepeats, STAND_IN_REPETITION_PENALTY } from './decoding';
 import type { EmbeddedModel } from './loader';
 
 /** Turns token ids into text as they come; holds back a cut multi-byte character until it is whole. */
@@ -46,6 +50,64 @@ class TokenTextStreamer extends BaseStreamer {
 	}
 }
 
+/** The repetition penalty (decoding.ts) on the answer's own tokens: those after the prompt's. */
+class AnswerRepetitionPenalty extends LogitsProcessor {
+	constructor(
+		private readonly answerStart: number,
+		private readonly penalty: number
+	) {
+		super();
+	}
+
+	override _call(inputIds: bigint[][], logits: Tensor): Tensor {
+		inputIds.forEach((ids, row) => {
+			const rowLogits = (logits as unknown as Tensor[])[row]!.data as Float32Array;
+			penalizeRepeats(rowLogits, ids.slice(this.answerStart).map(Number), this.penalty);
+		});
+		return logits;
+	}
+}
+
+/** Each token's own text, read once per model: what token healing compares with the whitespace to write. */
+const tokenTexts = new WeakMap<EmbeddedModel, string[]>();
+
+function tokenTextsOf(model: EmbeddedModel): string[] {
+	let texts = tokenTexts.get(model);
+	if (!texts) {
+		const size = (model.model.config as unknown as { vocab_size?: number }).vocab_size ?? 0;
+		texts = Array.from({ length: size }, (_, id) => model.tokenizer.decode([id], { skip_special_tokens: true }));
+		tokenTexts.set(model, texts);
+	}
+	return texts;
+}
+
+/** Token healing (decoding.ts healPrompt): the answer's first tokens write the whitespace taken off the prompt. */
+class PromptHealing extends LogitsProcessor {
+	constructor(
+		private readonly answerStart: number,
+		private readonly healed: string,
+		private readonly texts: string[]
+	) {
+		super();
+	}
+
+	override _call(inputIds: bigint[][], logits: Tensor): Tensor {
+		inputIds.forEach((ids, row) => {
+			const written = ids
+				.slice(this.answerStart)
+				.map((id) => this.texts[Number(id)] ?? '')
+				.join('');
+			if (written.length >= this.healed.length) return;
+			const remaining = this.healed.slice(written.length);
+			const rowLogits = (logits as unknown as Tensor[])[row]!.data as Float32Array;
+			for (let id = 0; id < rowLogits.length; id++) {
+				if (!answerMayStartWith(this.texts[id] ?? '', remaining)) rowLogits[id] = -Infinity;
+			}
+		});
+		return logits;
+	}
+}
+
 export interface EmbeddedRequest {
 	text: string;
 	parameters: GenerationParameters;
@@ -67,7 +129,8 @@ export function checkFits(model: EmbeddedModel, promptTokens: number): void {
 
 export async function* streamEmbedded(model: EmbeddedModel, request: EmbeddedRequest, signal?: AbortSignal): AsyncGenerator<GenerationEvent, void, undefined> {
 	if (signal?.aborted) throw new ModelCancelledError('');
-	let { input_ids, attention_mask } = model.tokenizer(request.text) as { input_ids: Tensor; attention_mask: Tensor };
+	const { prompt, healed } = healPrompt(request.text);
+	let { input_ids, attention_mask } = model.tokenizer(prompt) as { input_ids: Tensor; attention_mask: Tensor };
 	if (input_ids.dims[1] === 0) {
 		// An empty prompt: start the model as it starts a new document.
 		if (model.eosTokenId === null) throw new ModelInputError('The prompt is empty.');
@@ -87,17 +150,26 @@ export async function* streamEmbedded(model: EmbeddedModel, request: EmbeddedReq
 		wake = null;
 	};
 	let partial = '';
-	let stoppedBySequence = false;
-	const interrupt = new InterruptableStoppingCriteria();
-	const onAbort = () => interrupt.interrupt();
-	signal?.addEventListener('abort', onAbort, { once: true });
-	const streamer = new TokenTextStreamer(model, (text) => {
+	const show = (text: string) => {
 		if (!text) return;
 		partial += text;
 		queue.push({ type: 'token', text });
-		// A stop sequence may end inside this token or straddle it and the one before.
-		if (stop.some((sequence) => partial.slice(-(sequence.length + text.length)).includes(sequence))) {
-			stoppedBySequence = true;
+	};
+	let endedByText = false;
+	const interrupt = new InterruptableStoppingCriteria();
+	const onAbort = () => interrupt.interrupt();
+	signal?.addEventListener('abort', onAbort, { once: true });
+	const answer = new AnswerEnd(request.text, stop);
+	// The healed whitespace is the prompt's, written again: the answer is what comes after it.
+	let toSkip = healed.length;
+	const streamer = new TokenTextStreamer(model, (decoded) => {
+		const text = decoded.slice(toSkip);
+		toSkip = Math.max(0, toSkip - decoded.length);
+		if (!text || endedByText) return;
+		const piece = answer.push(text);
+		show(piece.text);
+		if (piece.ended) {
+			endedByText = true;
 			interrupt.interrupt();
 		}
 		notify();
@@ -115,6 +187,10 @@ export async function* streamEmbedded(model: EmbeddedModel, request: EmbeddedReq
 			do_sample: temperature > 0,
 			...(temperature > 0 ? { temperature, ...(top_p !== undefined ? { top_p } : {}) } : {}),
 			streamer,
+			logits_processor: [
+				...(healed ? [new PromptHealing(promptTokens, healed, tokenTextsOf(model))] : []),
+				new AnswerRepetitionPenalty(promptTokens, STAND_IN_REPETITION_PENALTY)
+			],
 			stopping_criteria: [interrupt]
 		} as unknown as Parameters<typeof model.model.generate>[0])
 		.then(
@@ -135,8 +211,14 @@ export async function* streamEmbedded(model: EmbeddedModel, request: EmbeddedReq
 			const detail = finished.error instanceof Error ? finished.error.message : String(finished.error);
 			throw new ModelStreamError(`The local stand-in model failed: ${detail}`, partial);
 		}
+		// The model stopped by itself: what was held back (blank lines that might have ended it) is the answer's.
+		const rest = endedByText ? '' : answer.finish();
+		if (rest) {
+			partial += rest;
+			yield { type: 'token', text: rest };
+		}
 		const endedOnEos = model.eosTokenId !== null && streamer.lastTokenId === model.eosTokenId;
-		const finishReason = stoppedBySequence || endedOnEos ? 'stop' : 'length';
+		const finishReason = endedByText || endedOnEos ? 'stop' : 'length';
 		yield { type: 'done', finishReason, usage: { promptTokens, completionTokens: streamer.tokenCount } };
 	} finally {
 		signal?.removeEventListener('abort', onAbort);
