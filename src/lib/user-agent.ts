@@ -7,7 +7,7 @@ const BROWSERS: [RegExp, string][] = [
 	[/\bOPR\/|\bOpera\b/, 'Opera'],
 	[/\bSamsungBrowser\//, 'Samsung Internet'],
 	[/\bFirefox\/|\bFxiOS\//, 'Firefox'],
-	[/\bCriOS\/|\bChrome\/|\bChromium\//, 'Chrome'],
+	[/\bCriOS\/|Chrome\/|\bChromium\//, 'Chrome'],
 	[/\bVersion\/[\d.]+.*\bSafari\//, 'Safari'],
 	[/^curl\//, 'curl (a command line)'],
 	[/^node\b|\bundici\b|^node-fetch\b/, 'A Node.js program'],
