@@ -4,7 +4,7 @@
 // the clipboard what they say: the link, a new API token, the "Use this prompt" code.
 import { expect, test, type Page } from '@playwright/test';
 import { TEST_PASSWORD, uniqueUsername, uniqueWorkspaceName } from '../helpers/unique';
-import { signUp, teamWithPrompt } from './team';
+import { signUp } from './team';
 
 const CLIPBOARD = ['clipboard-read', 'clipboard-write'];
 
@@ -104,8 +104,24 @@ test('copy buttons put the new API token and the "Use this prompt" code on the c
 	const owner = await signUp(browser, 'invcopy');
 	await owner.context.grantPermissions(CLIPBOARD, { origin: baseURL });
 	try {
-		const { workspacePath, promptPath } = await teamWithPrompt(owner, [], 'Copy team');
 		const page = owner.page;
+		await page.getByLabel('Workspace name').fill(uniqueWorkspaceName('Copy team'));
+		await page.getByRole('button', { name: 'Create workspace' }).click();
+		await expect(page).toHaveURL(/\/w\/[^/]+$/);
+		const workspacePath = new URL(page.url()).pathname;
+		// The "Generate code" starter, committed as v1 from the live editor.
+		await page.goto(`${workspacePath}/prompts/new`);
+		await page.getByRole('button', { name: 'Use “Generate code”' }).click();
+		await expect(page).toHaveURL(/\/prompts\/generate-code\/edit$/);
+		const promptPath = `${workspacePath}/prompts/generate-code`;
+		await page.goto(promptPath);
+		// A busy machine may take a while to open the live draft: wait for it as a person would.
+		await expect(page.getByRole('status').filter({ hasText: /^\s*Connected\s*$/ })).toBeVisible({ timeout: 45_000 });
+		await page.getByLabel('Commit message').fill('Starter');
+		await page.getByRole('button', { name: 'Commit version' }).click();
+		await expect(page.getByTestId('latest-version')).toContainText('v1');
+		// The panel offers the new version at once, without a reload.
+		await expect(page.getByRole('region', { name: 'Use this prompt' }).getByRole('option', { name: 'v1, the newest (no label yet)' })).toBeAttached();
 
 		await page.goto(`${workspacePath}/settings/tokens`);
 		await page.getByLabel('Name').fill('Clipboard token');

@@ -25,6 +25,8 @@ export const load: PageServerLoad = async ({ locals, url, params }) => {
 		api: {
 			origin: url.origin,
 			options: versionOptions(versions),
+			/** The newest version the options know of: a newer commit makes the page ask again. */
+			newestVersion: versions[0]?.number ?? 0,
 			/** Private prompts stay out of the prompt API. */
 			reachable: prompt.visibility !== 'private',
 			/** Where tokens are made: only owners may. */
