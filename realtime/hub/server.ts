@@ -6,7 +6,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { MODEL_IDS, type ModelId } from '$lib/models';
 import { SESSION_LIMITS, SESSION_SOCKET_PATH, sessionRoom, type RunView, type SessionSnapshot, type TokenEvent, type WaitingEvent } from '$lib/realtime/session-events';
-import { validateSessionToken } from '$lib/server/auth';
+import { shownName, validateSessionToken } from '$lib/server/auth';
 import { config } from '$lib/server/config';
 import { onEvent } from '$lib/server/domain-events';
 import {
@@ -81,7 +81,8 @@ export class GenerationHub {
 		const token = sessionToken(socket.request);
 		const { user, session } = token ? await validateSessionToken(token) : { user: null, session: null };
 		if (!user) throw Object.assign(new Error('Sign in to join generation sessions.'), { data: { code: 'unauthorized' } });
-		socket.data = { userId: user.id, username: user.username, authSession: { id: session.id, expiresAt: session.expiresAt.getTime() }, sessions: {} };
+		// Others see the display name (presence, who started a run), else the username.
+		socket.data = { userId: user.id, username: shownName(user), authSession: { id: session.id, expiresAt: session.expiresAt.getTime() }, sessions: {} };
 	}
 
 	private async access(socket: HubSocket, sessionId: string): Promise<SessionAccess> {

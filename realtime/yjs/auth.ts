@@ -2,11 +2,12 @@
 // app's own rule (drafts/draftAccess: membership, role, private prompts). realtime/ owns no users.
 import type { IncomingMessage } from 'node:http';
 import { YJS_CLOSE } from '$lib/realtime/yjs-protocol';
-import { validateSessionToken } from '$lib/server/auth';
+import { shownName, validateSessionToken } from '$lib/server/auth';
 import { sameOrigin, sessionToken } from '../http-auth';
 import { draftAccess, type DraftAccess } from '$lib/server/drafts';
 
 export type Authorisation =
+	/** `username` is the name the room vouches for in presence: the display name, else the username. */
 	| { ok: true; userId: string; username: string; access: DraftAccess; session?: { id: string; expiresAt: Date } }
 	| { ok: false; code: number; reason: string };
 
@@ -20,5 +21,5 @@ export const authoriseBySession: Authorise = async (request, promptId) => {
 	if (!user) return { ok: false, code: YJS_CLOSE.unauthorized, reason: 'Your session has ended. Sign in again.' };
 	const access = await draftAccess(user.id, promptId);
 	if (!access) return { ok: false, code: YJS_CLOSE.forbidden, reason: 'You do not have access to this prompt.' };
-	return { ok: true, userId: user.id, username: user.username, access, session: { id: session.id, expiresAt: session.expiresAt } };
+	return { ok: true, userId: user.id, username: shownName(user), access, session: { id: session.id, expiresAt: session.expiresAt } };
 };

@@ -1,5 +1,7 @@
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = ({ locals }) => ({
-	user: locals.user ? { id: locals.user.id, username: locals.user.username, isSiteAdmin: locals.user.isSiteAdmin } : null
+	user: locals.user
+		? { id: locals.user.id, username: locals.user.username, displayName: locals.user.displayName, isSiteAdmin: locals.user.isSiteAdmin }
+		: null
 });

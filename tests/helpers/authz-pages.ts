@@ -12,6 +12,7 @@ import { newUser } from './people';
 import { TEST_PASSWORD, uniquePromptName, uniqueUsername, uniqueWorkspaceName } from './unique';
 import { MATRIX_CONTENT, promptWith, setDraft, type Actor, type AuthzFixture, type PromptRef } from './authz-fixture';
 import { anyone, every, member, signedIn, siteAdminOnly, type Expectation } from './authz-matrix';
+import { TEAM_ROWS } from './authz-team';
 
 export interface HttpAttempt {
 	path: string;
@@ -395,7 +396,10 @@ export const PAGE_ROWS: HttpRow[] = [
 	// there; a viewer is refused by its role or by the prompt's rule, whichever the action asks first.
 	...privateWrites(),
 	{ surface: `POST ${P}/publish?/unpublish`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 1, published: true }))}/publish?/unpublish`, { version: '1' }) },
-	{ surface: `POST ${P}/publish?/unpublishAll`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 1, published: true }))}/publish?/unpublishAll`) }
+	{ surface: `POST ${P}/publish?/unpublishAll`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { versions: 1, published: true }))}/publish?/unpublishAll`) },
+
+	// ---- invitation links and one's own account (authz-team.ts) ----------------------------------------
+	...TEAM_ROWS
 ];
 
 /** Rows whose `{ to }` names the fixture's workspace as {ws}. */

@@ -98,7 +98,7 @@ describe('the log', () => {
 		expect(workspace.status).toBe(303);
 		const slug = workspace.location!.split('/').pop()!;
 		const user = await (await prisma()).user.findUniqueOrThrow({ where: { usernameKey: username.toLowerCase() }, select: { id: true, username: true } });
-		const owner = await memberOf({ ...user, isSiteAdmin: false }, slug);
+		const owner = await memberOf({ ...user, displayName: null, isSiteAdmin: false }, slug);
 		const { slug: promptSlug } = await createPrompt(owner, promptMetaSchema.parse({ name: uniquePromptName('Secrets') }));
 		const promptId = (await getPrompt(owner, promptSlug)).id;
 		await setDraft(promptId, sample({ parameters: { modelType: 'whiterabbitneo', temperature: 0, maxTokens: 16 } }));

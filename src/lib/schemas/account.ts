@@ -21,7 +21,7 @@ export const passwordSchema = z
 const MISMATCH = { path: ['confirmPassword'], message: 'The passwords do not match.' };
 
 export const signUpSchema = z
-	.object({ username: usernameSchema, password: passwordSchema, confirmPassword: z.string().max(256) })
+	.object({ username: usernameSchema, password: passwordSchema, confirmPassword: z.string().max(256), redirectTo: z.string().max(500).optional() })
 	.refine((form) => form.password === form.confirmPassword, MISMATCH);
 
 export const signInSchema = z.object({
@@ -38,3 +38,28 @@ export const changePasswordSchema = z
 		confirmPassword: z.string().max(256)
 	})
 	.refine((form) => form.newPassword === form.confirmPassword, MISMATCH);
+
+export const DISPLAY_NAME_MAX = 64;
+/**
+ * Characters a name others read must not hold: controls, invisible formatting (zero-width joiners,
+ * right-to-left overrides that make a name read as another), private-use and unassigned code
+ * points, and line or paragraph separators.
+ */
+const UNSHOWABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+
+/** A display name as typed: runs of spaces become one; empty means "show my username". */
+export const displayNameSchema = z
+	.string({ error: 'Enter a display name, or leave it empty to be shown by your username.' })
+	.transform((value) => value.replace(/\s+/g, ' ').trim())
+	.pipe(
+		z
+			.string()
+			.max(DISPLAY_NAME_MAX, `Use at most ${DISPLAY_NAME_MAX} characters.`)
+			.refine((value) => !UNSHOWABLE.test(value), 'Use letters, digits, spaces and punctuation only: no invisible or control characters.')
+			.refine((value) => value === '' || /[\p{L}\p{N}]/u.test(value), 'Include at least one letter or digit.')
+	);
+
+export const displayNameFormSchema = z.object({ displayName: displayNameSchema });
+
+/** A session of one's own, by its id (the SHA-256 of its cookie token, 64 hex digits). */
+export const signOutSessionSchema = z.object({ sessionId: z.string().regex(/^[0-9a-f]{64}$/, 'Unknown session.') });

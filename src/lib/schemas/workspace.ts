@@ -40,3 +40,23 @@ export const roleSchema = z.enum(ROLES, { error: 'Choose owner, editor or viewer
 export const addMemberSchema = z.object({ username: usernameSchema, role: roleSchema });
 export const changeRoleSchema = z.object({ userId: z.uuid('Unknown member.'), role: roleSchema });
 export const removeMemberSchema = z.object({ userId: z.uuid('Unknown member.') });
+
+// ---- invitation links -------------------------------------------------------------------------
+
+/**
+ * The roles an invitation link may give. Not owner: a link can be forwarded, and an owner may
+ * remove the other owners; whoever joins by link can be made owner afterwards, by name.
+ */
+export const INVITATION_ROLES = ['editor', 'viewer'] as const;
+export type InvitationRole = (typeof INVITATION_ROLES)[number];
+/** How long a new link works, in days. */
+export const INVITATION_LIFETIMES = ['1', '7', '30'] as const;
+/** How many people one link may let in: one, or a capped number. */
+export const INVITATION_USE_CAPS = ['1', '5', '10', '25', '100'] as const;
+
+export const createInvitationSchema = z.object({
+	role: z.enum(INVITATION_ROLES, { error: 'Choose editor or viewer.' }),
+	expiresInDays: z.enum(INVITATION_LIFETIMES, { error: 'Choose 1, 7 or 30 days.' }).transform(Number),
+	maxUses: z.enum(INVITATION_USE_CAPS, { error: 'Choose how many people may use the link.' }).transform(Number)
+});
+export const revokeInvitationSchema = z.object({ invitationId: z.uuid('Unknown invitation.') });

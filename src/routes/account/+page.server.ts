@@ -1,12 +1,52 @@
-import { changePasswordSchema } from '$lib/schemas/account';
-import { changePassword, clientAddress, countOtherSessions, invalidateOtherSessions, requireUser } from '$lib/server/auth';
+import { changePasswordSchema, displayNameFormSchema, signOutSessionSchema } from '$lib/schemas/account';
+import { revokeApiTokenSchema } from '$lib/schemas/api-tokens';
+import { listOwnedApiTokens, revokeOwnedApiToken } from '$lib/server/api-tokens';
+import {
+	changePassword,
+	clientAddress,
+	countOtherSessions,
+	invalidateOtherSessions,
+	listSignedInSessions,
+	requireUser,
+	setDisplayName,
+	signOutSession
+} from '$lib/server/auth';
 import { ServiceError } from '$lib/server/errors';
-import { parseForm, toFailure } from '$lib/server/http';
+import { formAction, parseForm, toFailure } from '$lib/server/http';
+import { describeUserAgent } from '$lib/user-agent';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = requireUser(locals, url);
-	return { username: user.username, otherSessions: await countOtherSessions(user.id, locals.session!.id) };
+	const sessionId = locals.session!.id;
+	const [otherSessions, sessions, tokens] = await Promise.all([
+		countOtherSessions(user.id, sessionId),
+		listSignedInSessions(user.id, sessionId),
+		listOwnedApiTokens(user.id)
+	]);
+	return {
+		username: user.username,
+		displayName: user.displayName,
+		otherSessions,
+		sessions: sessions.map((s) => ({
+			id: s.id,
+			device: describeUserAgent(s.userAgent),
+			userAgent: s.userAgent,
+			current: s.current,
+			createdAt: s.createdAt.toISOString(),
+			lastSeenAt: s.lastSeenAt.toISOString()
+		})),
+		tokens: tokens.map((t) => ({
+			id: t.id,
+			name: t.name,
+			prefix: t.prefix,
+			scopes: t.scopes,
+			workspace: { name: t.workspace.name, slug: t.workspace.slug },
+			createdAt: t.createdAt.toISOString(),
+			lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+			expiresAt: t.expiresAt?.toISOString() ?? null
+		}))
+	};
 };
 
 /** The signed-in user and the session asking (kept when the others end), or a redirect to sign in. */
@@ -34,5 +74,32 @@ export const actions: Actions = {
 		const { user, sessionId } = signedIn(event);
 		const ended = await invalidateOtherSessions(user.id, sessionId);
 		return { success: true, message: ended === 0 ? 'No other session was signed in.' : `Signed out of ${sessionsWord(ended)}.` };
-	}
+	},
+	displayName: formAction({
+		guard: signedIn,
+		schema: displayNameFormSchema,
+		act: async ({ user }, { displayName }) => {
+			const stored = await setDisplayName(user.id, displayName);
+			return { message: stored ? `Others now see you as ${stored}.` : `Others now see your username, ${user.username}.` };
+		}
+	}),
+	signOutSession: formAction({
+		guard: signedIn,
+		schema: signOutSessionSchema,
+		// A session that ended meanwhile (signed out elsewhere) is the form's message, not a 404 page.
+		missing: 'message',
+		act: async ({ user, sessionId }, form) => {
+			await signOutSession(user.id, form.sessionId, sessionId);
+			return { message: 'That session is signed out.' };
+		}
+	}),
+	revokeToken: formAction({
+		guard: signedIn,
+		schema: revokeApiTokenSchema,
+		missing: 'message',
+		act: async ({ user }, { tokenId }) => {
+			const revoked = await revokeOwnedApiToken(user.id, tokenId);
+			return { message: `Token "${revoked.name}" of ${revoked.workspace} revoked: requests with it are refused from now on.` };
+		}
+	})
 };

@@ -17,7 +17,7 @@ export const actions: Actions = {
 		schema: signInSchema,
 		act: async (_anyone, { username, password, redirectTo }, event) => {
 			const user = await signIn(username, password, clientAddress(event));
-			await startSession(event.cookies, event.url, user.id);
+			await startSession(event, user.id);
 			redirect(303, safeRedirectPath(redirectTo));
 		}
 	})

@@ -4,6 +4,7 @@ export { default as Badge, type BadgeVariant } from './Badge.svelte';
 export { default as Button, type ButtonProps } from './Button.svelte';
 export { default as Card } from './Card.svelte';
 export { default as ConfirmButton } from './ConfirmButton.svelte';
+export { default as CopyButton } from './CopyButton.svelte';
 export { default as EmptyState } from './EmptyState.svelte';
 export { default as Field, type FieldControlProps } from './Field.svelte';
 export { default as Input } from './Input.svelte';

@@ -8,7 +8,7 @@ import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/enco
 import type { ApiScope } from '$lib/schemas/api-tokens';
 import { prisma } from '../db';
 import { forbidden, notFound } from '../errors';
-import { roleIn, type Member } from '../workspaces';
+import { ownedWorkspaces, roleIn, type Member, type WorkspaceRef } from '../workspaces';
 
 /** Who may create tokens, and so whom a token may keep acting for. */
 const TOKEN_ROLE = 'owner';
@@ -89,6 +89,39 @@ export async function revokeApiToken(member: Member, tokenId: string): Promise<v
 	const db = await prisma();
 	const { count } = await db.apiToken.updateMany({ where: { id: tokenId, workspaceId: member.workspace.id, revokedAt: null }, data: { revokedAt: new Date() } });
 	if (count === 0) throw notFound('The token');
+}
+
+/** A live token as its owner's account page lists it, with the workspace it belongs to. */
+export interface OwnedApiTokenRow extends Pick<ApiTokenRow, 'id' | 'name' | 'prefix' | 'scopes' | 'createdAt' | 'lastUsedAt' | 'expiresAt'> {
+	workspace: WorkspaceRef;
+}
+
+/** The live tokens (neither revoked nor expired) of every workspace the user owns, newest first. */
+export async function listOwnedApiTokens(userId: string): Promise<OwnedApiTokenRow[]> {
+	const workspaces = await ownedWorkspaces(userId);
+	if (workspaces.length === 0) return [];
+	const byId = new Map(workspaces.map((w) => [w.id, w]));
+	const now = new Date();
+	const rows = await (await prisma()).apiToken.findMany({
+		where: { workspaceId: { in: [...byId.keys()] }, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+		orderBy: { createdAt: 'desc' },
+		take: MAX_TOKENS_PER_WORKSPACE * 4,
+		select: { id: true, workspaceId: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, expiresAt: true }
+	});
+	return rows.map(({ workspaceId, ...row }) => ({ ...row, workspace: byId.get(workspaceId)! }));
+}
+
+/**
+ * Revokes a token of a workspace the user owns, by its id alone (the account page lists tokens of
+ * several workspaces). Any other token, or one revoked already, is "not found".
+ */
+export async function revokeOwnedApiToken(userId: string, tokenId: string): Promise<{ name: string; workspace: string }> {
+	const db = await prisma();
+	const token = await db.apiToken.findUnique({ where: { id: tokenId }, select: { workspaceId: true, name: true, revokedAt: true, workspace: { select: { name: true } } } });
+	if (!token || token.revokedAt || (await roleIn(token.workspaceId, userId)) !== TOKEN_ROLE) throw notFound('That token');
+	const { count } = await db.apiToken.updateMany({ where: { id: tokenId, revokedAt: null }, data: { revokedAt: new Date() } });
+	if (count === 0) throw notFound('That token');
+	return { name: token.name, workspace: token.workspace.name };
 }
 
 /**

@@ -42,7 +42,7 @@ export async function signUp(username: string, password: string, address?: strin
 					const first = (await tx.user.findFirst({ select: { id: true } })) === null;
 					return tx.user.create({ data: { ...data, isSiteAdmin: first } });
 				});
-		return { id: user.id, username: user.username, isSiteAdmin: user.isSiteAdmin };
+		return { id: user.id, username: user.username, displayName: user.displayName, isSiteAdmin: user.isSiteAdmin };
 	} catch (error) {
 		// Two sign-ups racing for one name: the unique index decides.
 		if (isUniqueViolation(error)) throw conflict('That username is taken.', 'username');
@@ -69,5 +69,5 @@ export async function signIn(username: string, password: string, address: string
 	}
 	if (!user || !matches) throw new ServiceError(400, WRONG_CREDENTIALS);
 	await signinSucceeded(key, address);
-	return { id: user.id, username: user.username, isSiteAdmin: user.isSiteAdmin };
+	return { id: user.id, username: user.username, displayName: user.displayName, isSiteAdmin: user.isSiteAdmin };
 }

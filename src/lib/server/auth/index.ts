@@ -1,6 +1,8 @@
 // Accounts and sessions: the public surface that hooks, routes and realtime/ use.
 export { signIn, signUp, usernameKey } from './accounts';
 export { changePassword } from './password-change';
+export { setDisplayName } from './profile';
+export { listSignedInSessions, signOutSession, type SignedInSession } from './signed-in-sessions';
 export {
 	SESSION_COOKIE,
 	countOtherSessions,
@@ -12,6 +14,7 @@ export {
 	invalidateUserSessions,
 	sessionExpiry,
 	setSessionTokenCookie,
+	shownName,
 	startSession,
 	validateSessionToken,
 	type AuthSession,

@@ -1,5 +1,7 @@
 // Sessions the way Lucia's current guidance for SvelteKit does them: the cookie holds a random
 // token, the database holds only its SHA-256, and expiry slides forward while the user is active.
+// Each session remembers the browser it began in and when it was last used, so that a person can
+// tell their sessions apart on the account page.
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Cookies } from '@sveltejs/kit';
@@ -10,6 +12,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const SESSION_TTL_MS = 30 * DAY_MS;
 /** A session used within this long of its expiry is extended by a full TTL. */
 const RENEW_WITHIN_MS = 15 * DAY_MS;
+/** "Last seen" is written at most this often: not a database write on every request. */
+export const LAST_SEEN_EVERY_MS = 5 * 60 * 1000;
+/** The User-Agent kept with a session is cut to this (the column's width). */
+export const USER_AGENT_MAX = 256;
 export const SESSION_COOKIE = 'auth-session';
 
 type Transaction = Prisma.TransactionClient;
@@ -17,8 +23,13 @@ type Transaction = Prisma.TransactionClient;
 export interface SessionUser {
 	id: string;
 	username: string;
+	/** The name the person chose to be shown by (presence, menus); null: their username is shown. */
+	displayName: string | null;
 	isSiteAdmin: boolean;
 }
+
+/** What a signed-in person is called where others see them: the display name, else the username. */
+export const shownName = (user: Pick<SessionUser, 'username' | 'displayName'>) => user.displayName || user.username;
 
 export interface AuthSession {
 	id: string;
@@ -39,10 +50,11 @@ export function sessionIdFromToken(token: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
 }
 
-export async function createSession(token: string, userId: string): Promise<AuthSession> {
+/** A new session for the token; `userAgent` is the browser's, as its request said (kept cut short). */
+export async function createSession(token: string, userId: string, userAgent = ''): Promise<AuthSession> {
 	const db = await prisma();
 	const session = { id: sessionIdFromToken(token), userId, expiresAt: new Date(Date.now() + SESSION_TTL_MS) };
-	await db.session.create({ data: session });
+	await db.session.create({ data: { ...session, userAgent: userAgent.slice(0, USER_AGENT_MAX) } });
 	return session;
 }
 
@@ -51,7 +63,7 @@ export async function validateSessionToken(token: string): Promise<SessionValida
 	const id = sessionIdFromToken(token);
 	const row = await db.session.findUnique({
 		where: { id },
-		include: { user: { select: { id: true, username: true, isSiteAdmin: true } } }
+		include: { user: { select: { id: true, username: true, displayName: true, isSiteAdmin: true } } }
 	});
 	if (!row) return { session: null, user: null, renewed: false };
 	const now = Date.now();
@@ -61,9 +73,11 @@ export async function validateSessionToken(token: string): Promise<SessionValida
 	}
 	let expiresAt = row.expiresAt;
 	const renewed = now >= expiresAt.getTime() - RENEW_WITHIN_MS;
-	if (renewed) {
-		expiresAt = new Date(now + SESSION_TTL_MS);
-		await db.session.update({ where: { id }, data: { expiresAt } });
+	const seenLongAgo = now - row.lastSeenAt.getTime() >= LAST_SEEN_EVERY_MS;
+	if (renewed) expiresAt = new Date(now + SESSION_TTL_MS);
+	if (renewed || seenLongAgo) {
+		// updateMany: a session signed out meanwhile (another tab, another device) is not an error here.
+		await db.session.updateMany({ where: { id }, data: { expiresAt, lastSeenAt: new Date(now) } });
 	}
 	return { session: { id, userId: row.userId, expiresAt }, user: row.user, renewed };
 }
@@ -125,9 +139,9 @@ export function setSessionTokenCookie(cookies: Cookies, url: URL, token: string,
 }
 
 /** Signs the user in on this browser: a new session, and its cookie on the answer. */
-export async function startSession(cookies: Cookies, url: URL, userId: string): Promise<AuthSession> {
+export async function startSession({ cookies, url, request }: { cookies: Cookies; url: URL; request: Request }, userId: string): Promise<AuthSession> {
 	const token = generateSessionToken();
-	const session = await createSession(token, userId);
+	const session = await createSession(token, userId, request.headers.get('user-agent') ?? '');
 	setSessionTokenCookie(cookies, url, token, session.expiresAt);
 	return session;
 }

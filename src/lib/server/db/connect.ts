@@ -6,7 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { keepPrivate } from '../private-files';
+import { keepPrivate } from '../private-files.ts';
 import { PrismaClient } from './generated/client.ts';
 
 export type DatabaseTarget =

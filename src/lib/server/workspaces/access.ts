@@ -35,6 +35,16 @@ export async function roleIn(workspaceId: string, userId: string): Promise<Role 
 	return row?.role ?? null;
 }
 
+/** The workspaces the user is an owner of, by name. */
+export async function ownedWorkspaces(userId: string): Promise<WorkspaceRef[]> {
+	const rows = await (await prisma()).membership.findMany({
+		where: { userId, role: 'owner' },
+		orderBy: { workspace: { name: 'asc' } },
+		select: { workspace: { select: { id: true, slug: true, name: true } } }
+	});
+	return rows.map((row) => row.workspace);
+}
+
 /**
  * The signed-in member of the workspace in the URL. A non-member gets 404, as if the workspace did
  * not exist, so that workspace names do not leak.

@@ -1,6 +1,18 @@
-// Workspaces, members and roles: the public surface for routes and realtime/.
+// Workspaces, members, roles and invitation links: the public surface for routes and realtime/.
 export { roleAtLeast, type Capabilities } from '$lib/schemas/workspace';
-export { capabilities, findMembership, requireMember, requireRole, roleIn, type Member, type WorkspaceRef } from './access';
+export { capabilities, findMembership, ownedWorkspaces, requireMember, requireRole, roleIn, type Member, type WorkspaceRef } from './access';
+export {
+	INVITATION_GONE,
+	MAX_LIVE_INVITATIONS,
+	acceptInvitation,
+	createInvitation,
+	listInvitations,
+	lookUpInvitation,
+	revokeInvitation,
+	type AcceptedInvitation,
+	type InvitationRow,
+	type InvitationView
+} from './invitations';
 export {
 	addMember,
 	canLeave,

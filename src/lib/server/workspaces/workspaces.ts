@@ -22,6 +22,8 @@ export interface WorkspaceSummary {
 export interface MemberRow {
 	userId: string;
 	username: string;
+	/** The name they chose to be shown by, when they chose one. */
+	displayName: string | null;
 	role: Role;
 	joinedAt: string;
 }
@@ -76,11 +78,12 @@ export async function listMembers(workspaceId: string): Promise<MemberRow[]> {
 	const rows = await (await prisma()).membership.findMany({
 		where: { workspaceId },
 		orderBy: [{ createdAt: 'asc' }],
-		select: { role: true, createdAt: true, user: { select: { id: true, username: true } } }
+		select: { role: true, createdAt: true, user: { select: { id: true, username: true, displayName: true } } }
 	});
 	return rows.map((row) => ({
 		userId: row.user.id,
 		username: row.user.username,
+		displayName: row.user.displayName,
 		role: row.role,
 		joinedAt: row.createdAt.toISOString()
 	}));
@@ -89,14 +92,14 @@ export async function listMembers(workspaceId: string): Promise<MemberRow[]> {
 export async function addMember(member: Member, username: string, role: Role): Promise<MemberRow> {
 	if (member.role !== 'owner') throw forbidden('Only workspace owners can add members.');
 	const db = await prisma();
-	const user = await db.user.findUnique({ where: { usernameKey: usernameKey(username) }, select: { id: true, username: true } });
+	const user = await db.user.findUnique({ where: { usernameKey: usernameKey(username) }, select: { id: true, username: true, displayName: true } });
 	if (!user) throw invalid('No account has that username.', 'username');
 	const existing = await db.membership.findUnique({
 		where: { workspaceId_userId: { workspaceId: member.workspace.id, userId: user.id } }
 	});
 	if (existing) throw conflict(`${user.username} is already a member.`, 'username');
 	const row = await db.membership.create({ data: { workspaceId: member.workspace.id, userId: user.id, role } });
-	return { userId: user.id, username: user.username, role: row.role, joinedAt: row.createdAt.toISOString() };
+	return { userId: user.id, username: user.username, displayName: user.displayName, role: row.role, joinedAt: row.createdAt.toISOString() };
 }
 
 /**

@@ -1,5 +1,12 @@
 import { redirect } from '@sveltejs/kit';
-import { addMemberSchema, changeRoleSchema, removeMemberSchema, renameWorkspaceSchema } from '$lib/schemas/workspace';
+import {
+	addMemberSchema,
+	changeRoleSchema,
+	createInvitationSchema,
+	removeMemberSchema,
+	renameWorkspaceSchema,
+	revokeInvitationSchema
+} from '$lib/schemas/workspace';
 import { protectProductionSchema } from '$lib/schemas/versions';
 import { isProductionProtected, setProductionProtection } from '$lib/server/versions';
 import {
@@ -7,11 +14,14 @@ import {
 	canLeave,
 	capabilities,
 	changeRole,
+	createInvitation,
 	leaveWorkspace,
+	listInvitations,
 	listMembers,
 	removeMember,
 	renameWorkspace,
 	requireMember,
+	revokeInvitation,
 	type Member
 } from '$lib/server/workspaces';
 import type { z } from 'zod';
@@ -20,14 +30,23 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url, params }) => {
 	const member = await requireMember(locals, url, params.workspace);
-	const [members, protectProduction] = await Promise.all([listMembers(member.workspace.id), isProductionProtected(member.workspace.id)]);
+	const can = capabilities(member);
+	const [members, protectProduction, invitations] = await Promise.all([
+		listMembers(member.workspace.id),
+		isProductionProtected(member.workspace.id),
+		can.manage ? listInvitations(member) : Promise.resolve([])
+	]);
 	return {
 		protectProduction,
 		workspace: member.workspace,
-		can: { ...capabilities(member), leave: canLeave(member, members) },
-		members: members.map((m) => ({ ...m, isYou: m.userId === member.user.id }))
+		can: { ...can, leave: canLeave(member, members) },
+		members: members.map((m) => ({ ...m, isYou: m.userId === member.user.id })),
+		invitations: invitations.map((i) => ({ ...i, createdAt: i.createdAt.toISOString(), expiresAt: i.expiresAt.toISOString() }))
 	};
 };
+
+/** The address of an invitation link on this studio (its public origin, ORIGIN behind a proxy). */
+const invitationLink = (url: URL, token: string) => `${url.origin}/invite/${token}`;
 
 /** Owners only; a member picked from the list and gone meanwhile is the form's message, not a 404. */
 function ownerAction<S extends z.ZodType>(schema: S, change: (member: Member, data: z.infer<S>) => Promise<string>) {
@@ -50,6 +69,22 @@ export const actions: Actions = {
 	protectProduction: ownerAction(protectProductionSchema, async (member, { protectProduction }) => {
 		await setProductionProtection(member, protectProduction);
 		return protectProduction ? 'production is protected: it moves only to approved versions.' : 'production is no longer protected.';
+	}),
+	createInvitation: formAction({
+		guard: workspaceMember('owner'),
+		schema: createInvitationSchema,
+		act: async (member, input, { url }) => {
+			const { token, invitation } = await createInvitation(member, input);
+			// The one time the link is shown: only its secret's hash is stored.
+			return {
+				message: `Invitation link made: whoever opens it may join as ${invitation.role}. Copy it now; it is not shown again.`,
+				invitation: { id: invitation.id, link: invitationLink(url, token), expiresAt: invitation.expiresAt.toISOString() }
+			};
+		}
+	}),
+	revokeInvitation: ownerAction(revokeInvitationSchema, async (member, { invitationId }) => {
+		await revokeInvitation(member, invitationId);
+		return 'Invitation link revoked: it lets nobody in from now on.';
 	}),
 	removeMember: ownerAction(removeMemberSchema, async (member, { userId }) => {
 		await removeMember(member, userId);
