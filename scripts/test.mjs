@@ -5,7 +5,7 @@
 // the embedded database).
 // A runner that fails still lets the others run; the exit status is non-zero if anything failed.
 // Under CI (CI set), a skipped test fails the run too: a green run must mean every test ran.
-// `npm run pretest` (scripts/setup.mjs, scripts/ensure-chromium.mjs) has prepared the checkout.
+// `npm run pretest` (scripts/setup.mjs, scripts/ensure-test-tools.mjs) has prepared the checkout.
 // Plain JavaScript, like setup.mjs.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
