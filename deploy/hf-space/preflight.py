@@ -29,8 +29,8 @@ HARDWARE_ADVICE = "choose A100 large (80 GB, a100-large) in the Space's Settings
 def gpu_problem(total_bytes: Optional[int], name: str, need_gib: float) -> Optional[str]:
     """Why this GPU cannot hold the plan, or None when it can. `total_bytes` None: no CUDA GPU."""
     plan = (
-        f"the two models need about {need_gib:.0f} GiB of GPU memory together (CodeT5+ 16B in float16, "
-        "about 31 GiB, and WhiteRabbitNeo-33B in 4-bit, about 18 GB, with its cache)"
+        f"the two models need one GPU of at least {need_gib:.0f} GiB (together they take about 73 GiB: "
+        "CodeT5+ 16B in float16, about 31 GiB, and WhiteRabbitNeo-33B in 4-bit, about 18 GB, with TGI's cache)"
     )
     if total_bytes is None:
         return f"This Space has no CUDA GPU, and {plan}: {HARDWARE_ADVICE}."
