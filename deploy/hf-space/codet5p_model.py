@@ -77,9 +77,11 @@ def tiny_config(config):
     built), heads a multiple of four (CodeT5+'s attention splits into four parts), rotary embeddings
     on half of each head. Vocabulary, positions and special tokens stay as they are."""
     for part, width in ((config.encoder, 32), (config.decoder, 64)):
-        part.n_layer = 2
-        part.n_embd = width
-        part.n_head = 4
+        # Both spellings: CodeGen-style names, and the standard ones its modelling code also reads
+        # (aliases of each other when the config class maps them, separate attributes otherwise).
+        for names, value in ((("n_layer", "num_hidden_layers"), 2), (("n_embd", "hidden_size"), width), (("n_head", "num_attention_heads"), 4)):
+            for name in names:
+                setattr(part, name, value)
         part.n_inner = None
         part.rotary_dim = (width // 4) // 2
     if getattr(config.decoder, "cross_attention_hidden_size", None) is not None:
