@@ -12,6 +12,9 @@ const root = new URL('../..', import.meta.url).pathname;
 export const SPACE_DIR = join(root, 'deploy', 'hf-space');
 const STAND_IN = join(root, 'tests', 'hf-space', 'serve_codet5p_stand_in.py');
 
+// Nothing written into the checkout: no __pycache__ beside the Space's files.
+const PYTHON_ENV = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' };
+
 /** The Python that runs the Space's servers here: SPACE_PYTHON, else Debian's (where apt installs the web stack). */
 export const SPACE_PYTHON = process.env.SPACE_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
@@ -41,7 +44,7 @@ export interface PythonServer {
 }
 
 async function startPython(args: string[], port: number, env: Record<string, string>): Promise<PythonServer> {
-	const child: ChildProcess = spawn(SPACE_PYTHON, args, { env: { ...process.env, PYTHONUNBUFFERED: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child: ChildProcess = spawn(SPACE_PYTHON, args, { env: { ...PYTHON_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	child.stdout?.on('data', (d) => (output += d));
 	child.stderr?.on('data', (d) => (output += d));
@@ -105,13 +108,13 @@ export async function startSpaceProxy(env: { wrnUrl: string; codet5pUrl: string;
 
 /** Runs one of the Space's scripts to its end: its exit status and output. */
 export function runSpaceScript(script: string, args: string[], env: Record<string, string> = {}) {
-	const result = spawnSync(SPACE_PYTHON, [join(SPACE_DIR, script), ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+	const result = spawnSync(SPACE_PYTHON, [join(SPACE_DIR, script), ...args], { encoding: 'utf8', env: { ...PYTHON_ENV, ...env } });
 	return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** The Space's Python unit tests (tests/hf-space/test_*.py, stdlib unittest): exit status and output. */
 export function runSpaceUnitTests() {
-	const result = spawnSync(SPACE_PYTHON, ['-m', 'unittest', 'discover', '-s', join(root, 'tests', 'hf-space'), '-p', 'test_*.py'], { encoding: 'utf8' });
+	const result = spawnSync(SPACE_PYTHON, ['-m', 'unittest', 'discover', '-s', join(root, 'tests', 'hf-space'), '-p', 'test_*.py'], { encoding: 'utf8', env: PYTHON_ENV });
 	return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
