@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Makes sure the Debian packages the tests use are installed: chromium for the browser tests
-// (Playwright's own browser downloads are not reachable here, so they use /usr/bin/chromium) and
-// Debian's python3 with requests (the "Use this prompt" Python snippet is run as written). As root it
+// (Playwright's own browser downloads are not reachable here, so they use /usr/bin/chromium), and
+// Debian's python3 with requests (the "Use this prompt" Python snippet is run as written) and with
+// FastAPI, uvicorn and httpx (tests/integration/hf-space.test.ts runs deploy/hf-space's real proxy
+// and CodeT5+ server; no torch, no GPU). Without them those tests would be skipped, which fails CI. As root it
 // installs what is missing with apt-get; anyone else gets told what to run. Plain JavaScript: runs
 // on Node 20 too, before npm ci has provided Node 24.
 import { execFileSync } from 'node:child_process';
@@ -9,7 +11,12 @@ import { execFileSync } from 'node:child_process';
 /** Each tool: the Debian package that provides it, and a command that works once it is there. */
 const TOOLS = [
 	{ name: 'chromium', package: 'chromium', check: ['/usr/bin/chromium', ['--version']] },
-	{ name: 'python3 with requests', package: 'python3-requests', check: ['/usr/bin/python3', ['-c', 'import requests; print("requests", requests.__version__)']] }
+	{ name: 'python3 with requests', package: 'python3-requests', check: ['/usr/bin/python3', ['-c', 'import requests; print("requests", requests.__version__)']] },
+	...['fastapi', 'uvicorn', 'httpx'].map((module) => ({
+		name: `python3 with ${module}`,
+		package: `python3-${module}`,
+		check: ['/usr/bin/python3', ['-c', `import ${module}; print("${module}", ${module}.__version__)`]]
+	}))
 ];
 
 function works([file, args]) {
@@ -36,7 +43,7 @@ if (missing.length > 0) {
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 	try {
 		execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
-		execFileSync('apt-get', ['install', '-y', ...packages], { stdio: 'inherit', env });
+		execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
 	} catch (error) {
 		fail([`Installing them failed: ${error.message}`, `Install them by hand: ${command}`]);
 	}

@@ -1,11 +1,15 @@
 """The model behind the CodeT5+ server: loads Salesforce/instructcodet5p-16b (or, for a smoke test, a tiny
-randomly initialised encoder-decoder built in code), turns prompts into ids, and streams one generation
-from a worker thread through a transformers streamer, stoppable at any token.
+randomly initialised model of the same architecture, built from CodeT5+'s own configuration and
+modelling code), turns prompts into ids, and streams one generation from a worker thread through a
+transformers streamer, stoppable at any token.
 
 Settings come from the environment:
-  CODET5P_MODEL_ID          Hub id of the model (default Salesforce/instructcodet5p-16b)
-  CODET5P_REVISION          a commit of that repo; pin it, since its modelling code runs here (default main)
-  CODET5P_RANDOM_INIT=1     build the tiny random model instead: nothing is downloaded
+  CODET5P_MODEL_ID          Hub id of the model, or the path of a mounted copy (default Salesforce/instructcodet5p-16b)
+  CODET5P_REVISION          the commit of that repo whose modelling code runs here (default: the one the
+                            image was built and smoke-tested with, in CODET5P_ARCHITECTURE_DIR/revision)
+  CODET5P_RANDOM_INIT=1     build the tiny random CodeT5+ instead: no weights are downloaded
+  CODET5P_ARCHITECTURE_DIR  the repo's config, modelling code and tokenizer at that commit, fetched when
+                            the image is built (fetch_codet5p_architecture.py; default /app/codet5p_architecture)
   CODET5P_MAX_INPUT_TOKENS  longest prompt accepted, in tokens (default 1024)
   CODET5P_MAX_TOTAL_TOKENS  prompt + new tokens the decoder may hold (default 2048, CodeGen's context)
 """
@@ -15,17 +19,16 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterator, Optional
 
 import torch
 from transformers import (
+    AutoConfig,
     AutoModelForSeq2SeqLM,
     AutoTokenizer,
-    ByT5Tokenizer,
     StoppingCriteria,
     StoppingCriteriaList,
-    T5Config,
-    T5ForConditionalGeneration,
     TextIteratorStreamer,
     set_seed,
 )
@@ -35,6 +38,7 @@ from codet5p_protocol import Finished, GenerationError, ModelEvent, Piece, Sampl
 log = logging.getLogger("codet5p.model")
 
 DEFAULT_MODEL_ID = "Salesforce/instructcodet5p-16b"
+DEFAULT_ARCHITECTURE_DIR = "/app/codet5p_architecture"
 
 
 @dataclass(frozen=True)
@@ -42,18 +46,47 @@ class Settings:
     model_id: str
     revision: str
     random_init: bool
+    architecture_dir: Path
     max_input_tokens: int
     max_total_tokens: int
 
     @classmethod
     def from_env(cls) -> "Settings":
+        architecture_dir = Path(os.environ.get("CODET5P_ARCHITECTURE_DIR") or DEFAULT_ARCHITECTURE_DIR)
         return cls(
             model_id=os.environ.get("CODET5P_MODEL_ID") or DEFAULT_MODEL_ID,
-            revision=os.environ.get("CODET5P_REVISION") or "main",
+            revision=os.environ.get("CODET5P_REVISION") or _built_revision(architecture_dir) or "main",
             random_init=os.environ.get("CODET5P_RANDOM_INIT") == "1",
+            architecture_dir=architecture_dir,
             max_input_tokens=int(os.environ.get("CODET5P_MAX_INPUT_TOKENS") or 1024),
             max_total_tokens=int(os.environ.get("CODET5P_MAX_TOTAL_TOKENS") or 2048),
         )
+
+
+def _built_revision(architecture_dir: Path) -> Optional[str]:
+    """The commit whose modelling code the image was smoke-tested with (written at build time)."""
+    try:
+        return (architecture_dir / "revision").read_text().strip() or None
+    except OSError:
+        return None
+
+
+def tiny_config(config):
+    """The same architecture, shrunk to a few hundred thousand weights per layer: two layers each side,
+    the encoder narrower than the decoder as in the 16B model (so the projection between them is
+    built), heads a multiple of four (CodeT5+'s attention splits into four parts), rotary embeddings
+    on half of each head. Vocabulary, positions and special tokens stay as they are."""
+    for part, width in ((config.encoder, 32), (config.decoder, 64)):
+        # Both spellings: CodeGen-style names, and the standard ones its modelling code also reads
+        # (aliases of each other when the config class maps them, separate attributes otherwise).
+        for names, value in ((("n_layer", "num_hidden_layers"), 2), (("n_embd", "hidden_size"), width), (("n_head", "num_attention_heads"), 4)):
+            for name in names:
+                setattr(part, name, value)
+        part.n_inner = None
+        part.rotary_dim = (width // 4) // 2
+    if getattr(config.decoder, "cross_attention_hidden_size", None) is not None:
+        config.decoder.cross_attention_hidden_size = config.encoder.n_embd
+    return config
 
 
 @dataclass(frozen=True)
@@ -64,6 +97,12 @@ class Encoded:
     @property
     def length(self) -> int:
         return int(self.input_ids.shape[1])
+
+
+def decoder_prompt(input_ids: torch.Tensor, start_id: int) -> torch.Tensor:
+    """The decoder's input for a prompt: its start token, then the prompt's ids."""
+    start = torch.full((input_ids.shape[0], 1), start_id, dtype=input_ids.dtype, device=input_ids.device)
+    return torch.cat([start, input_ids], dim=1)
 
 
 class _Cancelled(StoppingCriteria):
@@ -113,6 +152,11 @@ class CodeT5pModel:
         self.dtype = next(model.parameters()).dtype
         self.eos_id: int = tokenizer.eos_token_id
         self.pad_id: int = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+        # What the decoder starts with: instructcodet5p-16b was tuned on decoder inputs made of the
+        # end-of-text token followed by the prompt (instruct_tune_codet5p.py shifts the labels right
+        # with decoder_start_id = tokenizer.eos_token_id). Given explicitly, generate() neither adds
+        # another token of its own choosing nor leaves it out.
+        self.decoder_start_id: int = tokenizer.eos_token_id
         self.special_ids = frozenset(tokenizer.all_special_ids)
 
     @classmethod
@@ -121,11 +165,13 @@ class CodeT5pModel:
             return cls._random(settings)
         if not torch.cuda.is_available():
             raise RuntimeError(f"{settings.model_id} needs a CUDA GPU (CODET5P_RANDOM_INIT=1 runs a tiny model anywhere)")
-        log.info("loading %s@%s in float16", settings.model_id, settings.revision)
-        tokenizer = AutoTokenizer.from_pretrained(settings.model_id, revision=settings.revision)
+        # A mounted copy of the repo (a local path) has no revisions: it is what it is.
+        revision = None if os.path.isdir(settings.model_id) else settings.revision
+        log.info("loading %s%s in float16", settings.model_id, f"@{revision}" if revision else "")
+        tokenizer = AutoTokenizer.from_pretrained(settings.model_id, revision=revision)
         model = AutoModelForSeq2SeqLM.from_pretrained(
             settings.model_id,
-            revision=settings.revision,
+            revision=revision,
             torch_dtype=torch.float16,
             low_cpu_mem_usage=True,
             trust_remote_code=True,  # CodeT5+ 2B-16B ship their own modelling code (CodeGen-based)
@@ -135,28 +181,31 @@ class CodeT5pModel:
 
     @classmethod
     def _random(cls, settings: Settings) -> "CodeT5pModel":
-        # A smoke test with no download: T5's own encoder-decoder classes, tiny and randomly initialised,
-        # with the byte-level ByT5 tokenizer (it needs no vocabulary file). It exercises the same
-        # generation path as the 16B model (generate() on an encoder-decoder, the decoder seeded with the
-        # prompt, the streamer, the stopping criteria), not the 16B model's custom modelling code, and
-        # what it writes is noise. float32: T5 is prone to overflow in float16, and speed is no concern.
-        tokenizer = ByT5Tokenizer()
-        config = T5Config(
-            vocab_size=tokenizer.vocab_size,
-            d_model=64,
-            d_kv=32,
-            d_ff=128,
-            num_layers=2,
-            num_heads=2,
-            pad_token_id=tokenizer.pad_token_id,
-            eos_token_id=tokenizer.eos_token_id,
-            decoder_start_token_id=tokenizer.pad_token_id,
-        )
+        # A smoke test with no weights: CodeT5+'s own configuration and modelling code (the files the
+        # 16B model runs, fetched with its tokenizer when the image was built), shrunk by tiny_config
+        # and randomly initialised. It takes the 16B model's path through transformers: its config
+        # class, its encoder-decoder and attention code, generate() with the decoder seeded with the
+        # start token and the prompt, the streamer and the stopping criteria. What it writes is noise.
+        # float32 on the CPU, float16 on a GPU as in production.
+        directory = settings.architecture_dir
+        if not (directory / "modeling_codet5p.py").is_file():
+            raise RuntimeError(
+                f"CODET5P_RANDOM_INIT=1 builds CodeT5+'s own architecture from the files in {directory} "
+                "(config.json, configuration_codet5p.py, modeling_codet5p.py and the tokenizer), which the "
+                "image fetches when it is built: run fetch_codet5p_architecture.py to get them"
+            )
+        tokenizer = AutoTokenizer.from_pretrained(directory)
+        config = tiny_config(AutoConfig.from_pretrained(directory, trust_remote_code=True))
         torch.manual_seed(0)
-        model = T5ForConditionalGeneration(config)
-        model.to("cuda" if torch.cuda.is_available() else "cpu").eval()
-        log.info("built a tiny randomly initialised T5 (CODET5P_RANDOM_INIT=1) on %s", next(model.parameters()).device)
-        return cls(tokenizer, model, "random-init-t5-tiny", settings)
+        model = AutoModelForSeq2SeqLM.from_config(config, trust_remote_code=True)
+        if torch.cuda.is_available():
+            model.to("cuda", dtype=torch.float16)
+        model.eval()
+        log.info(
+            "built a tiny randomly initialised %s (CODET5P_RANDOM_INIT=1) on %s",
+            type(model).__name__, next(model.parameters()).device,
+        )
+        return cls(tokenizer, model, f"random-init-{type(model).__name__}-tiny", settings)
 
     def info(self) -> dict:
         return {
@@ -178,9 +227,10 @@ class CodeT5pModel:
         arguments = dict(
             input_ids=encoded.input_ids,
             attention_mask=encoded.attention_mask,
-            # CodeT5+ 16B's decoder continues the prompt itself (its model card sets decoder_input_ids to
-            # a copy of input_ids); the streamer skips that copy, so only new tokens are streamed.
-            decoder_input_ids=encoded.input_ids.clone(),
+            # CodeT5+ 16B's decoder continues the prompt itself, after its start token (see
+            # decoder_start_id); the streamer skips that prompt, so only new tokens are streamed.
+            decoder_input_ids=decoder_prompt(encoded.input_ids, self.decoder_start_id),
+            decoder_start_token_id=self.decoder_start_id,
             max_new_tokens=sampling.max_new_tokens,
             eos_token_id=self.eos_id,
             pad_token_id=self.pad_id,

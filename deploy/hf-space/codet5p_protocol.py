@@ -51,7 +51,14 @@ class Finished:
     generated_tokens: int
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """The request is still queued behind other generations: a sign of life for the client, no text.
+    The OpenAI stream sends it as a chunk with empty text; the native one as an SSE comment."""
+
+
 ModelEvent = Union[Piece, Finished]
+QueuedEvent = Union[Piece, Finished, Waiting]
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,28 @@ class CompletionRequest:
     sampling: Sampling
     stream: bool
     model: Optional[str]
+
+
+# ---- the instruction template --------------------------------------------------------------------
+
+# Salesforce's instruction template for instructcodet5p-16b, as its tuning script (CodeT5+/instruct_tune_codet5p.py,
+# "prompt_no_input") builds every training example; the model saw nothing else, so a bare prompt is
+# wrapped in it. A prompt that already starts with the template's opening is sent as it is.
+INSTRUCTION_OPENING = "Below is an instruction that describes a task"
+INSTRUCTION_TEMPLATE = (
+    "Below is an instruction that describes a task. "
+    "Write a response that appropriately completes the request.\n\n"
+    "### Instruction:\n{instruction}\n\n### Response:"
+)
+PROMPT_TEMPLATES = ("instruction", "none")
+
+
+def templated_prompt(prompt: str, template: str) -> str:
+    """The prompt as the model is given it: wrapped in the instruction template (`instruction`), or
+    as sent (`none`, or a prompt already written in the template)."""
+    if template == "none" or prompt.lstrip().startswith(INSTRUCTION_OPENING):
+        return prompt
+    return INSTRUCTION_TEMPLATE.format(instruction=prompt.strip())
 
 
 # ---- reading requests ---------------------------------------------------------------------------
@@ -233,6 +262,7 @@ class StopMatcher:
 OPENAI_FINISH = {"eos": "stop", "stop_sequence": "stop", "length": "length"}
 NATIVE_FINISH = {"eos": "eos_token", "stop_sequence": "stop_sequence", "length": "length"}
 DONE = "data: [DONE]\n\n"
+KEEPALIVE_COMMENT = ": waiting for the model\n\n"
 
 
 def _openai_event(value: dict) -> str:
@@ -256,9 +286,10 @@ class _Cut:
     """Iterates one generation as (text to send, the piece it came from) pairs, cut at the first stop
     sequence (calling `on_stop`, so the model stops too). Once iteration is over, `reason` says how it
     ended ("eos", "length", "stop_sequence", "cancelled"; None if the model never said) or `error` why
-    it failed. The final pair of text still held back by the matcher has no piece (None)."""
+    it failed. The final pair of text still held back by the matcher has no piece (None); a Waiting
+    (the request is still queued) comes through as an empty text with the Waiting."""
 
-    def __init__(self, events: AsyncIterator[ModelEvent], stops: tuple[str, ...], include_stop: bool, on_stop: Callable[[], None]):
+    def __init__(self, events: AsyncIterator[QueuedEvent], stops: tuple[str, ...], include_stop: bool, on_stop: Callable[[], None]):
         self.events = events
         self.matcher = StopMatcher(stops, include_stop)
         self.on_stop = on_stop
@@ -267,9 +298,12 @@ class _Cut:
         self.generated_tokens = 0
         self.error: Optional[str] = None
 
-    async def __aiter__(self) -> AsyncIterator[tuple[str, Optional[Piece]]]:
+    async def __aiter__(self) -> AsyncIterator[tuple[str, Union[Piece, Waiting, None]]]:
         try:
             async for event in self.events:
+                if isinstance(event, Waiting):
+                    yield "", event
+                    continue
                 if isinstance(event, Finished):
                     self.reason = event.reason
                     self.generated_tokens = max(self.generated_tokens, event.generated_tokens)
@@ -292,7 +326,7 @@ class _Cut:
 
 
 async def openai_stream(
-    events: AsyncIterator[ModelEvent],
+    events: AsyncIterator[QueuedEvent],
     request: CompletionRequest,
     prompt_tokens: int,
     model_name: str,
@@ -315,8 +349,11 @@ async def openai_stream(
         return _openai_event(value)
 
     cut = _Cut(events, request.sampling.stop, False, on_stop)
-    async for text, _piece in cut:
-        if text:
+    async for text, piece in cut:
+        if isinstance(piece, Waiting):
+            # An empty chunk: OpenAI clients append nothing, and a client's idle timer sees life.
+            yield chunk("")
+        elif text:
             yield chunk(text)
     if cut.error is not None:
         yield _openai_event({"error": {"message": cut.error, "http_status_code": 500}})
@@ -328,7 +365,7 @@ async def openai_stream(
 
 
 async def openai_completion(
-    events: AsyncIterator[ModelEvent],
+    events: AsyncIterator[QueuedEvent],
     request: CompletionRequest,
     prompt_tokens: int,
     model_name: str,
@@ -352,7 +389,7 @@ async def openai_completion(
 
 
 async def native_stream(
-    events: AsyncIterator[ModelEvent],
+    events: AsyncIterator[QueuedEvent],
     request: CompletionRequest,
     prompt_tokens: int,
     on_stop: Callable[[], None],
@@ -375,6 +412,10 @@ async def native_stream(
     index = 0
     cut = _Cut(events, request.sampling.stop, True, on_stop)
     async for text, piece in cut:
+        if isinstance(piece, Waiting):
+            # An SSE comment: TGI's clients read only `data:` lines, so no token appears from nowhere.
+            yield KEEPALIVE_COMMENT
+            continue
         if piece is None or not piece.token_ids:
             # Text released at the end of the stream, with no token of its own: it ends the last token.
             if pending is not None:

@@ -31,7 +31,10 @@ export class ModelLoadingError extends ModelError {
 	constructor(
 		message: string,
 		/** Seconds the server estimated, when it said. */
-		readonly estimatedTime?: number
+		readonly estimatedTime?: number,
+		/** What the server said it is doing, when it said more than "loading" (a Space downloading its
+		 * weights on a cold start, say), bounded and in one line. */
+		readonly detail?: string
 	) {
 		super(message);
 	}

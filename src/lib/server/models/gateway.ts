@@ -164,6 +164,22 @@ function serverMessage(body: unknown, fallback: string): string {
 	return fallback.replace(/^Failed to perform inference: /, '');
 }
 
+/** The longest account of a waking model's progress the studio passes on (it comes from the endpoint). */
+const MAX_LOADING_DETAIL = 300;
+
+/**
+ * What a loading server says it is doing, when its JSON says more than the stock "Model is (currently)
+ * loading": the Space's proxy names the phase of a cold start (downloading N of M GB, loading onto the
+ * GPU). One line, bounded; undefined otherwise (an HTML page from a front end says nothing useful).
+ */
+function loadingDetail(body: unknown): string | undefined {
+	const said = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
+	if (typeof said !== 'string') return undefined;
+	const line = said.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+	if (!line || /^model( \S+)? is (currently )?loading\.?$/i.test(line)) return undefined;
+	return line.length > MAX_LOADING_DETAIL ? `${line.slice(0, MAX_LOADING_DETAIL - 1)}…` : line;
+}
+
 /** Maps whatever the library or fetch threw to a typed model error. */
 function classify(error: unknown, partial: string, displayName: string): Error {
 	if (error instanceof NotAnEventStreamError) {
@@ -184,7 +200,7 @@ function classify(error: unknown, partial: string, displayName: string): Error {
 			const message = serverMessage(body, error.message);
 			if (status === 503) {
 				const estimated = (body as { estimated_time?: unknown } | undefined)?.estimated_time;
-				return new ModelLoadingError(`${displayName} is loading: ${message}`, typeof estimated === 'number' ? estimated : undefined);
+				return new ModelLoadingError(`${displayName} is loading: ${message}`, typeof estimated === 'number' ? estimated : undefined, loadingDetail(body));
 			}
 			return new ModelRequestError(status, `${displayName} refused the request (${status}): ${message}`);
 		}
@@ -343,7 +359,7 @@ export async function* streamWithRetry(request: PreparedRequest, options: RetryO
 				attempt,
 				delaySeconds,
 				...(error.estimatedTime !== undefined ? { estimatedSeconds: error.estimatedTime } : {}),
-				message: `Waking ${getModel(request.model).displayName}, ~${estimate} s`
+				message: `Waking ${getModel(request.model).displayName}, ~${estimate} s${error.detail ? ` (the server says: ${error.detail})` : ''}`
 			});
 			await sleep(delayMs, generation.signal);
 		}
