@@ -7,6 +7,7 @@
 // the page was loaded again without JavaScript. A FormResult stays quiet about an outcome this
 // module has already said.
 import type { ActionResult, SubmitFunction } from '@sveltejs/kit';
+import { tick } from 'svelte';
 import { toast } from 'svelte-sonner';
 import type { FormFailure } from '$lib/forms';
 
@@ -67,7 +68,10 @@ export class FormFeedback {
 				this.pending = false;
 			}
 			// The first field to correct takes the focus: its error is right under it.
-			if (result.type === 'failure') formElement.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+			if (result.type === 'failure') {
+				await tick();
+				formElement.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+			}
 			this.#options.onResult?.(result);
 		};
 	};

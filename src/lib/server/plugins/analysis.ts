@@ -10,12 +10,12 @@ import { analyseOutput, lintTemplate, transformInput, type EnabledPlugin } from 
 import type { Figure, Finding, PluginInput, PluginOutcome, RunUsage } from '$lib/plugins';
 import { REPORT_LIMITS, reportFigureSchema, reportFindingSchema, type PluginReport, type ReportFigure, type ReportFinding } from '$lib/plugins/report';
 
-function toFinding(f: Finding, prefixPart = false): ReportFinding | null {
+function toFinding(f: Finding): ReportFinding | null {
 	const part = f.location?.part;
 	const parsed = reportFindingSchema.safeParse({
 		ruleId: f.ruleId,
 		severity: f.severity,
-		message: prefixPart && part ? `${part}: ${f.message}` : f.message,
+		message: f.message,
 		...(f.location?.line ? { line: f.location.line } : {}),
 		...(part ? { part } : {}),
 		...(f.excerpt ? { excerpt: f.excerpt } : {})
@@ -32,13 +32,13 @@ function toFigure(f: Figure): ReportFigure | null {
  * One outcome as a report. A plugin's result is JSON from a worker: findings and figures that do not
  * have the report's shape are left out, and the report says how many were.
  */
-function toReport<R>(names: Map<string, string>, outcome: PluginOutcome<R>, read: (result: R) => { findings?: unknown; figures?: unknown }, prefixPart = false): PluginReport {
+function toReport<R>(names: Map<string, string>, outcome: PluginOutcome<R>, read: (result: R) => { findings?: unknown; figures?: unknown }): PluginReport {
 	const base = { pluginId: outcome.pluginId, name: names.get(outcome.pluginId) ?? outcome.pluginId };
 	if (outcome.status !== 'ok') return { ...base, status: outcome.status, findings: [], figures: [], message: outcome.message.slice(0, REPORT_LIMITS.message) };
 	const { findings: rawFindings, figures: rawFigures } = read(outcome.result) ?? {};
 	const foundList = Array.isArray(rawFindings) ? rawFindings : [];
 	const figureList = Array.isArray(rawFigures) ? rawFigures : [];
-	const findings = foundList.slice(0, REPORT_LIMITS.findings).flatMap((f) => toFinding(f as Finding, prefixPart) ?? []);
+	const findings = foundList.slice(0, REPORT_LIMITS.findings).flatMap((f) => toFinding(f as Finding) ?? []);
 	const figures = figureList.slice(0, REPORT_LIMITS.figures).flatMap((f) => toFigure(f as Figure) ?? []);
 	const dropped = foundList.length - findings.length + (figureList.length - figures.length);
 	if (dropped > 0 && findings.length < REPORT_LIMITS.findings) {
@@ -115,5 +115,5 @@ export async function lintContent(plugins: EnabledPlugin[], content: DraftConten
 	const modelId = content.parameters.modelType;
 	const model = isModelId(modelId) ? { id: modelId, maxNewTokens: MODELS[modelId].limits.maxNewTokens } : { id: modelId };
 	const outcomes = await lintTemplate(plugins, content, model);
-	return outcomes.map((o) => toReport(names, o, (findings) => ({ findings }), true));
+	return outcomes.map((o) => toReport(names, o, (findings) => ({ findings })));
 }
