@@ -42,9 +42,10 @@ export function saidAlready(form: ActionData): boolean {
 }
 
 /**
- * One form's submission state. `enhance` is a SubmitFunction for `use:enhance`: it shows a failure's
- * `message` as an error toast and `{ success: true, message }` as a success toast, then applies the
- * result exactly as SvelteKit's default does (form prop, redirects, error page, invalidation).
+ * One form's submission state. `enhance` is a SubmitFunction for `use:enhance`: it toasts
+ * `{ success: true, message }` and a failure of the whole form (a failure of fields the person can
+ * see is left to those fields, and the first of them takes the focus), then applies the result
+ * exactly as SvelteKit's default does (form prop, redirects, error page, invalidation).
  */
 export class FormFeedback {
 	/** True while the form is submitting; bind a submit button's `disabled` to it. */

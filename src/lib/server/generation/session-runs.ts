@@ -127,8 +127,8 @@ export async function prepareRuns(models: readonly ModelId[], input: GenerationI
 
 /**
  * Writes one running row per prepared request (`input` is what they were prepared from: its
- * variables are recorded, as the input plugins left them), announces each run and feeds it (cache, shared flight or upstream). The
- * runs go on by themselves; their events are on runEvents().
+ * variables are recorded, as the input plugins left them), announces each run and feeds it (cache,
+ * shared flight or upstream). The runs go on by themselves; their events are on runEvents().
  */
 export async function launchRuns(
 	prepared: PreparedRequest[],
