@@ -9,6 +9,10 @@ declare global {
 			errorId?: string;
 			/** The status the response really has when SvelteKit renders the page as a 500 (503: the database is out of reach). */
 			status?: number;
+			/** A heading in place of the status's own, when the page knows better ("Choose two versions to compare"). */
+			title?: string;
+			/** Where to go from here: the pages that answer what was asked, in the product's words. */
+			links?: { href: string; label: string }[];
 		}
 		interface Locals {
 			user: SessionUser | null;

@@ -1,8 +1,16 @@
 // Extracts the code of an output (fenced blocks, or the bare code) and, for an evaluation sample,
 // the program that would run: the HumanEval prompt completed by the model's answer.
 import { z } from 'zod';
-import { definePlugin } from '$lib/plugins';
-import { extractCodeBlocks, type CodeBlock } from './extract';
+import { definePlugin, type Finding } from '$lib/plugins';
+import { extractCodeBlocks, type CodeBlock, type Language } from './extract';
+
+/** Blocks reported per output: an answer of hundreds of fences gets the first ones. */
+const MAX_BLOCKS = 20;
+const LANGUAGE_NAMES: Record<Language, string> = { python: 'Python', javascript: 'JavaScript', typescript: 'TypeScript', shell: 'Shell', unknown: 'Code' };
+const lineCount = (code: string) => {
+	const lines = code.replace(/\n$/, '').split('\n').length;
+	return `${lines} ${lines === 1 ? 'line' : 'lines'}`;
+};
 
 const configSchema = z.object({ language: z.enum(['python', 'javascript', 'typescript', 'shell']).default('python') });
 
@@ -33,11 +41,15 @@ export default definePlugin({
 		configSchema
 	},
 	analyseOutput({ output }) {
-		const blocks = extractCodeBlocks(output);
-		return {
-			findings: [],
-			metrics: { blocks: blocks.map((b) => ({ language: b.language, declared: b.declared, line: b.line, fenced: b.fenced, code: b.code })) }
-		};
+		// One row per block: where it starts and its code, folded under it.
+		const findings: Finding[] = extractCodeBlocks(output).slice(0, MAX_BLOCKS).map((block) => ({
+			ruleId: 'code-block',
+			severity: 'info',
+			message: `${LANGUAGE_NAMES[block.language]} ${block.fenced ? 'block' : 'code (no fence)'}, ${lineCount(block.code)}`,
+			location: { line: block.line },
+			excerpt: { code: block.code, ...(block.language === 'unknown' ? {} : { language: block.language }) }
+		}));
+		return { findings };
 	},
 	scoreSample({ output, problem, config }) {
 		const block = pick(extractCodeBlocks(output), config.language);

@@ -48,8 +48,10 @@ export default definePlugin({
 				const match = firstMatch(parts, (part) => part.match(rule.pattern));
 				if (!match) continue;
 				if (rule.category === 'secret') secretOnLine = true;
+				// A secret is shown masked, and its line is not: the report must not copy what it warns about.
 				const shown = rule.category === 'secret' ? ` (${mask(match[0])})` : '';
-				findings.push({ ruleId: rule.id, severity: rule.severity, message: `${rule.message}${shown}`, location: { line } });
+				const excerpt = rule.category === 'secret' ? {} : { excerpt: { code: lineExcerpt(text) } };
+				findings.push({ ruleId: rule.id, severity: rule.severity, message: `${rule.message}${shown}`, location: { line }, ...excerpt });
 			}
 			const assignment = secretOnLine || !config.categories.includes('secret') || config.disabledRules.includes('high-entropy-secret') ? null : firstMatch(parts, secretAssignment);
 			if (assignment && entropy(assignment.value) >= config.minEntropy)
@@ -57,8 +59,12 @@ export default definePlugin({
 		});
 		if (output.length > SCAN_LIMITS.outputChars)
 			findings.push({ ruleId: 'not-scanned', severity: 'info', message: `Only the first ${SCAN_LIMITS.outputChars} characters were scanned.` });
-		const counts: Record<string, number> = {};
-		for (const f of findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
-		return { findings, metrics: counts };
+		return { findings };
 	}
 });
+
+/** The offending line as the report shows it: trimmed, and cut past a few hundred characters. */
+function lineExcerpt(text: string): string {
+	const line = text.trim();
+	return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+}

@@ -44,9 +44,16 @@ describe('plugins on a run’s output', () => {
 		const scanner = reports.find((r) => r.pluginId === 'security-scanner')!;
 		expect(scanner.status).toBe('ok');
 		expect(scanner.findings).toContainEqual(expect.objectContaining({ ruleId: 'rm-rf-root', severity: expect.stringMatching(/error|warning/), line: 3 }));
+		// The counter's figures are the run's own: what the model reported and what the run cost.
 		const cost = reports.find((r) => r.pluginId === 'token-cost')!;
 		expect(cost.status).toBe('ok');
-		expect(Object.keys(cost.metrics).length).toBeGreaterThan(0);
+		const run = await getRun(team.owner.member, finished.executionId);
+		expect(run.promptTokens).toBeGreaterThan(0);
+		expect(cost.figures).toEqual([
+			{ label: 'Prompt tokens', value: run.promptTokens, unit: 'tokens', note: 'counted by the model' },
+			{ label: 'Completion tokens', value: run.completionTokens, unit: 'tokens', note: 'counted by the model' },
+			{ label: 'Cost', value: run.costUsd, unit: 'usd' }
+		]);
 
 		const row = await (await prisma()).executionHistory.findUniqueOrThrow({ where: { id: finished.executionId }, select: { pluginResults: true } });
 		expect(row.pluginResults).toEqual(reports);
@@ -68,7 +75,7 @@ describe('plugins on a run’s output', () => {
 		expect(listed.map((p) => p.id).sort()).toEqual(['code-analyser', 'code-block-extractor', 'pii-redactor', 'security-scanner', 'template-linter', 'token-cost']);
 		expect(listed.every((p) => !p.enabled)).toBe(true);
 		expect(await refusal(savePluginSetting(team.owner.member, 'token-cost', true, '{not json'))).toMatchObject({ status: 400, field: 'config' });
-		expect(await refusal(savePluginSetting(team.owner.member, 'token-cost', true, '{"gpuHourly": -1}'))).toMatchObject({ status: 400, field: 'config' });
+		expect(await refusal(savePluginSetting(team.owner.member, 'security-scanner', true, '{"minEntropy": -1}'))).toMatchObject({ status: 400, field: 'config' });
 		expect((await refusal(savePluginSetting(team.viewer.member, 'token-cost', true, '{}'))).status).toBe(403);
 		expect((await refusal(savePluginSetting(team.owner.member, 'no-such-plugin', true, '{}'))).status).toBe(404);
 		expect((await pluginSettings(team.owner.member)).find((p) => p.id === 'token-cost')!.enabled).toBe(false);
@@ -90,6 +97,28 @@ describe('input plugins', () => {
 		expect(row.renderedPrompt).toContain('[EMAIL_1]');
 		expect(row.renderedPrompt).not.toContain('alice.smith@example.com');
 		expect(finished.plugins).toContainEqual(expect.objectContaining({ pluginId: 'pii-redactor', status: 'ok' }));
+	});
+
+	it('an input plugin that cannot run stops the start: nothing is sent and nothing recorded', async () => {
+		const team = await newSessionTeam();
+		await savePluginSetting(team.owner.member, 'pii-redactor', true, '{}');
+		// Settings that were valid once and are not any more (saved settings are checked again at each run).
+		const db = await prisma();
+		await db.pluginSetting.updateMany({ where: { workspaceId: team.workspaceId, pluginId: 'pii-redactor' }, data: { config: { categories: ['shoe-size'] } } });
+		const before = hub.tgi().requests.length;
+		const editor = hub.client(team.editor.cookie);
+		await connected(editor);
+		okData(await request(editor, 'session:join', { sessionId: team.sessionId }));
+		const refused = await request(editor, 'run:start', {
+			sessionId: team.sessionId,
+			source: { kind: 'version', versionNumber: 1 },
+			variables: { language: 'Python', task: 'mail carol@example.com' },
+			models: ['whiterabbitneo'],
+			cacheMode: 'never'
+		});
+		expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/^PII redactor has invalid settings, so nothing was sent/) } });
+		expect(hub.tgi().requests.length).toBe(before);
+		expect(await db.executionHistory.count({ where: { sessionId: team.sessionId } })).toBe(0);
 	});
 });
 

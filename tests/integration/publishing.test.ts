@@ -4,13 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { promptMetaSchema } from '$lib/schemas/prompt';
-import { forkSchema, publishSchema } from '$lib/schemas/publishing';
+import { forkSchema, libraryQuerySchema, publishSchema } from '$lib/schemas/publishing';
 import { addMember, type Member } from '$lib/server/workspaces';
 import { commitDraft, getVersion } from '$lib/server/versions';
 import { createPrompt, getPrompt, updatePromptMeta } from '$lib/server/prompts';
 import { forkOrigin, forkPublishedVersion } from '$lib/server/publishing/fork';
 import { publishingOverview } from '$lib/server/publishing/overview';
 import { publishVersion, unpublish } from '$lib/server/publishing/publish';
+import { publicPromptPage, searchLibrary } from '$lib/server/publishing';
 import { startAppServer, type AppServer } from '../helpers/app-server';
 import { prisma } from '../helpers/db';
 import { FormClient, visibleText, signUpOverHttp } from '../helpers/form-client';
@@ -104,6 +105,22 @@ describe('publishing a version', () => {
 		expect(row.firstPublishedAt).toEqual(row.publishedAt);
 		const prompt = await db.prompt.findUniqueOrThrow({ where: { id: t.promptId } });
 		expect(prompt.visibility).toBe('public');
+	});
+
+	it('lists as tried on the model that answered: the stand-in as itself, never the model it stood in for; the model filter finds only real runs', async () => {
+		const t = await publishingTeam();
+		await addRun({ by: t.author, promptId: t.promptId, versionId: t.versionId(1), model: 'codet5p', standIn: 'codetune-tiny-code' });
+		await addRun({ by: t.author, promptId: t.promptId, versionId: t.versionId(1), model: 'whiterabbitneo', standIn: 'codetune-tiny-code' });
+		await addRun({ by: t.author, promptId: t.promptId, versionId: t.versionId(1), model: 'whiterabbitneo' });
+		const tag = `standin-${randomUUID().slice(0, 8)}`;
+		await publishVersion(t.author, t.prompt, form({ tags: tag }));
+		const db = await prisma();
+		expect((await db.publicPrompt.findUniqueOrThrow({ where: { promptId: t.promptId } })).models).toEqual(['whiterabbitneo', 'stand-in:codetune-tiny-code']);
+		const page = await publicPromptPage(t.ws, t.prompt, { viewer: null });
+		expect(page.version.modelsTried).toEqual(['whiterabbitneo', 'stand-in:codetune-tiny-code']);
+		const byModel = async (model: 'codet5p' | 'whiterabbitneo') => (await searchLibrary(libraryQuerySchema.parse({ model, tag }))).cards.map((c) => c.promptSlug);
+		expect(await byModel('whiterabbitneo')).toEqual([t.prompt]);
+		expect(await byModel('codet5p')).toEqual([]);
 	});
 
 	it('lets the owner publish, refuses a viewer (403) and someone from another workspace (404)', async () => {
@@ -373,6 +390,9 @@ describe('the publishing overview', () => {
 		expect(overview.candidates[1]!.map((c) => c.id)).toEqual(ids.slice(2).reverse());
 		expect(overview.candidates[1]![0]).toMatchObject({ model: 'whiterabbitneo', outputExcerpt: 'answer 21', variables: { code: 'eval(input())', language: 'python' } });
 		expect(overview.candidates[2]).toEqual([expect.objectContaining({ id: v2run, model: 'codet5p', standIn: 'codetune-tiny-code' })]);
+		// A preview shows what the run answered, not the blank lines and fence it started with.
+		const padded = await addRun({ by: t.author, promptId: t.promptId, versionId: t.versionId(2), output: `${'\n'.repeat(600)}   \n\`\`\`python\n\n\ndef add(a, b):\n    return a + b\n\`\`\`\n` });
+		expect((await publishingOverview(t.author, t.prompt)).candidates[2]!.find((c) => c.id === padded)!.outputExcerpt).toBe('def add(a, b):\n    return a + b');
 		expect(overview.defaults).toEqual({ title: overview.prompt.name, description: '', tags: [] });
 		expect([overview.canPublish, overview.publicPage, overview.publications]).toEqual([true, null, []]);
 		await publishVersion(t.author, t.prompt, form());

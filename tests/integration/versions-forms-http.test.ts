@@ -121,7 +121,12 @@ describe('history, diff and rollback pages', () => {
 		expect(visibleText(inline.html)).toMatch(/− You review code for injection flaws\. .*\+ You review code for injection and XSS flaws\./);
 		expect((await t.viewer.client.get(`${t.path}/versions/9`)).status).toBe(404);
 		expect((await t.viewer.client.get(`${t.path}/versions/diff?from=1&to=9`)).status).toBe(404);
-		expect((await t.viewer.client.get(`${t.path}/versions/diff?from=x`)).status).toBe(400);
+		// A comparison that names no two versions says so in words, with the comparisons to open instead.
+		const unchosen = await t.viewer.client.get(`${t.path}/versions/diff?from=x`);
+		expectShown(unchosen, 400, 'Choose two versions to compare');
+		expect(visibleText(unchosen.html)).not.toMatch(/\?from=|<version/);
+		for (const href of [`${t.path}/versions/diff?from=2&amp;to=draft`, `${t.path}/versions/diff?from=1&amp;to=2`, `href="${t.path}/versions"`]) expect(unchosen.html).toContain(href);
+		expect(visibleText(unchosen.html)).toContain('Compare v1 with v2');
 	});
 
 	it('restores a version into the live draft, and restores and commits it as “Restore vN”', async () => {

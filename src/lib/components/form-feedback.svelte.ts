@@ -1,7 +1,13 @@
-// Glue between form actions and pages: `use:enhance` handling that toasts an action's message and
+// Glue between form actions and pages: `use:enhance` handling that says an action's outcome once and
 // tracks whether a submission is in flight, plus reads of a FormFailure (errors and refill values).
 // Import it as '$lib/components/form-feedback.svelte'.
+//
+// One message per outcome, in one place: a field's error next to that field, and nowhere else; what
+// concerns the whole form in a toast when JavaScript submitted it, or in the page's FormResult when
+// the page was loaded again without JavaScript. A FormResult stays quiet about an outcome this
+// module has already said.
 import type { ActionResult, SubmitFunction } from '@sveltejs/kit';
+import { tick } from 'svelte';
 import { toast } from 'svelte-sonner';
 import type { FormFailure } from '$lib/forms';
 
@@ -16,10 +22,30 @@ export interface FeedbackOptions {
 	toast?: boolean;
 }
 
+/** How long a toast stays: a failure longer, since it asks the reader to do something. */
+const TOAST_MS = { success: 4_000, error: 8_000 } as const;
+
+/** The outcome the last enhanced submission already said (as JSON), which FormResult then leaves alone. */
+const said = $state<{ outcome: string | null }>({ outcome: null });
+
+const outcomeKey = (data: unknown): string | null => {
+	try {
+		return JSON.stringify(data) ?? null;
+	} catch {
+		return null;
+	}
+};
+
+/** True when this outcome was said already (a toast, or a field's own error): FormResult shows nothing. */
+export function saidAlready(form: ActionData): boolean {
+	return form !== null && form !== undefined && said.outcome !== null && outcomeKey(form) === said.outcome;
+}
+
 /**
- * One form's submission state. `enhance` is a SubmitFunction for `use:enhance`: it shows a failure's
- * `message` as an error toast and `{ success: true, message }` as a success toast, then applies the
- * result exactly as SvelteKit's default does (form prop, redirects, error page, invalidation).
+ * One form's submission state. `enhance` is a SubmitFunction for `use:enhance`: it toasts
+ * `{ success: true, message }` and a failure of the whole form (a failure of fields the person can
+ * see is left to those fields, and the first of them takes the focus), then applies the result
+ * exactly as SvelteKit's default does (form prop, redirects, error page, invalidation).
  */
 export class FormFeedback {
 	/** True while the form is submitting; bind a submit button's `disabled` to it. */
@@ -32,12 +58,20 @@ export class FormFeedback {
 
 	readonly enhance: SubmitFunction = () => {
 		this.pending = true;
-		return async ({ result, update }) => {
+		return async ({ result, update, formElement }) => {
 			try {
-				if (this.#options.toast ?? true) toastFor(result);
+				if (this.#options.toast ?? true) {
+					toastFor(result, formElement);
+					if (result.type === 'failure' || result.type === 'success') said.outcome = outcomeKey(result.data);
+				}
 				await update({ reset: this.#options.reset ?? true, invalidateAll: this.#options.invalidateAll ?? true });
 			} finally {
 				this.pending = false;
+			}
+			// The first field to correct takes the focus: its error is right under it.
+			if (result.type === 'failure') {
+				await tick();
+				formElement.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
 			}
 			this.#options.onResult?.(result);
 		};
@@ -49,14 +83,33 @@ export function withFeedback(options?: FeedbackOptions): SubmitFunction {
 	return new FormFeedback(options).enhance;
 }
 
-function toastFor(result: ActionResult): void {
-	if (result.type === 'failure') {
-		const message = failureMessage(result.data);
-		if (message) toast.error(message);
-	} else if (result.type === 'success') {
+/** A form control a person sees and can correct (not a hidden input carrying an id). */
+function shownControl(form: HTMLFormElement, name: string): boolean {
+	const named = form.elements.namedItem(name);
+	const first = named instanceof RadioNodeList ? named[0] : named;
+	return first instanceof HTMLElement && !(first instanceof HTMLInputElement && first.type === 'hidden');
+}
+
+/**
+ * Toasts what the page does not say itself: a success, a failure of the whole form, or the errors
+ * of fields this form does not show. A field the person can see carries its own error instead.
+ */
+function toastFor(result: ActionResult, form: HTMLFormElement): void {
+	if (result.type === 'success') {
 		const message = successMessage(result.data);
-		if (message) toast.success(message);
+		if (message) toast.success(message, { duration: TOAST_MS.success });
+		return;
 	}
+	if (result.type !== 'failure') return;
+	const failure = failureOf(result.data);
+	const errors = Object.entries(failure?.errors ?? {});
+	if (errors.length === 0) {
+		const message = failureMessage(result.data);
+		if (message) toast.error(message, { duration: TOAST_MS.error });
+		return;
+	}
+	const unseen = errors.filter(([name]) => !shownControl(form, name)).map(([, error]) => error);
+	if (unseen.length > 0) toast.error([...new Set(unseen)].join(' '), { duration: TOAST_MS.error });
 }
 
 /** Whatever a page's `form` prop holds: a FormFailure, a success value, or nothing. */
@@ -68,6 +121,19 @@ function isSuccess(form: object): boolean {
 
 function failureOf(form: ActionData): FormFailure | undefined {
 	return form && !isSuccess(form) ? (form as FormFailure) : undefined;
+}
+
+/**
+ * What FormResult says of an outcome (a page loaded again without JavaScript): a success, or a
+ * failure's message unless it is a field's own error, which the field shows.
+ */
+export function outcomeMessage(form: ActionData): { kind: 'success' | 'error'; text: string } | undefined {
+	const success = successMessage(form);
+	if (success) return { kind: 'success', text: success };
+	const message = failureMessage(form);
+	if (!message) return undefined;
+	const fieldErrors = Object.values(failureOf(form)?.errors ?? {});
+	return fieldErrors.includes(message) ? undefined : { kind: 'error', text: message };
 }
 
 /** A failed action's message, for the inline Alert; undefined after success or before any submit. */

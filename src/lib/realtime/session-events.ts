@@ -3,6 +3,7 @@
 // every incoming event with it) and the TypeScript types socket.io's generics check both ends with.
 import { z } from 'zod';
 import { modelIdSchema, type ModelId } from '$lib/models';
+import type { PluginReport } from '$lib/plugins/report';
 import { cacheModeSchema, finishedRunStatusSchema, type CacheMode, type CacheOutcome, type FinishedRunStatus, type RunStatus } from '$lib/schemas/runs';
 
 export { cacheModeSchema, type CacheMode, type CacheOutcome };
@@ -124,17 +125,8 @@ export interface Participant {
 	connections: number;
 }
 
-/** What one enabled plugin said about a run's output (its analyseOutput hook), as everyone sees it. */
-export interface PluginReport {
-	pluginId: string;
-	name: string;
-	/** ok, or why it gave nothing: it threw, ran past its time budget, or its settings are invalid. */
-	status: 'ok' | 'error' | 'timeout' | 'bad-config';
-	findings: { ruleId: string; severity: 'error' | 'warning' | 'info'; message: string; line?: number }[];
-	metrics: Record<string, unknown>;
-	/** The failure, when status is not ok. */
-	message: string | null;
-}
+/** What one enabled plugin said about a run's output: its one definition is $lib/plugins/report. */
+export type { PluginReport };
 
 export interface RunView {
 	executionId: string;

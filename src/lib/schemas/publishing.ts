@@ -131,6 +131,35 @@ export const sampleOutputSchema = z.object({
 });
 export type SampleOutput = z.infer<typeof sampleOutputSchema>;
 
+/**
+ * What "Tried on" lists (publications.models_tried, public_prompts.models): the model that answered
+ * each of the version's runs. A model answering through its own endpoint is its id; the embedded
+ * stand-in answering in a model's place is `stand-in:<its id>` (never the model it stood in for: it
+ * was not tried on that one). The library's model filter matches the ids only.
+ */
+export const STAND_IN_PREFIX = 'stand-in:';
+
+export type TriedOn = { kind: 'model'; model: (typeof MODEL_IDS)[number] } | { kind: 'stand-in'; name: string };
+
+/** The "Tried on" entry of one run, as execution_history recorded it. */
+export function triedOnEntry(run: { model: string; standIn: string | null }): string {
+	return run.standIn ? `${STAND_IN_PREFIX}${run.standIn}` : run.model;
+}
+
+/** An entry read back; null for one the studio does not know (a model no longer offered). */
+export function readTriedOn(entry: string): TriedOn | null {
+	if (entry.startsWith(STAND_IN_PREFIX)) {
+		const name = entry.slice(STAND_IN_PREFIX.length);
+		return name ? { kind: 'stand-in', name } : null;
+	}
+	return (MODEL_IDS as readonly string[]).includes(entry) ? { kind: 'model', model: entry as (typeof MODEL_IDS)[number] } : null;
+}
+
+/** Entries in the order pages list them: the models first, then the stand-ins, each alphabetically. */
+export function sortTriedOn(entries: Iterable<string>): string[] {
+	return [...new Set(entries)].sort((a, b) => Number(a.startsWith(STAND_IN_PREFIX)) - Number(b.startsWith(STAND_IN_PREFIX)) || a.localeCompare(b));
+}
+
 /** A row of the library's listing. */
 export interface PublicPromptCard {
 	/** /library/<workspaceSlug>/<promptSlug> */

@@ -112,17 +112,36 @@ describe('cyclomatic complexity', () => {
 });
 
 describe('the code analyser plugin', () => {
-	it('reports a syntax error at its line in the output and complexity over the limit', async () => {
+	it('reports a syntax error at its line in the output, with the lines around it, and complexity over the limit', async () => {
 		const output = 'Fixed version:\n\n```python\ndef f(x):\n    return (x +\n```\n';
 		const r = await analyser.analyseOutput!({ output, model, config: { maxComplexity: 10, syntaxCheck: true, checkTimeoutMs: 2000 } });
-		expect(r.findings).toEqual([expect.objectContaining({ ruleId: 'syntax-error', severity: 'error', location: { line: 5 } })]);
+		expect(r.findings.filter((f) => f.severity !== 'info')).toEqual([
+			expect.objectContaining({ ruleId: 'syntax-error', severity: 'error', location: { line: 5 }, excerpt: { code: 'def f(x):\n    return (x +', language: 'python' } })
+		]);
 		const ok = await analyser.analyseOutput!({ output: chatAnswer, model, config: { maxComplexity: 3, syntaxCheck: true, checkTimeoutMs: 2000 } });
-		expect(ok.findings.map((f) => [f.ruleId, f.location?.line])).toEqual([['high-complexity', 4], ['high-complexity', 16]]);
-		expect(ok.metrics!.blocks).toMatchObject([{ language: 'python', syntax: { status: 'ok' } }, { language: 'javascript', syntax: { status: 'ok' } }]);
+		expect(ok.findings.map((f) => [f.ruleId, f.location?.line])).toEqual([['high-complexity', 4], ['code-checked', 4], ['high-complexity', 16], ['code-checked', 16]]);
+		expect(ok.findings.find((f) => f.ruleId === 'high-complexity')!.excerpt?.code).toMatch(/^def is_prime\(n: int\) -> bool:\n/);
+		expect(ok.findings.filter((f) => f.ruleId === 'code-checked').map((f) => f.message)).toEqual([
+			'Python: syntax checked, no error, 1 function (highest complexity 4).',
+			'JavaScript: syntax checked, no error, 1 function (highest complexity 4).'
+		]);
 	});
 
 	it('says TypeScript is not checked rather than guessing', async () => {
 		const r = await analyser.analyseOutput!({ output: '```ts\nconst x: number = 1;\n```', model, config: { maxComplexity: 10, syntaxCheck: true, checkTimeoutMs: 2000 } });
-		expect(r.metrics!.blocks).toMatchObject([{ language: 'typescript', syntax: { status: 'not checked' } }]);
+		expect(r.findings).toEqual([
+			{ ruleId: 'code-checked', severity: 'info', message: 'TypeScript: syntax not checked (no TypeScript compiler in production).', location: { line: 2 } }
+		]);
+	});
+});
+
+describe('the code block extractor’s report', () => {
+	it('lists each block as a row with its line and its code to unfold, never as data', async () => {
+		const r = await extractor.analyseOutput!({ output: chatAnswer, model, config: { language: 'python' } });
+		expect(r.findings).toEqual([
+			{ ruleId: 'code-block', severity: 'info', message: 'Python block, 7 lines', location: { line: 4 }, excerpt: { code: extractCodeBlocks(chatAnswer)[0]!.code, language: 'python' } },
+			{ ruleId: 'code-block', severity: 'info', message: 'JavaScript block, 5 lines', location: { line: 16 }, excerpt: { code: extractCodeBlocks(chatAnswer)[1]!.code, language: 'javascript' } }
+		]);
+		expect(r).not.toHaveProperty('metrics');
 	});
 });

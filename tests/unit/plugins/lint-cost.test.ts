@@ -58,17 +58,37 @@ describe('token estimates', () => {
 describe('the token and cost counter', () => {
 	const input = { kind: 'text' as const, text: 'Generate Python code: reverse a linked list' };
 	const output = 'def reverse(head):\n    prev = None\n    while head:\n        head.next, prev, head = prev, head, head.next\n    return prev\n';
+	const analyse = (usage?: Parameters<NonNullable<typeof tokenCost.analyseOutput>>[0]['usage']) =>
+		tokenCost.analyseOutput!({ output, input, latencyMs: 7_200, model: { id: 'codet5p' }, usage, config: {} });
 
-	it('prices a run per GPU-hour from its latency', async () => {
-		const r = await tokenCost.analyseOutput!({ output, input, latencyMs: 7_200, model: { id: 'codet5p' }, config: { pricing: 'per-gpu-hour', inputPer1k: 0, outputPer1k: 0, gpuHourly: 2.5 } });
-		expect(r.metrics).toEqual({ tokensIn: estimateTokens(input.text), tokensOut: estimateTokens(output), estimated: true, pricing: 'per-gpu-hour', costUsd: 0.005 });
+	it('shows the run’s own counts and cost, as the run recorded them, whatever the latency', async () => {
+		const r = await analyse({ promptTokens: 310, completionTokens: 42, costUsd: 0.003, free: null });
+		expect(r.figures).toEqual([
+			{ label: 'Prompt tokens', value: 310, unit: 'tokens', note: 'counted by the model' },
+			{ label: 'Completion tokens', value: 42, unit: 'tokens', note: 'counted by the model' },
+			{ label: 'Cost', value: 0.003, unit: 'usd' }
+		]);
+		expect(r.findings).toEqual([]);
 	});
 
-	it('prices a run per 1k tokens in and out, and says when it has no latency', async () => {
-		const r = await tokenCost.analyseOutput!({ output: 'word '.repeat(1000), input: { kind: 'chat', messages: [{ role: 'user', content: 'word '.repeat(500) }] }, model: { id: 'x' }, config: { pricing: 'per-1k-tokens', inputPer1k: 0.01, outputPer1k: 0.03, gpuHourly: 0 } });
-		expect(r.metrics).toMatchObject({ tokensIn: 500, tokensOut: 1000, costUsd: 0.035 });
-		const none = await tokenCost.analyseOutput!({ output, model: { id: 'x' }, config: { pricing: 'per-gpu-hour', inputPer1k: 0, outputPer1k: 0, gpuHourly: 2.5 } });
-		expect(none.metrics).toMatchObject({ costUsd: null });
-		expect(none.findings.map((f) => f.ruleId)).toEqual(['no-latency']);
+	it('says a run on the stand-in or from the cache cost nothing, and why', async () => {
+		expect((await analyse({ promptTokens: 310, completionTokens: 42, costUsd: 0, free: 'stand-in' })).figures).toContainEqual({ label: 'Cost', value: 0, unit: 'usd', note: 'local stand-in model' });
+		expect((await analyse({ promptTokens: 310, completionTokens: 42, costUsd: 0, free: 'cache' })).figures).toContainEqual({ label: 'Cost', value: 0, unit: 'usd', note: 'answered from the cache' });
+	});
+
+	it('estimates only a count the model did not report, from the prompt as sent, and says so', async () => {
+		const r = await analyse({ promptTokens: null, completionTokens: 42, costUsd: 0, free: 'stand-in' });
+		expect(r.figures![0]).toEqual({ label: 'Prompt tokens', value: estimateTokens(input.text), unit: 'tokens', note: 'estimated' });
+		expect(estimateTokens(input.text)).toBeGreaterThan(0);
+		const chat = await tokenCost.analyseOutput!({ output, input: { kind: 'chat', messages: [{ role: 'user', content: 'word '.repeat(500) }] }, model: { id: 'x' }, usage: { promptTokens: null, completionTokens: null, costUsd: 0, free: null }, config: {} });
+		expect(chat.figures!.slice(0, 2).map((f) => f.value)).toEqual([500, estimateTokens(output)]);
+	});
+
+	it('keeps no prices of its own: settings saved by its first version are accepted and change nothing', async () => {
+		const old = tokenCost.manifest.configSchema.parse({ pricing: 'per-1k-tokens', inputPer1k: 0.01, outputPer1k: 0.03, gpuHourly: 2.5 });
+		expect(old).toEqual({});
+		const r = await analyse(undefined);
+		expect(r.figures!.map((f) => f.label)).toEqual(['Prompt tokens', 'Completion tokens']);
+		expect(r.findings.map((f) => f.ruleId)).toEqual(['no-usage']);
 	});
 });

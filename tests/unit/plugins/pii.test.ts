@@ -16,8 +16,14 @@ describe('the PII redactor', () => {
 			kind: 'text',
 			text: 'Ticket from [EMAIL_1] (again [EMAIL_1]), call [PHONE_1] or [PHONE_2]. Card [CARD_1], IBAN [IBAN_1], SSN [SSN_1], server [IP_1], cc [EMAIL_2].'
 		});
-		expect(r.metrics).toEqual({ email: 2, iban: 1, 'credit-card': 1, ssn: 1, ipv4: 1, phone: 2 });
-		expect(r.notes).toContain('2 email values redacted');
+		expect(r.notes).toEqual([
+			'2 email addresses replaced by placeholders',
+			'1 IBAN replaced by a placeholder',
+			'1 card number replaced by a placeholder',
+			'1 social security number replaced by a placeholder',
+			'1 IP address replaced by a placeholder',
+			'2 phone numbers replaced by placeholders'
+		]);
 	});
 
 	it('leaves numbers that fail their checks alone', async () => {
@@ -35,5 +41,16 @@ describe('the PII redactor', () => {
 			config: { categories: ['email'] }
 		});
 		expect(r.input).toEqual({ kind: 'chat', messages: [{ role: 'system', content: 'Admin: [EMAIL_1]' }, { role: 'user', content: 'Why is 10.0.0.1 unreachable? Mail [EMAIL_1]' }] });
+	});
+
+	it('gives the variables the same placeholders as the prompt, so the run records no value it redacted', async () => {
+		const r = await redactor.transformInput!({
+			input: { kind: 'text', text: 'Write to bob@example.com about the order.' },
+			variables: { contact: 'bob@example.com', phone: 'call +1 415-555-0132', note: 'nothing personal', cc: 'ann@example.org' },
+			config: { categories: [...all] }
+		});
+		expect(r.input).toEqual({ kind: 'text', text: 'Write to [EMAIL_1] about the order.' });
+		expect(r.variables).toEqual({ contact: '[EMAIL_1]', phone: 'call [PHONE_1]', note: 'nothing personal', cc: '[EMAIL_2]' });
+		expect(JSON.stringify(r)).not.toMatch(/bob@example\.com|415-555-0132|ann@example\.org/);
 	});
 });

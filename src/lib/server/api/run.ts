@@ -6,7 +6,7 @@ import { isModelId, type ModelId } from '$lib/models';
 import type { ApiRunRequest, ApiRunResult } from '$lib/api/run-stream';
 import type { RunView } from '$lib/realtime/session-events';
 import type { ApiCaller } from '../api-tokens';
-import { consumeRunStart, launchRuns, prepareRuns, renderedPromptText, withOverrides } from '../generation';
+import { consumeRunStart, launchRuns, prepareRuns, withOverrides } from '../generation';
 import { ModelError } from '../models';
 import type { GenerationInput } from '../models';
 import { ApiError } from './errors';
@@ -43,7 +43,7 @@ export async function startApiRun(caller: ApiCaller, slug: string, request: ApiR
 		if (error instanceof ModelError && error.kind === 'input') throw new ApiError('invalid_request', error.message);
 		throw error;
 	});
-	const { runs } = await launchRuns(prepared, input, {
+	const { runs, sentPrompts } = await launchRuns(prepared, input, {
 		kind: 'api',
 		workspaceId: caller.workspaceId,
 		promptId,
@@ -55,7 +55,7 @@ export async function startApiRun(caller: ApiCaller, slug: string, request: ApiR
 		source: { kind: 'version', versionNumber: fetched.version.number },
 		cacheMode: request.cacheMode
 	});
-	return { run: runs[0]!, prompt: renderedPromptText(prepared[0]!.prompt), version: fetched.version.number };
+	return { run: runs[0]!, prompt: sentPrompts[0]!, version: fetched.version.number };
 }
 
 /** The run's end as the API reports it (the `done` event, or the body with stream: false). */

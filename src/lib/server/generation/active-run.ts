@@ -2,6 +2,7 @@
 // request, possibly shared) or from a cached answer, numbers them, announces them, logs them, and
 // records the outcome once. Runs never belong to a socket: nobody leaving stops one.
 import type { CacheOutcome, PluginReport, RunView } from '$lib/realtime/session-events';
+import type { RunUsage } from '$lib/plugins';
 import type { CachedAnswer } from '../cache';
 import { logger } from '../logger';
 import { observeRun } from '../metrics';
@@ -12,8 +13,11 @@ import { activeRuns, runEvents } from './registry';
 import { generationSettings } from './settings';
 import { TokenLog } from './token-log';
 
-/** Reports on a finished output; never throws (each plugin is isolated), may be null. */
-export type OutputAnalyser = (run: { model: string; output: string; latencyMs: number }) => Promise<PluginReport[] | null>;
+/**
+ * Reports on a finished output; never throws (each plugin is isolated), may be null. It is given the
+ * run's own recorded counts and cost (`usage`), so that no report works out figures of its own.
+ */
+export type OutputAnalyser = (run: { model: string; output: string; latencyMs: number; usage: RunUsage }) => Promise<PluginReport[] | null>;
 
 const REPLAY_BATCH = 64;
 
@@ -160,9 +164,15 @@ export class ActiveRun implements FlightSubscriber {
 		const latencyMs = Math.round(performance.now() - this.startedAtMs);
 		const hit = this.view.cacheOutcome === 'hit';
 		const output = this.tokens.join('');
+		const completionTokens = this.completionTokens ?? (this.view.lastSeq > 0 ? this.view.lastSeq : null);
+		// A hit (stored or shared in flight) made no call of its own: it cost the GPU nothing.
+		// The stand-in runs on this machine's CPU: no GPU hour to pay for.
+		const free = hit ? 'cache' : this.view.standIn ? 'stand-in' : null;
+		const costUsd = free ? 0 : (latencyMs / 3_600_000) * generationSettings().costPerHourUsd;
+		const usage: RunUsage = { promptTokens: this.promptTokens, completionTokens, costUsd: Math.round(costUsd * 1e6) / 1e6, free };
 		const plugins =
 			status === 'succeeded' && this.analyse
-				? await this.analyse({ model: this.view.model, output, latencyMs }).catch((error: unknown) => {
+				? await this.analyse({ model: this.view.model, output, latencyMs, usage }).catch((error: unknown) => {
 						logger.error({ err: error, executionId: this.view.executionId }, 'analysing a run with plugins failed');
 						return null;
 					})
@@ -175,11 +185,10 @@ export class ActiveRun implements FlightSubscriber {
 			timeToFirstTokenMs: this.view.timeToFirstTokenMs,
 			latencyMs,
 			promptTokens: this.promptTokens,
-			completionTokens: this.completionTokens ?? (this.view.lastSeq > 0 ? this.view.lastSeq : null),
+			completionTokens,
 			cacheOutcome: this.view.cacheOutcome,
-			// A hit (stored or shared in flight) made no call of its own: it cost the GPU nothing.
-			// The stand-in runs on this machine's CPU: no GPU hour to pay for.
-			costUsd: hit || this.view.standIn ? 0 : (latencyMs / 3_600_000) * generationSettings().costPerHourUsd,
+			// The figure the plugins were given: rounded as the row keeps it.
+			costUsd: usage.costUsd,
 			plugins
 		};
 		Object.assign(this.view, {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { CacheMode, CacheOutcome, PluginReport } from '$lib/realtime/session-events';
 import { tokensPerSecond } from '$lib/realtime/session-events';
 import { MODELS, isModelId } from '$lib/models';
+import { readPluginReports } from '$lib/plugins/report';
 import { RUNS_PAGE_SIZE, runRatingSchema, type RunFilters, type RunOriginKind, type RunPage, type RunRatingInput, type RunStatus } from '$lib/schemas/runs';
 import { cacheTableFigures, type CacheTableFigures } from '../cache';
 import { prisma } from '../db';
@@ -249,7 +250,7 @@ export async function getRun(member: Member, executionId: string): Promise<RunDe
 			? { id: row.session.id, title: row.session.title || `Session of ${row.session.createdAt.toISOString().slice(0, 16).replace('T', ' ')}` }
 			: null,
 		partners: partners.map((p) => ({ id: p.id, modelName: modelName(p.modelUsed), status: p.status })),
-		plugins: (row.pluginResults as PluginReport[] | null) ?? null
+		plugins: readPluginReports(row.pluginResults)
 	};
 }
 

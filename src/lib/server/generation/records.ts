@@ -3,6 +3,7 @@
 // writes execution_history.
 import type { CacheMode, CacheOutcome, PluginReport, RunSource, RunView } from '$lib/realtime/session-events';
 import { isModelId, type ModelId } from '$lib/models';
+import { readPluginReports } from '$lib/plugins/report';
 import { runOriginSchema, type FinishedRunStatus, type RunOriginKind } from '$lib/schemas/runs';
 import { prisma, Prisma } from '../db';
 import { lastSequences } from './token-log';
@@ -183,7 +184,7 @@ export function toRunView(row: ViewRow, lastSeq: number, liveText?: string): Run
 		promptTokens: row.promptTokens,
 		completionTokens: row.completionTokens,
 		rating: row.userFeedback,
-		plugins: (row.pluginResults as PluginReport[] | null) ?? null
+		plugins: readPluginReports(row.pluginResults)
 	};
 }
 

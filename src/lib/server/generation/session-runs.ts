@@ -2,10 +2,10 @@
 // for each chosen model, writes the running rows, then gives each run its tokens: from the cache
 // (a stored answer, or an identical request already in the air) or from a new upstream request.
 import { randomUUID } from 'node:crypto';
-import { SESSION_LIMITS, type CacheMode, type ResyncResult, type RunSource, type RunView, type StartRunRequest } from '$lib/realtime/session-events';
+import { SESSION_LIMITS, type CacheMode, type PluginReport, type ResyncResult, type RunSource, type RunView, type StartRunRequest } from '$lib/realtime/session-events';
 import type { DraftContent } from '$lib/prompt-doc';
 import { cacheDecision, cacheKey, flightKey, isCacheable, lookupAnswer, storeAnswer } from '../cache';
-import { forbidden, notFound } from '../errors';
+import { conflict, forbidden, notFound, type ServiceError } from '../errors';
 import { logger } from '../logger';
 import { readDraftContent } from '../drafts';
 import { checkFits, embeddedModel, fittedParameters, type FormattedPrompt, type GenerationInput, getModel, type ModelId, ModelNotConfiguredError, type PreparedRequest, prepareRequest, promptTokenCount, standIns } from '../models';
@@ -99,7 +99,7 @@ export async function startRuns(access: SessionAccess, request: StartRunRequest)
 	});
 	// Only the session list's order depends on it: not worth holding up the first token.
 	void touchSession(session.id).catch((error) => logger.warn({ err: error }, 'marking a session active failed'));
-	return started;
+	return { groupId: started.groupId, runs: started.runs };
 }
 
 /** What a run is started for: where its rows go and who (or which API token) started it. */
@@ -129,30 +129,37 @@ export async function prepareRuns(models: readonly ModelId[], input: GenerationI
 
 /**
  * Writes one running row per prepared request (`input` is what they were prepared from: its
- * variables are recorded), announces each run and feeds it (cache, shared flight or upstream). The
- * runs go on by themselves; their events are on runEvents().
+ * variables are recorded, as the input plugins left them), announces each run and feeds it (cache,
+ * shared flight or upstream). The runs go on by themselves; their events are on runEvents().
  */
-export async function launchRuns(prepared: PreparedRequest[], input: GenerationInput, origin: RunOrigin): Promise<{ groupId: string; runs: RunView[] }> {
+export async function launchRuns(
+	prepared: PreparedRequest[],
+	input: GenerationInput,
+	origin: RunOrigin
+): Promise<{ groupId: string; runs: RunView[]; /** Each run's prompt as sent, after the input plugins (as history records it). */ sentPrompts: string[] }> {
 	const groupId = randomUUID();
 	// Read once per start: the plugins enabled now analyse these runs' outputs when they end.
 	const plugins = await enabledPlugins(origin.workspaceId).catch((error: unknown) => {
 		logger.error({ err: error }, 'reading the enabled plugins failed; the runs go on without them');
 		return [];
 	});
-	// Input plugins (a PII redactor, say) change what each model is sent, before anything is recorded.
+	// Input plugins (a PII redactor, say) change what each model is sent, and the variables each run
+	// records, before anything is recorded: the values they replace are kept nowhere.
 	const transformed = plugins.length > 0 ? await transformPrompts(plugins, prepared, input.variables) : null;
+	if (transformed && transformed.failed.length > 0) throw inputPluginFailed(transformed.failed);
 	if (transformed) prepared = prepared.map((p, i) => ({ ...p, prompt: transformed.prompts[i]! }));
 	const analyserFor = (i: number): OutputAnalyser | null => {
 		if (plugins.length === 0) return null;
 		const before = transformed?.reports[i] ?? [];
+		const prompt = prepared[i]!.prompt;
 		return async (run) => {
-			const after = (await analyseRunOutput(plugins, run)) ?? [];
+			const after = (await analyseRunOutput(plugins, { ...run, prompt })) ?? [];
 			const all = [...before, ...after];
 			return all.length > 0 ? all : null;
 		};
 	};
 	const rows = await createRunRows(
-		prepared.map((p) => ({
+		prepared.map((p, i) => ({
 			workspaceId: origin.workspaceId,
 			promptId: origin.promptId,
 			versionId: origin.versionId,
@@ -164,7 +171,7 @@ export async function launchRuns(prepared: PreparedRequest[], input: GenerationI
 			model: p.model,
 			standInModel: standInOf(p),
 			cacheMode: origin.cacheMode,
-			variables: input.variables,
+			variables: transformed?.variables[i] ?? input.variables,
 			renderedPrompt: renderedPromptText(p.prompt),
 			parameters: { ...p.parameters }
 		}))
@@ -203,7 +210,18 @@ export async function launchRuns(prepared: PreparedRequest[], input: GenerationI
 		});
 		return { ...view };
 	});
-	return { groupId, runs };
+	return { groupId, runs, sentPrompts: prepared.map((p) => renderedPromptText(p.prompt)) };
+}
+
+/**
+ * An input plugin that could not run (it threw, ran past its budget, or has bad settings) stops the
+ * start: sending the prompt without it would send what the workspace asked it to change (a PII
+ * redactor's values, say), so nothing is sent and nothing is recorded.
+ */
+function inputPluginFailed(failed: PluginReport[]): ServiceError {
+	const first = failed[0]!;
+	const why = first.status === 'timeout' ? 'ran past its time budget' : first.status === 'bad-config' ? 'has invalid settings' : 'failed';
+	return conflict(`${first.name} ${why}, so nothing was sent to the models: try again, or fix or switch it off on the workspace's Plugins page.`);
 }
 
 /** Gives a run its tokens: a stored answer, an identical request in the air, or a new request. */

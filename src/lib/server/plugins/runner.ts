@@ -4,7 +4,7 @@
 // or a bad config becomes a reported PluginFailure, never the caller's.
 import type {
 	AnalyseResult, EvaluationProblem, Finding, HookName, ModelInfo, PluginFailure, PluginInput, PluginOutcome,
-	ScoreResult, StudioPlugin, TransformResult
+	RunUsage, ScoreResult, StudioPlugin, TransformResult
 } from '$lib/plugins';
 import type { DraftContent } from '$lib/prompt-doc';
 import { pluginPool } from './pool';
@@ -68,7 +68,7 @@ export function lintTemplate(plugins: EnabledPlugin[], content: DraftContent, mo
 
 export function analyseOutput(
 	plugins: EnabledPlugin[],
-	ctx: { output: string; model: ModelInfo; latencyMs?: number; input?: PluginInput }
+	ctx: { output: string; model: ModelInfo; latencyMs?: number; input?: PluginInput; usage?: RunUsage }
 ): Promise<PluginOutcome<AnalyseResult>[]> {
 	return Promise.all(using(plugins, 'analyseOutput').map((e) => callHook<AnalyseResult>(e, 'analyseOutput', (config) => ({ ...ctx, config }))));
 }
@@ -78,26 +78,44 @@ export function scoreSample(plugins: EnabledPlugin[], output: string, problem: E
 }
 
 /**
- * Transforms run in order, each on the previous one's output. A failed transform leaves the input as
- * it was and the chain goes on.
+ * Transforms run in order, each on the previous one's output (input and variables). A failed
+ * transform leaves both as they were and the chain goes on; the caller decides whether a run may go
+ * ahead without it.
  */
 export async function transformInput(
 	plugins: EnabledPlugin[],
 	input: PluginInput,
 	variables: Record<string, string>
-): Promise<{ input: PluginInput; outcomes: PluginOutcome<TransformResult>[] }> {
+): Promise<{ input: PluginInput; variables: Record<string, string>; outcomes: PluginOutcome<TransformResult>[] }> {
 	const outcomes: PluginOutcome<TransformResult>[] = [];
 	let current = input;
+	let currentVariables = variables;
 	for (const entry of using(plugins, 'transformInput')) {
-		const outcome = await callHook<TransformResult>(entry, 'transformInput', (config) => ({ input: current, variables, config }));
-		if (outcome.status === 'ok' && isInput(outcome.result?.input)) current = outcome.result.input;
-		else if (outcome.status === 'ok') {
-			outcomes.push({ pluginId: outcome.pluginId, hook: outcome.hook, status: 'error', message: 'returned no valid input' } satisfies PluginFailure);
-			continue;
+		const outcome = await callHook<TransformResult>(entry, 'transformInput', (config) => ({ input: current, variables: currentVariables, config }));
+		if (outcome.status === 'ok') {
+			// What came back is JSON from a worker: checked here, whatever its type says.
+			const result = outcome.result as Partial<TransformResult> | null | undefined;
+			const next = result?.input;
+			const nextVariables = result?.variables;
+			// A plugin that says nothing of the variables leaves them as they were.
+			const why = !isInput(next) ? 'returned no valid input' : nextVariables !== undefined && !isStringRecord(nextVariables, currentVariables) ? 'returned variables that do not match the run’s' : null;
+			if (why) {
+				outcomes.push({ pluginId: outcome.pluginId, hook: outcome.hook, status: 'error', message: why } satisfies PluginFailure);
+				continue;
+			}
+			current = next as PluginInput;
+			if (nextVariables !== undefined) currentVariables = nextVariables as Record<string, string>;
 		}
 		outcomes.push(outcome);
 	}
-	return { input: current, outcomes };
+	return { input: current, variables: currentVariables, outcomes };
+}
+
+/** The same names as before, each with a text: a transform may change values, never add or drop one. */
+function isStringRecord(value: unknown, before: Record<string, string>): value is Record<string, string> {
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+	const entries = Object.entries(value);
+	return entries.length === Object.keys(before).length && entries.every(([name, text]) => typeof text === 'string' && Object.hasOwn(before, name));
 }
 
 function isInput(value: unknown): value is PluginInput {

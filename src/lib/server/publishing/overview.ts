@@ -8,7 +8,26 @@ import { runVariables } from '../listings';
 
 /** Runs offered per version, newest first. */
 export const CANDIDATES_PER_VERSION = 20;
-const EXCERPT = 400;
+/** What is read of each run's output for its preview (after its leading blank space). */
+const EXCERPT_SOURCE = 2_000;
+/** A preview's size: a few lines of the answer. */
+export const EXCERPT_LIMITS = { lines: 4, chars: 280 } as const;
+
+/**
+ * A few lines that say what a run answered: blank lines, fence lines (```python) and trailing
+ * spaces left out, the first lines with text kept, cut with "…". An answer that starts with blank
+ * lines (the stand-in's often do) no longer previews as an empty line and an ellipsis.
+ */
+export function answerExcerpt(output: string): string {
+	const lines = output
+		.split('\n')
+		.map((line) => line.replace(/\s+$/, ''))
+		.filter((line) => line.trim() !== '' && !/^\s*(?:`{3,}|~{3,})[\w+#.-]*$/.test(line));
+	let text = lines.slice(0, EXCERPT_LIMITS.lines).join('\n');
+	const cut = lines.length > EXCERPT_LIMITS.lines || text.length > EXCERPT_LIMITS.chars;
+	if (text.length > EXCERPT_LIMITS.chars) text = text.slice(0, EXCERPT_LIMITS.chars).replace(/\s+\S*$/, '');
+	return cut ? `${text}…` : text;
+}
 
 export interface PublishingVersion {
 	number: number;
@@ -92,7 +111,7 @@ export async function publishingOverview(member: Member, promptSlug: string): Pr
 		db.publicPrompt.findUnique({ where: { promptId: prompt.id }, select: { workspaceSlug: true, promptSlug: true, versionNumber: true } }),
 		db.$queryRaw<CandidateRow[]>`
 			SELECT id, version_number, model_used, stand_in_model, input_data, excerpt, executed_at FROM (
-				SELECT r.id, v.version_number, r.model_used, r.stand_in_model, r.input_data, left(r.output_data, ${EXCERPT}) AS excerpt, r.executed_at,
+				SELECT r.id, v.version_number, r.model_used, r.stand_in_model, r.input_data, left(ltrim(r.output_data, E' \t\r\n'), ${EXCERPT_SOURCE}) AS excerpt, r.executed_at,
 					row_number() OVER (PARTITION BY r.version_id ORDER BY r.executed_at DESC, r.id DESC) AS rank
 				FROM execution_history r JOIN prompt_versions v ON v.id = r.version_id
 				WHERE r.prompt_id = ${prompt.id}::uuid AND r.status = 'succeeded'
@@ -107,7 +126,7 @@ export async function publishingOverview(member: Member, promptSlug: string): Pr
 			model: run.model_used,
 			standIn: run.stand_in_model,
 			variables: runVariables(run.input_data),
-			outputExcerpt: run.excerpt ?? '',
+			outputExcerpt: answerExcerpt(run.excerpt ?? ''),
 			executedAt: new Date(run.executed_at).toISOString()
 		});
 	}

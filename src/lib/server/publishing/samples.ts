@@ -5,7 +5,7 @@ import { isModelId } from '$lib/models';
 import { invalid } from '../errors';
 import { toSample, type SampleSource } from '../listings';
 import type { Transaction } from '../prompts';
-import type { SampleOutput } from '$lib/schemas/publishing';
+import { sortTriedOn, triedOnEntry, type SampleOutput } from '$lib/schemas/publishing';
 
 const sampleSelect = {
 	id: true,
@@ -39,12 +39,15 @@ export async function chooseSamples(tx: Transaction, promptId: string, version: 
 	});
 }
 
-/** The models the version ran on successfully, in a stable order. */
+/**
+ * What answered the version's succeeded runs, as execution_history recorded it: a model through its
+ * endpoint, or the embedded stand-in in a model's place (listed as itself, never as that model).
+ */
 export async function modelsTried(tx: Transaction, promptId: string, versionId: string): Promise<string[]> {
 	const rows = await tx.executionHistory.findMany({
 		where: { promptId, versionId, status: 'succeeded' },
-		distinct: ['modelUsed'],
-		select: { modelUsed: true }
+		distinct: ['modelUsed', 'standInModel'],
+		select: { modelUsed: true, standInModel: true }
 	});
-	return rows.map((row) => row.modelUsed).filter(isModelId).sort();
+	return sortTriedOn(rows.filter((row) => isModelId(row.modelUsed)).map((row) => triedOnEntry({ model: row.modelUsed, standIn: row.standInModel })));
 }
