@@ -1,6 +1,6 @@
 // The first hour of a team, in chromium against the production build: the editor page says where
 // the draft stands ("No changes since v1", "Uncommitted changes since v1" as anyone types, and back
-// after the commit), and in a live session two people share the variable values: one types a
+// after the commit) and keeps a person's try-out values across a reload, and in a live session two people share the variable values: one types a
 // multi-line {{code}}, the other sees it as it is typed, both reloads keep it, and a Run with empty
 // variables asks first ("Fill in" or "Run anyway") instead of starting silently.
 import { expect, test, type Locator, type Page } from '@playwright/test';
@@ -53,6 +53,14 @@ test('the editor says where the draft stands; a session shares its multi-line va
 	await owner.page.getByLabel('Commit message').fill('Review a code block');
 	await owner.page.getByRole('button', { name: 'Commit version' }).click();
 	for (const page of [owner.page, editor.page]) await expect(changes(page)).toHaveText('No changes since v2');
+
+	// The editor page's try-out values are the owner's own, multi-line, and kept across a reload.
+	const sample = owner.page.getByLabel('code', { exact: true });
+	await sample.fill('x = 1\ny = 2');
+	await expect(owner.page.getByTestId('template-preview')).toContainText('x = 1\ny = 2');
+	await owner.page.reload();
+	await expect(owner.page.getByLabel('code', { exact: true })).toHaveValue('x = 1\ny = 2', { timeout: 30_000 });
+	await expect(editor.page.getByLabel('code', { exact: true })).toHaveValue('');
 
 	// A session: the owner opens it, the editor joins by its address.
 	await owner.page.goto(`${promptPath}/sessions`);
