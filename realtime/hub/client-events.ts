@@ -14,7 +14,15 @@ import type { HubSocket } from './types';
 interface EventBudget {
 	windowStart: number;
 	sent: number;
+	/** Of those, the events that have a share of their own (EVENT_SHARES), by name. */
+	shared: Map<string, number>;
 }
+
+/**
+ * Events that may take only part of the window's budget: typing in a variable sends changes while
+ * a person types, and must never leave that socket unable to start or cancel a run.
+ */
+const EVENT_SHARES: ReadonlyMap<string, number> = new Map([['variables:set', SESSION_LIMITS.variableChangesPerWindow]]);
 const budgets = new WeakMap<HubSocket, EventBudget>();
 
 type Spent = { verdict: 'ok' } | { verdict: 'refuse'; retryAfterSeconds: number } | { verdict: 'close' };
@@ -25,16 +33,21 @@ type Spent = { verdict: 'ok' } | { verdict: 'refuse'; retryAfterSeconds: number 
  * budget in one window the socket is closed. Answering every refusal of an endless flood would cost
  * the studio as much as taking the events: one socket kept the event loop busy for seconds at a time.
  */
-function spendEvent(socket: HubSocket, now = Date.now()): Spent {
+function spendEvent(socket: HubSocket, event: string, now = Date.now()): Spent {
 	const windowMs = SESSION_LIMITS.eventWindowSeconds * 1000;
 	let budget = budgets.get(socket);
-	if (!budget || now - budget.windowStart >= windowMs) budgets.set(socket, (budget = { windowStart: now, sent: 0 }));
+	if (!budget || now - budget.windowStart >= windowMs) budgets.set(socket, (budget = { windowStart: now, sent: 0, shared: new Map() }));
 	budget.sent++;
-	if (budget.sent <= SESSION_LIMITS.eventsPerWindow) return { verdict: 'ok' };
-	if (budget.sent <= 2 * SESSION_LIMITS.eventsPerWindow) {
-		return { verdict: 'refuse', retryAfterSeconds: Math.max(1, Math.ceil((budget.windowStart + windowMs - now) / 1000)) };
+	const retryAfterSeconds = Math.max(1, Math.ceil((budget.windowStart + windowMs - now) / 1000));
+	if (budget.sent > 2 * SESSION_LIMITS.eventsPerWindow) return { verdict: 'close' };
+	if (budget.sent > SESSION_LIMITS.eventsPerWindow) return { verdict: 'refuse', retryAfterSeconds };
+	const share = EVENT_SHARES.get(event);
+	if (share !== undefined) {
+		const spent = (budget.shared.get(event) ?? 0) + 1;
+		budget.shared.set(event, spent);
+		if (spent > share) return { verdict: 'refuse', retryAfterSeconds };
 	}
-	return { verdict: 'close' };
+	return { verdict: 'ok' };
 }
 
 /** Ends a socket that went on sending past its refusals, saying why (it has no reply coming). */
@@ -52,7 +65,7 @@ function closeFlooder(socket: HubSocket, event: string): void {
 function admitted(socket: HubSocket, event: string, reply: (result: Ack<never>) => void): boolean {
 	// Frames that arrived with the flood are still delivered after the close: drop them unanswered.
 	if (socket.disconnected) return false;
-	const spent = spendEvent(socket);
+	const spent = spendEvent(socket, event);
 	if (spent.verdict === 'ok') return true;
 	if (spent.verdict === 'close') closeFlooder(socket, event);
 	else reply({ ok: false, error: { code: 'rate-limited', message: `Too many events: wait ${spent.retryAfterSeconds} s.`, event, retryAfterSeconds: spent.retryAfterSeconds } });

@@ -12,7 +12,9 @@ import { onEvent } from '$lib/server/domain-events';
 import {
 	cancelLocalGroup,
 	cancelRunGroup,
+	changeSessionVariables,
 	generationSettings,
+	readSessionVariables,
 	resyncRun,
 	runEvents,
 	sessionAccess,
@@ -114,7 +116,12 @@ export class GenerationHub {
 			await socket.join(sessionRoom(sessionId));
 			socket.data.sessions[sessionId] = { workspaceId: access.session.workspaceId, promptId: access.session.promptId, role: access.role, canRun: access.canRun };
 			this.presence.announce(sessionId);
-			const [presence, runs, standIns] = await Promise.all([this.presence.participants(sessionId), sessionRunViews(sessionId), sessionStandIns()]);
+			const [presence, runs, standIns, variables] = await Promise.all([
+				this.presence.participants(sessionId),
+				sessionRunViews(sessionId),
+				sessionStandIns(),
+				readSessionVariables(sessionId)
+			]);
 			const snapshot: SessionSnapshot = {
 				sessionId,
 				participants: presence.participants,
@@ -122,7 +129,8 @@ export class GenerationHub {
 				runs,
 				canRun: access.canRun,
 				notConfigured: notConfigured(),
-				standIns
+				standIns,
+				variables
 			};
 			return snapshot;
 		});
@@ -141,6 +149,14 @@ export class GenerationHub {
 		onClientEvent(socket, 'run:resync', async ({ sessionId, executionId, afterSeq }) => {
 			await this.joinedAccess(socket, sessionId);
 			return resyncRun(sessionId, executionId, afterSeq);
+		});
+		onClientEvent(socket, 'variables:set', async ({ sessionId, values }) => {
+			const access = await this.joinedAccess(socket, sessionId);
+			const revision = await changeSessionVariables(access, values);
+			// Everyone else in the room, on every instance (the adapter relays it through Redis); the
+			// sender's other tabs are other sockets, so they hear it too.
+			socket.to(sessionRoom(sessionId)).emit('variables:changed', { sessionId, values, revision, by: access.username });
+			return { revision };
 		});
 		socket.on('disconnect', () => {
 			for (const sessionId of Object.keys(socket.data.sessions ?? {})) this.presence.announce(sessionId);

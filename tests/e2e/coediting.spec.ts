@@ -231,9 +231,18 @@ test('two people co-edit a prompt live, a viewer watches read-only, and commits 
 	await history.goto(`${promptPath}/versions/1`);
 	await history.getByRole('button', { name: 'Restore', exact: true }).click();
 	await history.getByRole('alertdialog').getByRole('button', { name: 'Restore', exact: true }).click();
+	// v1 is the latest version: restored over the editor's typing, the draft matches it again, so
+	// every page says there is nothing to commit, and no stale "restored from v1, commit it" notice.
 	for (const person of [owner, editor, viewer]) {
 		await expectText(editorOf(person.page, 'System prompt'), 'You review code for security flaws.');
 		await expectText(editorOf(person.page, 'User template'), 'Please. Review this {{language}} code:');
+		await expect(person.page.getByTestId('draft-changes')).toHaveText('No changes since v1');
+		await expect(person.page.getByText('restored from version v1')).toHaveCount(0);
+	}
+	// Typed away from it again, the draft differs from v1, and the restore is worth saying again.
+	await typeAtEnd(editorOf(editor.page, 'System prompt'), ' Be brief.');
+	for (const person of [owner, editor, viewer]) {
+		await expect(person.page.getByTestId('draft-changes')).toHaveText('Uncommitted changes since v1');
 		await expect(person.page.getByText('restored from version v1')).toBeVisible();
 	}
 

@@ -48,7 +48,9 @@ export async function teamWithPrompt(
 	// Choosing a starter lands in its editor.
 	await expect(page).toHaveURL(/\/prompts\/generate-code$/);
 	const promptPath = `${workspacePath}/prompts/generate-code`;
-	await expect(page.getByRole('status').filter({ hasText: /^\s*Connected\s*$/ })).toBeVisible();
+	// Connecting loads the draft from the database: on a machine running a whole suite that has
+	// taken over 10 s, so the wait is longer than an assertion's default.
+	await expect(page.getByRole('status').filter({ hasText: /^\s*Connected\s*$/ })).toBeVisible({ timeout: 30_000 });
 	await page.getByLabel('Commit message').fill('Starter');
 	await page.getByRole('button', { name: 'Commit version' }).click();
 	await expect(page.getByTestId('latest-version')).toContainText('v1');

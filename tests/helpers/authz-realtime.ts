@@ -32,7 +32,9 @@ export const HUB_ROWS: HubRow[] = [
 	{ surface: 'socket.io run:start', session: 'shared', expect: runs },
 	{ surface: 'socket.io run:cancel', session: 'shared', expect: runs },
 	// Catching up on a run's tokens is reading: every participant may.
-	{ surface: 'socket.io run:resync', session: 'shared', expect: { ...runs, viewer: 'ok' } }
+	{ surface: 'socket.io run:resync', session: 'shared', expect: { ...runs, viewer: 'ok' } },
+	// The session's variable values: every participant reads them on joining, whoever may run changes them.
+	{ surface: 'socket.io variables:set', session: 'shared', expect: runs }
 ];
 
 /** 'write': edits sync and are stored; 'read-only': the draft syncs, the actor's updates are dropped; else the close code. */

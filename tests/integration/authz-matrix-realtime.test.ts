@@ -65,6 +65,7 @@ async function hubAnswer(row: HubRow, actor: Actor, socket: HubClientSocket, see
 	if (event === 'session:leave') answer = await request(socket, 'session:leave', { sessionId });
 	if (event === 'run:start') answer = await request(socket, 'run:start', runRequest(sessionId));
 	if (event === 'run:cancel') answer = await request(socket, 'run:cancel', { sessionId, groupId: randomUUID() });
+	if (event === 'variables:set') answer = await request(socket, 'variables:set', { sessionId, values: { language: `python ${actor}` } });
 	if (event === 'run:resync') answer = await request(socket, 'run:resync', { sessionId, executionId: fx.shared.runId, afterSeq: 0 });
 	if (!answer.ok) return { outcome: answer.error.code };
 	// "Nothing more": a participant is told it may run only when its role may.

@@ -64,7 +64,8 @@ const VALID: { [E in ClientEventName]: () => ClientPayload<E> } = {
 	'session:leave': () => ({ sessionId: team.sessionId }),
 	'run:start': () => ({ ...runRequest(team), variables: { language: 'Python', task: 'add' }, parameters: { temperature: 0, maxTokens: 16, stop: ['\n'] }, cacheMode: 'never' }),
 	'run:cancel': () => ({ sessionId: team.sessionId, groupId: known.groupId }),
-	'run:resync': () => ({ sessionId: team.sessionId, executionId: known.executionId, afterSeq: 0 })
+	'run:resync': () => ({ sessionId: team.sessionId, executionId: known.executionId, afterSeq: 0 }),
+	'variables:set': () => ({ sessionId: team.sessionId, values: { language: 'Python', task: 'add two numbers' } })
 };
 const EVENTS = Object.keys(VALID) as ClientEventName[];
 
@@ -114,7 +115,7 @@ const nasty: fc.Arbitrary<Mutation[]> = fc.oneof(
 	fc.record({ path: fc.nat(), op: fc.constant('extra' as const), key: nastyString, with: fc.constant({ value: 'x' }) }).map((m) => [m])
 );
 
-/** What a run stores from its start (a variable's name or value, a stop sequence), made nasty; other events get it as a session id. */
+/** What a run stores from its start (a variable's name or value, a stop sequence) or a session keeps (a shared value), made nasty; other events get it as a session id. */
 const stored = fc.record({
 	where: fc.constantFrom('variable value' as const, 'variable name' as const, 'stop sequence' as const),
 	text: fc.oneof(nastyString, fc.constantFrom('\u0000', 'tab\u0000', '\ud800', 'x\udfffy', '\udc00\ud800'))
@@ -188,6 +189,11 @@ function payloadOf(m: Message): unknown {
 		case 'mutated':
 			return mutate(valid, m.payload.mutations);
 		case 'stored': {
+			if (m.event === 'variables:set') {
+				// Shared values are stored too (in Redis or memory), under the same rules as a run's.
+				const { where, text } = m.payload;
+				return { ...VALID['variables:set'](), values: where === 'variable name' ? { [text]: 'x' } : { task: text } };
+			}
 			if (m.event !== 'run:start') return { ...valid, sessionId: m.payload.text };
 			const start = VALID['run:start']();
 			const { where, text } = m.payload;

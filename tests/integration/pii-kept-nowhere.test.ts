@@ -45,7 +45,7 @@ beforeAll(async () => {
 	app = await startAppServer({ LOG_LEVEL: 'debug', WHITERABBITNEO_ENDPOINT_URL: tgi.url, CODET5P_ENDPOINT_URL: tgi.url, EMBEDDED_MODEL: 'off' });
 	const signedUp = await signUpOverHttp(app.url, 'pii');
 	({ slug: workspaceSlug } = await createWorkspace(signedUp.id, uniqueWorkspaceName('Private')));
-	owner = { client: signedUp.client, member: await memberOf({ id: signedUp.id, username: signedUp.username, isSiteAdmin: false }, workspaceSlug) };
+	owner = { client: signedUp.client, member: await memberOf({ id: signedUp.id, username: signedUp.username, displayName: null, isSiteAdmin: false }, workspaceSlug) };
 	({ slug: promptSlug } = await createPrompt(owner.member, promptMetaSchema.parse({ name: uniquePromptName('Follow-up') })));
 	const { id: promptId } = await (await prisma()).prompt.findFirstOrThrow({ where: { slug: promptSlug, workspace: { slug: workspaceSlug } }, select: { id: true } });
 	await setDraft(promptId, sample({ userPromptTemplate: 'Write to {{contact}} (phone {{phone}}) to {{task}}.', parameters: { modelType: 'whiterabbitneo', temperature: 0, maxTokens: 64 } }));

@@ -26,7 +26,11 @@ export const SESSION_LIMITS = {
 	/** Events one socket may send per window, whatever they are; more are refused as rate-limited
 	 * (run starts also have their own per-user limit). */
 	eventsPerWindow: 60,
-	eventWindowSeconds: 10
+	eventWindowSeconds: 10,
+	/** Of those, the variable changes one socket may send per window: typing can never spend the
+	 * budget a Run or a Cancel needs. The page sends at most one change every variableSendMs. */
+	variableChangesPerWindow: 30,
+	variableSendMs: 400
 } as const;
 
 const id = z.uuid();
@@ -67,6 +71,45 @@ export const variablesSchema = z
 	// A refine is invisible to JSON Schema: the prompt API's OpenAPI document shows the limit from this.
 	.meta({ maxProperties: SESSION_LIMITS.variables });
 
+const variableName = storedText.min(1).max(SESSION_LIMITS.variableName);
+
+/**
+ * A session's variable values as its editors type them: only what changed, each name with its whole
+ * new value ('' clears it). The bounds are the run's (a value that can be shared can be run), and
+ * each refusal names the variable in words a person reads.
+ */
+export const variableChangesSchema = z
+	.object({ sessionId: id, values: z.record(variableName, storedText) })
+	.superRefine(({ values }, context) => {
+		const names = Object.keys(values);
+		if (names.length > SESSION_LIMITS.variables) {
+			context.addIssue({ code: 'custom', message: `A session keeps at most ${SESSION_LIMITS.variables} variables.`, path: [] });
+		}
+		for (const name of names) {
+			const length = values[name]!.length;
+			if (length > SESSION_LIMITS.variableValue) {
+				context.addIssue({ code: 'custom', path: [], message: tooLongMessage(name, length) });
+				return;
+			}
+		}
+	});
+export type VariableChanges = z.infer<typeof variableChangesSchema>;
+
+/** What a value past the bound is told, on the page before sending and by the hub after. */
+export function tooLongMessage(name: string, length: number): string {
+	const max = SESSION_LIMITS.variableValue.toLocaleString('en');
+	return `${name} is ${length.toLocaleString('en')} characters long; a value may be at most ${max}. It stays here and is not shared until it is shorter.`;
+}
+
+/**
+ * The values a session's editors typed, kept by the server; `revision` grows with every change, so
+ * a change that arrives late (through another instance) never overwrites a newer one.
+ */
+export interface SessionVariables {
+	values: Record<string, string>;
+	revision: number;
+}
+
 export const startRunSchema = z.object({
 	sessionId: id,
 	source: runSourceSchema,
@@ -89,7 +132,9 @@ export const clientEventSchemas = {
 	/** Cancels every run of the group that is still going (both models of one start). */
 	'run:cancel': z.object({ sessionId: id, groupId: id }),
 	/** Tokens of a run after `afterSeq`: a client that saw a gap in sequence numbers fills it. */
-	'run:resync': z.object({ sessionId: id, executionId: id, afterSeq: z.number().int().min(0) })
+	'run:resync': z.object({ sessionId: id, executionId: id, afterSeq: z.number().int().min(0) }),
+	/** Variable values typed by an editor or owner; everyone in the session sees them. */
+	'variables:set': variableChangesSchema
 } as const;
 export type ClientEventName = keyof typeof clientEventSchemas;
 export type ClientPayload<E extends ClientEventName> = z.input<(typeof clientEventSchemas)[E]>;
@@ -174,6 +219,18 @@ export interface SessionSnapshot {
 	notConfigured: Partial<Record<ModelId, string>>;
 	/** Models with no endpoint that run on the embedded stand-in model, each with its id. */
 	standIns: Partial<Record<ModelId, string>>;
+	/** The variable values the session's editors typed, as the server keeps them now; null when they
+	 * could not be read at this moment (the page keeps what it shows and reads them at its next join). */
+	variables: SessionVariables | null;
+}
+
+/** Variable values one participant changed (only those), and the session's revision after the change. */
+export interface VariablesChangedEvent {
+	sessionId: string;
+	values: Record<string, string>;
+	revision: number;
+	/** Who typed them. */
+	by: string;
 }
 
 export interface TokenEvent {
@@ -207,6 +264,8 @@ export interface ServerToClientEvents {
 	'run:tokens': (payload: TokenEvent) => void;
 	/** The run's final view, its whole text included. */
 	'run:finished': (payload: { run: RunView }) => void;
+	/** Someone changed variable values; the sender's own socket is not told (its other tabs are). */
+	'variables:changed': (payload: VariablesChangedEvent) => void;
 	/** An event was refused and the client gave no acknowledgement callback to say it through. */
 	'session:error': (payload: SessionError) => void;
 	/**
@@ -222,6 +281,7 @@ export interface ClientToServerEvents {
 	'run:start': (payload: ClientPayload<'run:start'>, ack?: (result: Ack<{ groupId: string; runs: RunView[] }>) => void) => void;
 	'run:cancel': (payload: ClientPayload<'run:cancel'>, ack?: (result: Ack<{ cancelled: number }>) => void) => void;
 	'run:resync': (payload: ClientPayload<'run:resync'>, ack?: (result: Ack<ResyncResult>) => void) => void;
+	'variables:set': (payload: ClientPayload<'variables:set'>, ack?: (result: Ack<{ revision: number }>) => void) => void;
 }
 
 /** The socket.io room of a session: every participant's sockets join it. */

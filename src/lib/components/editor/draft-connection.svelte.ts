@@ -1,7 +1,8 @@
 // One live connection to a prompt's draft: the Yjs document, its y-websocket provider at
 // `/yjs/<promptId>` on the page's own origin (so the session cookie goes along), this person's
 // presence (in a colour nobody who came earlier wears), and what the page shows about it (connection
-// state, refusal, who is here, the latest version). Browser only: create it in onMount or an
+// state, refusal, who is here, the latest version, whether this person's edits are stored yet).
+// Browser only: create it in onMount or an
 // $effect, destroy it when the page goes.
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
@@ -9,6 +10,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import { readMeta, type DraftMeta } from '$lib/prompt-doc';
 import { describeYjsClose, yjsServerUrl } from '$lib/realtime/yjs-protocol';
 import { followBrowserNetwork } from './browser-network';
+import { followDraftSaving } from './draft-saving';
 import { isHexColor, presenceOf, roomColor, type UserColor } from './user-color';
 
 export interface PresenceUser extends UserColor {
@@ -48,9 +50,14 @@ export class DraftConnection {
 	refusal = $state<Refusal | null>(null);
 	peers = $state.raw<Peer[]>([]);
 	meta = $state.raw<DraftMeta>({ latestVersion: null, restoredFrom: null });
+	/** Every edit made here is stored by the server (false from an edit until the server has it). */
+	saved = $state(true);
+	/** The draft's content changed (anyone's edit): the page compares it with the latest version. */
+	revision = $state(0);
 
 	readonly #self: PresenceUser;
 	readonly #unfollowNetwork: () => void;
+	readonly #unfollowSaving: () => void;
 	/** When this editor came into the room: who came earlier keeps their colour (user-color.ts). */
 	readonly #joinedAt = Date.now();
 
@@ -80,6 +87,9 @@ export class DraftConnection {
 
 		// Offline and back as the browser says, not minutes later when a dead socket times out.
 		this.#unfollowNetwork = followBrowserNetwork(this.provider, () => this.state !== 'refused');
+
+		this.#unfollowSaving = followDraftSaving(this.provider, this.doc, (saved) => (this.saved = saved));
+		this.doc.on('update', this.#onUpdate);
 
 		const meta = this.doc.getMap('meta');
 		const onMeta = () => (this.meta = readMeta(this.doc));
@@ -132,8 +142,14 @@ export class DraftConnection {
 		return true;
 	}
 
+	readonly #onUpdate = () => {
+		this.revision++;
+	};
+
 	destroy(): void {
 		this.#unfollowNetwork();
+		this.#unfollowSaving();
+		this.doc.off('update', this.#onUpdate);
 		this.awareness.off('change', this.#onAwareness);
 		this.provider.destroy();
 		this.doc.destroy();

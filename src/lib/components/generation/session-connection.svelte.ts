@@ -1,12 +1,15 @@
 // One participant's live connection to a generation session: the socket.io socket (same origin,
 // so the session cookie goes along), the join and its snapshot, the runs kept in step with the hub
-// (RunBook holds the rules), who is watching, and what the page shows about it. Browser only:
+// (RunBook holds the rules), the variable values everyone in the session shares (SharedVariablesModel
+// holds those rules; typing is sent at most every SESSION_LIMITS.variableSendMs), who is watching, and
+// what the page shows about it. Browser only:
 // create it in an $effect and destroy it when the page goes. socket.io reconnects by itself; every
 // (re)connection joins again and merges the new snapshot.
 import { io, type Socket } from 'socket.io-client';
 import { toast } from 'svelte-sonner';
 import type { ModelId } from '$lib/models';
 import {
+	SESSION_LIMITS,
 	SESSION_SOCKET_PATH,
 	type Ack,
 	type ClientToServerEvents,
@@ -19,6 +22,7 @@ import {
 	type StartRunRequest
 } from '$lib/realtime/session-events';
 import { RunBook, type ResyncNeed, type RunEvent } from './run-state';
+import { SharedVariablesModel } from './shared-variables';
 
 export type SessionSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -32,6 +36,8 @@ export type SessionState = 'connecting' | 'connected' | 'offline' | 'refused';
 export type RunRequest = Omit<StartRunRequest, 'sessionId'>;
 
 const ACK_TIMEOUT_MS = 10_000;
+/** After a failed send of variable values (no answer, the studio could not keep them), the next try. */
+const VARIABLES_RETRY_MS = 3000;
 const RESYNC_ATTEMPTS = 5;
 /** Join refusals that joining again would not change. */
 const FINAL_JOIN_CODES: ReadonlySet<SessionError['code']> = new Set(['unauthorized', 'forbidden', 'not-found']);
@@ -49,10 +55,21 @@ export class SessionConnection {
 	notConfigured = $state.raw<Partial<Record<ModelId, string>>>({});
 	/** Models that run on the embedded stand-in model (no endpoint), each with its id. */
 	standIns = $state.raw<Partial<Record<ModelId, string>>>({});
+	/** The session's variable values as this page shows them (a copy, replaced on every change). */
+	variables = $state.raw<ReadonlyMap<string, string>>(new Map());
+	/** Why a value typed here is not shared (too long), by name. */
+	variableProblems = $state.raw<ReadonlyMap<string, string>>(new Map());
+	/** Why the values typed here are not shared at the moment, when they are not. */
+	variablesError = $state<string | null>(null);
+	/** Something typed here is not yet kept by the server. */
+	variablesUnsent = $state(false);
 
 	readonly sessionId: string;
 	readonly #socket: SessionSocket;
 	readonly #book = new RunBook();
+	readonly #shared = new SharedVariablesModel();
+	#variablesTimer: ReturnType<typeof setTimeout> | null = null;
+	#variablesSentAt = 0;
 	#joinAttempt = 0;
 	#destroyed = false;
 	#timers = new Set<ReturnType<typeof setTimeout>>();
@@ -82,6 +99,9 @@ export class SessionConnection {
 		s.on('run:waiting', (event) => this.#apply({ type: 'waiting', event }, event.sessionId));
 		s.on('run:tokens', (event) => this.#apply({ type: 'tokens', event }, event.sessionId));
 		s.on('run:finished', ({ run }) => this.#apply({ type: 'finished', run }, run.sessionId));
+		s.on('variables:changed', (event) => {
+			if (event.sessionId === this.sessionId && this.#shared.changed(event)) this.#publishVariables();
+		});
 		s.on('session:refresh', () => {
 			if (s.connected) void this.#join();
 		});
@@ -110,6 +130,13 @@ export class SessionConnection {
 		const result = await this.#ask<{ cancelled: number }>((s) => s.emitWithAck('run:cancel', { sessionId: this.sessionId, groupId }));
 		if (!result.ok) toast.error(result.error.message);
 		return result.ok;
+	}
+
+	/** This person typed a variable's value: shown at once, shared with the session shortly. */
+	setVariable(name: string, value: string): void {
+		this.#shared.typed(name, value);
+		this.#publishVariables();
+		this.#sendVariablesSoon();
 	}
 
 	destroy(): void {
@@ -144,10 +171,14 @@ export class SessionConnection {
 		this.canRun = snapshot.canRun;
 		this.notConfigured = snapshot.notConfigured;
 		this.standIns = snapshot.standIns;
+		if (snapshot.variables) this.#shared.snapshot(snapshot.variables);
+		this.#publishVariables();
 		this.loaded = true;
 		this.state = 'connected';
 		this.#publish();
 		this.#resync(needs);
+		// What was typed while the connection was away goes now.
+		this.#sendVariablesSoon();
 	}
 
 	#refuse(message: string): void {
@@ -188,6 +219,51 @@ export class SessionConnection {
 
 	#publish(): void {
 		this.runs = this.#book.list();
+	}
+
+	// ---- variables --------------------------------------------------------------------------------
+
+	#publishVariables(): void {
+		this.variables = new Map(this.#shared.values);
+		this.variableProblems = this.#shared.problems;
+		this.variablesUnsent = this.#shared.unsent;
+	}
+
+	/** Sends what was typed, at most once every variableSendMs (the hub's budget for them is counted). */
+	#sendVariablesSoon(delayMs = Math.max(0, this.#variablesSentAt + SESSION_LIMITS.variableSendMs - Date.now())): void {
+		if (this.#variablesTimer !== null || this.#destroyed) return;
+		const timer = setTimeout(() => {
+			this.#timers.delete(timer);
+			this.#variablesTimer = null;
+			if (!this.#destroyed) void this.#sendVariables();
+		}, delayMs);
+		this.#variablesTimer = timer;
+		this.#timers.add(timer);
+	}
+
+	async #sendVariables(): Promise<void> {
+		// Not joined: sent once the join is back (#join calls #sendVariablesSoon).
+		if (this.state !== 'connected' || !this.canRun) return;
+		const values = this.#shared.takeOutgoing();
+		if (!values) return;
+		this.#variablesSentAt = Date.now();
+		const result = await this.#ask<{ revision: number }>((s) => s.emitWithAck('variables:set', { sessionId: this.sessionId, values }));
+		if (this.#destroyed) return;
+		if (result.ok) {
+			this.#shared.acknowledged(result.data.revision);
+			this.variablesError = null;
+			this.#publishVariables();
+			if (this.#shared.unsent) this.#sendVariablesSoon();
+			return;
+		}
+		this.#shared.refused();
+		this.#publishVariables();
+		const { code, message, retryAfterSeconds } = result.error;
+		if (code === 'forbidden') this.canRun = false;
+		this.variablesError = code === 'rate-limited' ? null : `Your values are not shared yet: ${message}`;
+		// Something passing (a busy socket, no answer) is tried again; a refusal (too many values, no
+		// right to change them) waits for the next change this person makes.
+		if (code === 'rate-limited' || code === 'internal') this.#sendVariablesSoon(retryAfterSeconds ? retryAfterSeconds * 1000 : VARIABLES_RETRY_MS);
 	}
 
 	// ---- plumbing ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ export { default as ConfirmButton } from './ConfirmButton.svelte';
 export { default as CopyButton } from './CopyButton.svelte';
 export { default as EmptyState } from './EmptyState.svelte';
 export { default as Field, type FieldControlProps } from './Field.svelte';
+export { default as GrowingTextarea } from './GrowingTextarea.svelte';
 export { default as Input } from './Input.svelte';
 export { default as Label } from './Label.svelte';
 export { default as LiveStatus, type LiveStatusLook } from './LiveStatus.svelte';

@@ -4,6 +4,7 @@ export { cancelLocalGroup, cancelRunGroup, closeGeneration, launchRuns, prepareR
 export { cancelRun, followRun, type RunFollower } from './follow';
 export { consumeRunStart } from './limits';
 export { activeRuns, runEvents, type RunEventMap } from './registry';
+export { changeSessionVariables, readSessionVariables } from './session-variables';
 export { getSession, listSessions, openSession, sessionAccess, sessionTitleSchema, type SessionAccess, type SessionRef, type SessionSummary } from './sessions';
 export { configureGeneration, generationSettings, type GenerationSettings } from './settings';
 export { storedRunView } from './records';

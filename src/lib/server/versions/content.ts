@@ -2,19 +2,13 @@
 // SHA-256 hash (what "nothing changed" compares), and the mapping to and from prompt_versions rows.
 // Pure: no database here.
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '$lib/canonical-json';
 import { draftContentSchema, draftParametersSchema, fewShotExampleSchema, type DraftContent } from '$lib/prompt-doc';
 import { extractVariables, TemplateError } from '$lib/template';
 import { invalid } from '../errors';
 
-/** JSON with object keys sorted at every depth and undefined members left out: one text per value. */
-export function canonicalJson(value: unknown): string {
-	if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-	if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
-	const entries = Object.entries(value as Record<string, unknown>)
-		.filter(([, member]) => member !== undefined)
-		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-	return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
-}
+/** The canonical text of a value, shared with the editor (which compares the draft with a version by it). */
+export { canonicalJson };
 
 export function contentHash(content: DraftContent): string {
 	return createHash('sha256').update(canonicalJson(content)).digest('hex');

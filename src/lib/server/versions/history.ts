@@ -116,3 +116,9 @@ export async function latestVersion(promptId: string, db?: Transaction): Promise
 	return row ? { id: row.id, number: row.versionNumber, contentHash: row.contentHash } : null;
 }
 
+
+/** The newest version's number and content, or null before the first commit: what the editor compares the live draft with. */
+export async function latestCommitted(promptId: string): Promise<{ number: number; content: DraftContent } | null> {
+	const row = await (await prisma()).promptVersion.findFirst({ where: { promptId }, orderBy: { versionNumber: 'desc' }, select: detailSelect });
+	return row ? { number: row.versionNumber, content: fromColumns(row) } : null;
+}
