@@ -104,6 +104,8 @@ test('a new team signs up, invites by link, co-edits a starter, runs it twice (c
 	for (const model of MODELS) {
 		for (const person of [page, teammate]) await expect(pane(person, model).getByTestId('cached-mark')).toBeVisible();
 		expect(await pane(page, model).getByTestId('run-text').textContent()).toBe(first[model]);
+		// A replay has no model's pace to show.
+		await expect(pane(page, model).locator('div', { has: page.locator('dt', { hasText: 'Tokens/s' }) }).locator('dd')).toHaveText('—');
 	}
 
 	// The owner publishes v1 to the community library.

@@ -243,7 +243,8 @@ export async function getRun(member: Member, executionId: string): Promise<RunDe
 		finishReason: row.finishReason,
 		ratingComment: row.userFeedbackText,
 		tokensPerSecond:
-			summary.status === 'running'
+			// A replay from the cache streams at no model's pace: its rate would read as 28,000 tokens/s.
+			summary.status === 'running' || row.cacheOutcome === 'hit'
 				? null
 				: tokensPerSecond({ lastSeq: sequences.get(row.id) ?? 0, timeToFirstTokenMs: summary.timeToFirstTokenMs, latencyMs: summary.latencyMs }),
 		session: row.session
