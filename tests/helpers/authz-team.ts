@@ -50,18 +50,18 @@ const signedInRefused = (status: 404): Expectation => ({ ...every(status), anony
 export const TEAM_ROWS: HttpRow[] = [
 	// ---- invitation links ---------------------------------------------------------------------------
 	// The link's page is for anyone who has the link, signed in or not.
-	{ surface: 'GET /invite/[token]', expect: every('ok'), attempt: async (fx) => ({ path: `/invite/${(await scratchInvitation(fx)).token}` }) },
-	{ surface: 'GET /invite/[token]', variant: 'unknown link', expect: every('ok'), attempt: () => ({ path: UNKNOWN_LINK }) },
+	{ surface: 'GET /invite/[token=invitation]', expect: every('ok'), attempt: async (fx) => ({ path: `/invite/${(await scratchInvitation(fx)).token}` }) },
+	{ surface: 'GET /invite/[token=invitation]', variant: 'unknown link', expect: every('ok'), attempt: () => ({ path: UNKNOWN_LINK }) },
 	{
 		// Whoever holds a working link may join (members keep their role); each link leads to a scratch workspace.
-		surface: 'POST /invite/[token]?/accept',
+		surface: 'POST /invite/[token=invitation]?/accept',
 		expect: signedIn,
 		attempt: async (fx) => {
 			const { token, workspaceId } = await scratchInvitation(fx);
 			return { ...post(`/invite/${token}?/accept`), workspaceIds: [workspaceId] };
 		}
 	},
-	{ surface: 'POST /invite/[token]?/accept', variant: 'unknown link', expect: signedInRefused(404), attempt: () => post(`${UNKNOWN_LINK}?/accept`) },
+	{ surface: 'POST /invite/[token=invitation]?/accept', variant: 'unknown link', expect: signedInRefused(404), attempt: () => post(`${UNKNOWN_LINK}?/accept`) },
 	{ surface: 'POST /w/[workspace]/settings?/createInvitation', expect: member('owner'), attempt: (fx) => post(`${ws(fx)}/settings?/createInvitation`, { role: 'editor', expiresInDays: '1', maxUses: '1' }) },
 	{
 		surface: 'POST /w/[workspace]/settings?/revokeInvitation',
