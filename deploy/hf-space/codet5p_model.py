@@ -33,6 +33,7 @@ from transformers import (
     set_seed,
 )
 
+from codet5p_cache import keep_cache_in_use
 from codet5p_protocol import Finished, GenerationError, ModelEvent, Piece, Sampling
 
 log = logging.getLogger("codet5p.model")
@@ -87,6 +88,11 @@ def tiny_config(config):
     if getattr(config.decoder, "cross_attention_hidden_size", None) is not None:
         config.decoder.cross_attention_hidden_size = config.encoder.n_embd
     return config
+
+
+def _keep_cache_in_use(model) -> None:
+    if keep_cache_in_use(model):
+        log.info("%s takes its cache as `past`: passing generate()'s past_key_values on to its decoder", type(model).__name__)
 
 
 @dataclass(frozen=True)
@@ -177,6 +183,7 @@ class CodeT5pModel:
             trust_remote_code=True,  # CodeT5+ 2B-16B ship their own modelling code (CodeGen-based)
         )
         model.to("cuda").eval()
+        _keep_cache_in_use(model)
         return cls(tokenizer, model, settings.model_id, settings)
 
     @classmethod
@@ -201,6 +208,7 @@ class CodeT5pModel:
         if torch.cuda.is_available():
             model.to("cuda", dtype=torch.float16)
         model.eval()
+        _keep_cache_in_use(model)
         log.info(
             "built a tiny randomly initialised %s (CODET5P_RANDOM_INIT=1) on %s",
             type(model).__name__, next(model.parameters()).device,

@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -39,11 +40,66 @@ def check(condition: bool, what: str) -> None:
     print(f"smoke_codet5p: ok: {what}")
 
 
+def check_the_cache(architecture_dir: Path) -> None:
+    """In this process, on the same tiny model: generate() feeds the decoder the whole decoder prompt
+    once, then only the newest token (its key/value cache is in use: codet5p_cache.py), and a step
+    taken from the cache gives the logits a full pass over the same tokens gives."""
+    import torch
+
+    from codet5p_model import CodeT5pModel, Settings, decoder_prompt
+    from codet5p_protocol import Sampling
+
+    settings = Settings(
+        model_id="", revision="", random_init=True, architecture_dir=architecture_dir,
+        max_input_tokens=1024, max_total_tokens=2048,
+    )
+    model = CodeT5pModel.load(settings)
+    net = model.model
+    encoded = model.encode("def add(a, b):")
+    decoder_ids = decoder_prompt(encoded.input_ids, model.decoder_start_id)
+
+    lengths: list[int] = []
+    hook = net.decoder.register_forward_pre_hook(
+        lambda _module, _args, kwargs: lengths.append(int(kwargs["input_ids"].shape[1])), with_kwargs=True
+    )
+    try:
+        # The server's own generation path (model.stream), greedy, six new tokens at most.
+        sampling = Sampling(max_new_tokens=6, temperature=0, top_p=None, seed=None, stop=())
+        events = list(model.stream(encoded, sampling, threading.Event()))
+    finally:
+        hook.remove()
+    check(len(events) > 2, f"the tiny model streamed {len(events) - 1} pieces in this process")
+    # Without the cache the answers are the same, only slower: said loudly, but no reason to refuse the image.
+    cache_in_use = len(lengths) > 1 and lengths[0] == decoder_ids.shape[1] and all(n == 1 for n in lengths[1:])
+    print(
+        f"smoke_codet5p: {'ok' if cache_in_use else 'WARNING'}: generate() "
+        f"{'feeds the decoder its prompt once, then one token a step' if cache_in_use else 'does not use the key/value cache: each token re-runs the decoder over every token so far'}"
+        f" (tokens per step: {lengths})"
+    )
+
+    with torch.no_grad():
+        encoder_outputs = net.get_encoder()(
+            input_ids=encoded.input_ids, attention_mask=encoded.attention_mask, return_dict=True
+        )
+        common = dict(attention_mask=encoded.attention_mask, encoder_outputs=encoder_outputs)
+        full = net(**common, decoder_input_ids=decoder_ids, use_cache=False).logits[:, -1]
+        prefix = net(**common, decoder_input_ids=decoder_ids[:, :-1], use_cache=True)
+        step = net.prepare_inputs_for_generation(decoder_ids, past_key_values=prefix.past_key_values, use_cache=True, **common)
+        cached = net(**step).logits[:, -1]
+    difference = float((full - cached).abs().max())
+    check(
+        torch.allclose(full, cached, rtol=1e-3, atol=1e-4),
+        f"a step from the cache gives a full pass's logits (largest difference {difference:.1e})",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--architecture-dir", default=os.environ.get("CODET5P_ARCHITECTURE_DIR") or "/app/codet5p_architecture")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the model to load")
     args = parser.parse_args()
+
+    check_the_cache(Path(args.architecture_dir))
 
     port = free_port()
     env = {
