@@ -90,7 +90,7 @@ test('a viewer sees a workspace prompt but cannot change it, in the page or by p
 	await expect(viewer.getByRole('heading', { name: title })).toBeVisible();
 	await expect(viewer.getByText('Reviews a diff for injection and secrets.')).toBeVisible();
 	await expect(viewer.getByRole('link', { name: 'Edit details' })).toHaveCount(0);
-	await expect(viewer.getByRole('button', { name: /Delete/ })).toHaveCount(0);
+	await expect(viewer.getByRole('button', { name: /^Delete/ })).toHaveCount(0);
 	await expect(viewer.getByText('Edit details')).toHaveCount(0);
 	await expect(viewer.getByText('Delete this prompt')).toHaveCount(0);
 	// Nor the page that offers it.

@@ -8,7 +8,7 @@ import { SCHEMES, SCREENS } from './fit';
 import { signUp, teamWithPrompt } from './team';
 
 /** Saves the page as it is now at each screen width and scheme, when SCREENSHOT_DIR asks for it. */
-async function screenshots(page: Page, name: string) {
+async function screenshots(page: Page, name: string, fullPage = true) {
 	const dir = process.env.SCREENSHOT_DIR;
 	if (!dir) return;
 	const before = page.viewportSize();
@@ -16,7 +16,7 @@ async function screenshots(page: Page, name: string) {
 		await page.setViewportSize({ width: screen.width, height: screen.height });
 		for (const scheme of SCHEMES) {
 			await page.emulateMedia({ colorScheme: scheme });
-			await page.screenshot({ path: `${dir}/${name}-${screen.width}-${scheme}.png`, fullPage: true });
+			await page.screenshot({ path: `${dir}/${name}-${screen.width}-${scheme}.png`, fullPage });
 		}
 	}
 	await page.emulateMedia({ colorScheme: 'light' });
@@ -31,13 +31,13 @@ test('a prompt is deleted from the bottom of Edit details, after a step that nam
 	// The editor's header keeps the everyday actions only.
 	await expect(page.getByRole('link', { name: 'Run it live' })).toBeVisible();
 	await expect(page.getByRole('link', { name: 'Edit details' })).toBeVisible();
-	await expect(page.getByRole('button', { name: /delete/i })).toHaveCount(0);
+	await expect(page.getByRole('button', { name: /^Delete/ })).toHaveCount(0);
 	await screenshots(page, 'prompt-page');
 
 	await page.getByRole('link', { name: 'Edit details' }).click();
 	await expect(page).toHaveURL(`${promptPath}/edit`);
 	const section = page.getByRole('region', { name: 'Delete this prompt' });
-	await expect(section).toContainText('1 version');
+	await expect(section).toContainText('its 1 version with every label and review');
 	await expect(section).toContainText('This cannot be undone.');
 	await screenshots(page, 'prompt-edit');
 
@@ -45,9 +45,10 @@ test('a prompt is deleted from the bottom of Edit details, after a step that nam
 	await section.getByRole('button', { name: 'Delete this prompt…' }).click();
 	const dialog = page.getByRole('alertdialog');
 	await expect(dialog.getByRole('heading', { name: 'Delete “Generate code”?' })).toBeVisible();
-	await expect(dialog).toContainText('1 version with their labels and reviews');
+	await expect(dialog).toContainText('its 1 version with every label and review');
 	await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
-	await screenshots(page, 'prompt-delete-dialog');
+	// The dialog is fixed to the screen: a screenshot of the screen, not of the whole page.
+	await screenshots(page, 'prompt-delete-dialog', false);
 	await dialog.getByRole('button', { name: 'Cancel' }).click();
 	await expect(dialog).toHaveCount(0);
 	await page.goto(promptPath);
@@ -76,7 +77,7 @@ test('with JavaScript off, Edit details still deletes the prompt', async ({ brow
 	await page.getByRole('button', { name: 'Create prompt' }).click();
 	await expect(page).toHaveURL(`${workspacePath}/prompts/short-lived`);
 	await page.getByRole('link', { name: 'Edit details' }).click();
-	await expect(page.getByRole('region', { name: 'Delete this prompt' })).toContainText('0 versions');
+	await expect(page.getByRole('region', { name: 'Delete this prompt' })).toContainText('Its live draft, its sessions and evaluations are deleted.');
 	// Without JavaScript there is no dialog: the button submits, as every confirm button does.
 	await page.getByRole('button', { name: 'Delete this prompt…' }).click();
 	await expect(page).toHaveURL(workspacePath);
