@@ -200,7 +200,7 @@ test('two people co-edit a prompt live, a viewer watches read-only, and commits 
 	expect(await shownText(ownerSystem)).toBe('You review code for security flaws.');
 	await expect(viewer.page.getByRole('button', { name: 'Commit version' })).toHaveCount(0);
 	await expect(viewer.page.getByRole('button', { name: 'Add example' })).toHaveCount(0);
-	await expect(viewer.page.getByLabel('Max tokens')).toBeDisabled();
+	await expect(viewer.page.getByLabel('Max new tokens')).toBeDisabled();
 
 	// Even a viewer's socket that sends an edit by hand changes nothing: the server drops it. Once the
 	// server has answered a later message on that socket, it has handled the edit: had it applied it,

@@ -88,7 +88,7 @@ test('a new team signs up, invites by link, co-edits a starter, runs it twice (c
 
 	// Both models at temperature 0, twice: the second answers come from the cache, word for word.
 	await page.getByLabel('Prompt', { exact: true }).selectOption('1');
-	await page.getByLabel('Max tokens').fill('32');
+	await page.getByLabel('Max new tokens').fill('32');
 	await page.getByLabel('Temperature').fill('0');
 	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	const first: Record<string, string> = {};

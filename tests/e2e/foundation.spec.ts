@@ -60,7 +60,10 @@ test('a viewer sees a workspace prompt but cannot change it, in the page or by p
 	await expect(owner.getByRole('heading', { name: title })).toBeVisible();
 	// The owner, an editor and more, is offered the controls the viewer must not get.
 	await expect(owner.getByRole('link', { name: 'Edit details' })).toBeVisible();
-	await expect(owner.getByRole('button', { name: 'Delete prompt' })).toBeVisible();
+	// Deleting is offered at the bottom of Edit details, away from the everyday actions (prompt-manage.spec.ts).
+	await owner.getByRole('link', { name: 'Edit details' }).click();
+	await expect(owner.getByRole('button', { name: 'Delete this prompt…' })).toBeVisible();
+	await owner.goBack();
 
 	// A second person signs up in a browser of their own.
 	const viewerContext = await browser.newContext();
@@ -87,9 +90,12 @@ test('a viewer sees a workspace prompt but cannot change it, in the page or by p
 	await expect(viewer.getByRole('heading', { name: title })).toBeVisible();
 	await expect(viewer.getByText('Reviews a diff for injection and secrets.')).toBeVisible();
 	await expect(viewer.getByRole('link', { name: 'Edit details' })).toHaveCount(0);
-	await expect(viewer.getByRole('button', { name: 'Delete prompt' })).toHaveCount(0);
+	await expect(viewer.getByRole('button', { name: /^Delete/ })).toHaveCount(0);
 	await expect(viewer.getByText('Edit details')).toHaveCount(0);
-	await expect(viewer.getByText('Delete prompt')).toHaveCount(0);
+	await expect(viewer.getByText('Delete this prompt')).toHaveCount(0);
+	// Nor the page that offers it.
+	expect((await viewer.goto(`${promptPath}/edit`))!.status()).toBe(403);
+	await viewer.goto(promptPath);
 
 	// Posting the edit form by hand, with the viewer's own session, is refused.
 	const edit = {

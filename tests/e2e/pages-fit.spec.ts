@@ -51,7 +51,7 @@ async function buildTeam(browser: Browser): Promise<Team> {
 	await page.getByLabel('Prompt', { exact: true }).selectOption('1');
 	await page.getByLabel('language', { exact: true }).fill('Python');
 	await page.getByLabel('task', { exact: true }).fill('def add(a, b):');
-	await page.getByLabel('Max tokens').fill('8');
+	await page.getByLabel('Max new tokens').fill('8');
 	await page.getByLabel('Temperature').fill('0');
 	await page.getByRole('button', { name: 'Run', exact: true }).click();
 	const pane = page.getByTestId('latest-runs').getByTestId('run-output-codet5p');

@@ -62,7 +62,7 @@ test('the Publish tab previews runs by their answers, says each outcome once, an
 		await page.getByLabel('Prompt', { exact: true }).selectOption('1');
 		await page.getByLabel('language', { exact: true }).fill('Python');
 		await page.getByLabel('task', { exact: true }).fill('def add(a, b):');
-		await page.getByLabel('Max tokens').fill('40');
+		await page.getByLabel('Max new tokens').fill('40');
 		await page.getByLabel('Temperature').fill('0');
 		await page.getByLabel('Cache', { exact: true }).selectOption('never');
 		await page.getByRole('button', { name: 'Run', exact: true }).click();

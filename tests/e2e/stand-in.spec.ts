@@ -83,7 +83,7 @@ test('with no endpoint configured, a shared session runs both models on the embe
 	await page.getByLabel('Prompt', { exact: true }).selectOption('1');
 	await page.getByLabel('language', { exact: true }).fill('Python');
 	await page.getByLabel('task', { exact: true }).fill('def add(a, b):');
-	await page.getByLabel('Max tokens').fill('40');
+	await page.getByLabel('Max new tokens').fill('40');
 	await page.getByLabel('Temperature').fill('0');
 	await page.getByLabel('Cache', { exact: true }).selectOption('never');
 	await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -142,7 +142,7 @@ test('a greedy run asked again on the stand-in is answered from the cache, and t
 	await page.getByLabel('Prompt', { exact: true }).selectOption('1');
 	await page.getByLabel('language', { exact: true }).fill('Python');
 	await page.getByLabel('task', { exact: true }).fill('def add(a, b):');
-	await page.getByLabel('Max tokens').fill('40');
+	await page.getByLabel('Max new tokens').fill('40');
 	await page.getByLabel('Temperature').fill('0');
 	await expect(page.getByLabel('Cache', { exact: true })).toHaveValue('auto');
 

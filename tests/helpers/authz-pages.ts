@@ -302,7 +302,8 @@ export const PAGE_ROWS: HttpRow[] = [
 	},
 
 	// ---- a prompt ------------------------------------------------------------------------------------
-	...promptPage(P, member('viewer'), (fx, prompt) => at(fx, prompt), { text: () => 'action="?/delete"', from: ['viewer'], shownTo: ['editor', 'owner'] }),
+	// Editing (and deleting, at the bottom of Edit details) is offered to editors and owners only.
+	...promptPage(P, member('viewer'), (fx, prompt) => at(fx, prompt), { text: (fx) => `href="${at(fx)}/edit"`, from: ['viewer'], shownTo: ['editor', 'owner'] }),
 	{ surface: `POST ${P}?/delete`, expect: member('editor'), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx))}?/delete`) },
 	{ surface: `POST ${P}?/delete`, variant: 'private prompt', expect: member('editor', { editor: 404 }), attempt: async (fx) => post(`${at(fx, await freshPrompt(fx, { visibility: 'private' }))}?/delete`) },
 	...promptPage(`${P}/edit`, member('editor'), (fx, prompt) => `${at(fx, prompt)}/edit`),

@@ -75,6 +75,35 @@ describe('sign-up and sign-in forms', () => {
 		expect(client.signedIn).toBe(false);
 	});
 
+	it('says a field’s problem once, beside the field, with no summary above; a whole-form problem above the fields', async () => {
+		const summary = 'Please correct the highlighted fields.';
+		const times = (text: string, part: string) => text.split(part).length - 1;
+		const client = new FormClient(app.url);
+		const signup = visibleText((await client.post('/signup', { username: 'ab', password: 'short', confirmPassword: 'other' })).html);
+		expect(signup).not.toContain(summary);
+		expect(times(signup, 'Use 3–32 letters, digits, "-" or "_".')).toBe(1);
+		expect(times(signup, 'Use at least 10 characters.')).toBe(1);
+		const signin = visibleText((await client.post('/signin', { username: '', password: '' })).html);
+		expect(signin).not.toContain(summary);
+		expect([times(signin, 'Enter your username.'), times(signin, 'Enter your password.')]).toEqual([1, 1]);
+		// A refusal of a field by the server (a taken name) is the field's too, said once.
+		const { username } = await signedUp('once');
+		const taken = visibleText((await client.post('/signup', { username, password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD })).html);
+		expect(times(taken, 'That username is taken.')).toBe(1);
+		// Wrong credentials concern the whole form: said above the fields.
+		const wrong = visibleText((await client.post('/signin', { username, password: 'wrong password' })).html);
+		expect(times(wrong, 'That username and password do not match an account.')).toBe(1);
+		// Other forms that put a message above their fields follow the same rule.
+		const owner = await signedUp('oncews');
+		expect(visibleText((await owner.client.post('/workspaces?/create', { name: '   ' })).html)).not.toContain(summary);
+		const created = await owner.client.post('/workspaces?/create', { name: uniqueWorkspaceName('Once') });
+		const newPrompt = visibleText((await owner.client.post(`${created.location!}/prompts/new`, { name: '' })).html);
+		expect(newPrompt).not.toContain(summary);
+		expect(times(newPrompt, 'Enter a title.')).toBe(1);
+		const account = visibleText((await owner.client.post('/account?/changePassword', { currentPassword: '', newPassword: 'short', confirmPassword: 'short' })).html);
+		expect(account).not.toContain(summary);
+	});
+
 	it('refuses a taken username in any letter case', async () => {
 		const { username } = await signedUp('taken');
 		const again = await new FormClient(app.url).post('/signup', { username: username.toUpperCase(), password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD });

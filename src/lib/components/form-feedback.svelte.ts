@@ -142,6 +142,18 @@ export function failureMessage(form: ActionData): string | undefined {
 	return typeof message === 'string' && message ? message : undefined;
 }
 
+/**
+ * What a form says above its fields after a failure: a problem of the whole form (wrong credentials,
+ * a rate limit, a link that no longer works), or nothing when every problem is a field's, since each
+ * field shows its own and a summary on top ("Please correct the highlighted fields.") only repeats
+ * them. A whole-form rule the schema checks (an issue with no field: `errors.form`) is said here.
+ */
+export function formWideMessage(form: ActionData): string | undefined {
+	const errors = failureOf(form)?.errors ?? {};
+	if (errors.form) return errors.form;
+	return Object.keys(errors).length > 0 ? undefined : failureMessage(form);
+}
+
 /** A successful action's `{ success: true, message }` message. */
 export function successMessage(form: ActionData): string | undefined {
 	if (!form || !isSuccess(form) || !('message' in form)) return undefined;

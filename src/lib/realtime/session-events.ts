@@ -49,7 +49,7 @@ export const FINISHED_STATUSES: ReadonlySet<LiveRunStatus> = new Set<FinishedRun
 /** Parameters chosen for a run, over the version's own; the server clamps them to each model's limits. */
 export const runParametersSchema = z
 	.object({
-		maxTokens: z.number().int().min(1).max(8192).optional(),
+		maxTokens: z.number().int().min(1).max(8192).optional().describe('Max new tokens: the most tokens the model writes for this run.'),
 		temperature: z.number().min(0).max(2).optional(),
 		topP: z.number().gt(0).max(1).optional(),
 		seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),

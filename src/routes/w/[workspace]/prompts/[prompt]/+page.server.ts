@@ -44,6 +44,7 @@ export const load: PageServerLoad = async ({ locals, url, params, depends }) => 
 };
 
 export const actions: Actions = {
+	// Offered at the bottom of the prompt's Edit details page, set apart from the everyday actions.
 	delete: async ({ locals, url, params }) => {
 		const member = await requireMember(locals, url, params.workspace);
 		requireRole(member, 'editor');
