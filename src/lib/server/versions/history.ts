@@ -81,6 +81,12 @@ export async function listVersions(member: Member, slug: string): Promise<{ prom
 	return { prompt, versions: rows.map(toSummary) };
 }
 
+/** How many versions a prompt has (what deleting it takes with it), without reading them. */
+export async function countVersions(member: Member, slug: string): Promise<number> {
+	const prompt = await promptOf(member, slug);
+	return (await prisma()).promptVersion.count({ where: { promptId: prompt.id } });
+}
+
 /** One version of a prompt by number, with its content; 404 when the prompt has no such version. */
 export async function versionByNumber(promptId: string, number: number, db?: Transaction): Promise<VersionDetail> {
 	const row = await (db ?? (await prisma())).promptVersion.findUnique({

@@ -20,7 +20,7 @@ export {
 	type Segment,
 	type SplitRow
 } from './diff';
-export { getVersion, latestCommitted, listVersions, versionByNumber, type VersionDetail, type VersionSummary } from './history';
+export { countVersions, getVersion, latestCommitted, listVersions, versionByNumber, type VersionDetail, type VersionSummary } from './history';
 export { versionsOverview, type VersionsOverview } from './overview';
 export {
 	isProductionProtected,
