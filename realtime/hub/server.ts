@@ -30,6 +30,7 @@ import { watchSession } from '../session-watch';
 import { onClientEvent, Refusal, refuseUnknownEvents } from './client-events';
 import { Presence } from './presence';
 import { hubRedisLink, type HubRedisLink } from './redis-adapter';
+import { closeSlowReaders, SLOW_READER_MS } from './slow-readers';
 import type { HubServer, HubSocket } from './types';
 
 export interface HubMetrics {
@@ -43,7 +44,7 @@ export class GenerationHub {
 	private readonly cleanups: (() => void)[] = [];
 	private redisLink: HubRedisLink | null = null;
 
-	constructor(server: HttpServer) {
+	constructor(server: HttpServer, options: { slowReaderMs?: number } = {}) {
 		this.io = new Server(server, {
 			path: SESSION_SOCKET_PATH,
 			serveClient: false,
@@ -62,6 +63,7 @@ export class GenerationHub {
 		this.io.on('run:cancel', ({ sessionId, groupId, by }) => cancelLocalGroup(sessionId, groupId, by));
 		this.forwardRunEvents();
 		this.watchAccessChanges();
+		this.cleanups.push(closeSlowReaders(this.io, options.slowReaderMs ?? SLOW_READER_MS));
 	}
 
 	/**

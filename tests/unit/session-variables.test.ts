@@ -165,6 +165,19 @@ describe('the one-instance store', () => {
 		expect(store.count).toBe(0);
 	});
 
+	it('counts a session that grows after its first change against the budget', async () => {
+		// A stranger opens sessions freely: each starts with one character, then grows to its bound.
+		// Every session's growth must count, or the budget bounds nothing.
+		const store = new MemoryVariablesStore(100);
+		await store.change(SESSION, { code: 'x' });
+		await store.change(SESSION, { code: 'x'.repeat(60) });
+		await store.change(OTHER_SESSION, { code: 'y' });
+		await store.change(OTHER_SESSION, { code: 'y'.repeat(60) });
+		expect((await store.read(SESSION)).values).toEqual({});
+		expect((await store.read(OTHER_SESSION)).values.code).toHaveLength(60);
+		expect(store.count).toBe(1);
+	});
+
 	it('a revision is at least the clock, and always past the last', () => {
 		expect(nextRevision(0, 1_700_000_000_000)).toBe(1_700_000_000_000);
 		expect(nextRevision(1_700_000_000_005, 1_700_000_000_000)).toBe(1_700_000_000_006);

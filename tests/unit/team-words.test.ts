@@ -23,6 +23,14 @@ describe('a display name', () => {
 		}
 		expect(displayNameSchema.safeParse('x'.repeat(64)).success).toBe(true);
 	});
+
+	it('refuses blank letters, which pass as a letter and show nothing: Hangul fillers, the braille blank, a grapheme joiner', () => {
+		for (const bad of ['\u3164', '\u115F\u1160', '\uFFA0', '\u2800', 'A\u034Fda', 'Ada\u3164Lovelace', 'A\u17B4da']) {
+			expect(displayNameSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+		}
+		// An emoji's presentation selector is no disguise: it stays.
+		expect(displayNameSchema.parse('Ada \u2764\uFE0F')).toBe('Ada \u2764\uFE0F');
+	});
 });
 
 describe("a browser's User-Agent in words", () => {

@@ -46,6 +46,12 @@ export const DISPLAY_NAME_MAX = 64;
  * points, and line or paragraph separators.
  */
 const UNSHOWABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+/**
+ * Blank characters that Unicode calls letters or symbols: the Hangul fillers (a name of one reads
+ * as no name at all, yet passes "at least one letter"), the braille blank, and every other code
+ * point Unicode says to draw as nothing, but for the variation selectors that give an emoji its look.
+ */
+const BLANK = /(?![\uFE00-\uFE0F])[\p{Default_Ignorable_Code_Point}\u2800]/u;
 
 /** A display name as typed: runs of spaces become one; empty means "show my username". */
 export const displayNameSchema = z
@@ -55,7 +61,7 @@ export const displayNameSchema = z
 		z
 			.string()
 			.max(DISPLAY_NAME_MAX, `Use at most ${DISPLAY_NAME_MAX} characters.`)
-			.refine((value) => !UNSHOWABLE.test(value), 'Use letters, digits, spaces and punctuation only: no invisible or control characters.')
+			.refine((value) => !UNSHOWABLE.test(value) && !BLANK.test(value), 'Use letters, digits, spaces and punctuation only: no invisible or control characters.')
 			.refine((value) => value === '' || /[\p{L}\p{N}]/u.test(value), 'Include at least one letter or digit.')
 	);
 

@@ -18,6 +18,7 @@ import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import { Marked } from 'marked';
 import { markedHighlight } from 'marked-highlight';
+import { revealHidden } from '$lib/hidden-characters';
 import { canSanitize, sanitizeHtml } from './sanitize';
 
 const LANGUAGES = { bash, c, cpp, go, java, javascript, json, python, rust, sql, typescript, xml };
@@ -56,7 +57,8 @@ const marked = new Marked(
 
 /** Markdown to HTML, NOT sanitized: only for `renderMarkdown` below (and tests). Raw HTML comes out escaped. */
 export function markdownToHtml(text: string): string {
-	return marked.parse(text, { async: false });
+	// Hidden controls shown first, so that neither the page nor a Copy button carries one unseen.
+	return marked.parse(revealHidden(text), { async: false });
 }
 
 /** Whether this environment can sanitize HTML (a browser); where it cannot, show plain text. */

@@ -62,6 +62,8 @@ export class MemoryVariablesStore implements VariablesStore {
 		const added = Object.entries(values).filter(([name, value]) => value !== '' && !kept.values.has(name)).length;
 		const removed = Object.entries(values).filter(([name, value]) => value === '' && kept.values.has(name)).length;
 		if (kept.values.size + added - removed > SESSION_LIMITS.variables) return TOO_MANY;
+		// Out of the count before its size changes: taken out after, the growth was never counted.
+		this.forget(sessionId);
 		for (const [name, value] of Object.entries(values)) {
 			const before = kept.values.get(name);
 			if (before !== undefined) kept.size -= name.length + before.length;
@@ -74,7 +76,6 @@ export class MemoryVariablesStore implements VariablesStore {
 		const now = this.now();
 		kept.revision = nextRevision(kept.revision, now);
 		kept.changedAt = now;
-		this.forget(sessionId);
 		this.sessions.set(sessionId, kept);
 		this.held += kept.size;
 		this.keepWithinBudget(sessionId);
