@@ -148,7 +148,7 @@ export async function buildAuthzFixture(base = 'authz'): Promise<AuthzFixture> {
 }
 
 /**
- * Everything a refused write could have touched, as JSON: the workspaces' rows, members, tokens, invitation links,
+ * Everything a refused write could have touched, as JSON: the workspaces' rows, members, tokens, invitation links and who used them,
  * prompts, versions, labels and their moves, reviews, comments, sessions, runs, evaluations, plugin
  * settings, publications, stars and reports, and who the site admins are. Left out, because reading
  * or authenticating touches them: api_tokens.last_used_at, login sessions, the drafts' storage.
@@ -161,6 +161,7 @@ export async function databaseState(workspaceIds: string[]): Promise<string> {
 		memberships: `SELECT to_jsonb(t) AS r FROM memberships t WHERE workspace_id = ANY($1::uuid[])`,
 		api_tokens: `SELECT to_jsonb(t) - 'last_used_at' AS r FROM api_tokens t WHERE workspace_id = ANY($1::uuid[])`,
 		invitations: `SELECT to_jsonb(t) AS r FROM workspace_invitations t WHERE workspace_id = ANY($1::uuid[])`,
+		invitation_uses: `SELECT to_jsonb(t) AS r FROM workspace_invitation_uses t WHERE invitation_id IN (SELECT id FROM workspace_invitations WHERE workspace_id = ANY($1::uuid[]))`,
 		prompts: `SELECT to_jsonb(t) AS r FROM prompt_library t WHERE workspace_id = ANY($1::uuid[])`,
 		versions: `SELECT to_jsonb(t) AS r FROM prompt_versions t WHERE prompt_id IN (${prompts})`,
 		labels: `SELECT to_jsonb(t) AS r FROM prompt_labels t WHERE prompt_id IN (${prompts})`,

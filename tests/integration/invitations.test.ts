@@ -12,6 +12,7 @@ import { createInvitationSchema } from '$lib/schemas/workspace';
 import { ServiceError } from '$lib/server/errors';
 import {
 	INVITATION_GONE,
+	INVITATION_USED_BEFORE,
 	acceptInvitation,
 	addMember,
 	changeRole,
@@ -19,6 +20,7 @@ import {
 	listInvitations,
 	lookUpInvitation,
 	MAX_LIVE_INVITATIONS,
+	removeMember,
 	revokeInvitation,
 	roleIn,
 	type Member
@@ -147,6 +149,39 @@ describe('an invitation link, by its rules', () => {
 		const editorLink = await createInvitation(owner, { role: 'editor', expiresInDays: 7, maxUses: 5 });
 		expect(await acceptInvitation(viewerUser, editorLink.token, freshAddress())).toMatchObject({ role: 'editor', outcome: 'promoted', workspace: { slug } });
 		expect(await roleIn(owner.workspace.id, viewerUser.id)).toBe('editor');
+	});
+
+	it('lets each person in once: someone removed or demoted after joining cannot take the role back with the same link', async () => {
+		const { owner, slug } = await teamOf('invonce');
+		const [removed, demoted, risen] = await Promise.all([newUser('invoncer'), newUser('invonced'), newUser('invoncep')]);
+		const link = await createInvitation(owner, { role: 'editor', expiresInDays: 7, maxUses: 10 });
+		expect(await acceptInvitation(removed, link.token, freshAddress())).toMatchObject({ outcome: 'joined', role: 'editor' });
+		expect(await acceptInvitation(demoted, link.token, freshAddress())).toMatchObject({ outcome: 'joined', role: 'editor' });
+		await addMember(owner, risen.username, 'viewer');
+		expect(await acceptInvitation(risen, link.token, freshAddress())).toMatchObject({ outcome: 'promoted', role: 'editor' });
+
+		// The owner's later decisions: one removed, one demoted, one demoted after rising through the link.
+		await removeMember(owner, removed.id);
+		await changeRole(owner, demoted.id, 'viewer');
+		await changeRole(owner, risen.id, 'viewer');
+		for (const person of [removed, demoted, risen]) {
+			const view = await lookUpInvitation(link.token, freshAddress(), person);
+			expect(view?.onAccept).toBe('usedBefore');
+			const refusal = await acceptInvitation(person, link.token, freshAddress()).then(
+				() => null,
+				(e: unknown) => e
+			);
+			expect(refusal).toBeInstanceOf(ServiceError);
+			expect(refusal).toMatchObject({ status: 403, message: INVITATION_USED_BEFORE });
+		}
+		expect(await roleIn(owner.workspace.id, removed.id)).toBeNull();
+		expect(await roleIn(owner.workspace.id, demoted.id)).toBe('viewer');
+		expect(await roleIn(owner.workspace.id, risen.id)).toBe('viewer');
+		// Refusals use nothing up; someone new still joins, and a member who kept the role is told "already".
+		expect((await listInvitations(owner))[0]).toMatchObject({ id: link.invitation.id, useCount: 3 });
+		const newcomer = await newUser('invoncen');
+		expect(await acceptInvitation(newcomer, link.token, freshAddress())).toMatchObject({ outcome: 'joined', role: 'editor', workspace: { slug } });
+		expect(await acceptInvitation(newcomer, link.token, freshAddress())).toMatchObject({ outcome: 'already', role: 'editor' });
 	});
 
 	it('stops working when its creator is no longer an owner, and works again if they are one again', async () => {
@@ -284,6 +319,17 @@ describe.runIf(hasPostgres())('invitation links through the studio', () => {
 		expect(await roleIn(workspace.id, person.id)).toBe('viewer');
 		// Joined again: nothing changes, and the page says they are in already.
 		expect(visibleText((await client.get(path)).html)).toContain('You are already a viewer in this workspace');
+
+		// Removed by an owner: the same link does not let them back in, and the page says why.
+		const ownerMember = await memberOf({ id: owner.id, username: owner.username, displayName: null, isSiteAdmin: false }, workspace.slug);
+		await removeMember(ownerMember, person.id);
+		const again = visibleText((await client.get(path)).html);
+		expect(again).toContain(INVITATION_USED_BEFORE);
+		expect(again).not.toContain('Join as a viewer');
+		const refused = await client.post(`${path}?/accept`, {});
+		expect(refused.status).toBe(403);
+		expect(visibleText(refused.html)).toContain(INVITATION_USED_BEFORE);
+		expect(await roleIn(workspace.id, person.id)).toBeNull();
 	});
 
 	it('a revoked link gets the same calm sentence as an unknown one; an editor may not make links (403), an outsider sees no workspace (404)', async () => {

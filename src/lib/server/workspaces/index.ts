@@ -3,6 +3,7 @@ export { roleAtLeast, type Capabilities } from '$lib/schemas/workspace';
 export { capabilities, findMembership, ownedWorkspaces, requireMember, requireRole, roleIn, type Member, type WorkspaceRef } from './access';
 export {
 	INVITATION_GONE,
+	INVITATION_USED_BEFORE,
 	MAX_LIVE_INVITATIONS,
 	acceptInvitation,
 	createInvitation,

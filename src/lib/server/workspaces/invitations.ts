@@ -52,8 +52,11 @@ export interface InvitationView {
 export interface AcceptedInvitation {
 	workspace: Pick<WorkspaceRef, 'name' | 'slug'>;
 	role: Role;
-	/** joined: a new member; promoted: an existing member's role rose to the link's; already: nothing changed. */
-	outcome: 'joined' | 'promoted' | 'already';
+	/**
+	 * joined: a new member; promoted: an existing member's role rose to the link's; already: nothing
+	 * changed; usedBefore: refused, this person came in (or rose) through this link once already.
+	 */
+	outcome: 'joined' | 'promoted' | 'already' | 'usedBefore';
 }
 
 const hashToken = (token: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
@@ -127,11 +130,26 @@ const invitationSelect = {
 	createdBy: { select: { username: true, displayName: true } }
 } satisfies Prisma.WorkspaceInvitationSelect;
 
-/** Accepting never lowers a role: the same or a higher one stays, a lower one rises to the link's. */
-function outcomeFor(current: Role | null, invited: Role): AcceptedInvitation['outcome'] {
-	if (!current) return 'joined';
-	return roleAtLeast(current, invited) ? 'already' : 'promoted';
+/**
+ * Accepting never lowers a role: the same or a higher one stays, a lower one rises to the link's.
+ * A link lets each person in once: whoever used it and has since been removed or given a lower
+ * role (an owner's later decision) cannot take the role back with it.
+ */
+function outcomeFor(current: Role | null, invited: Role, usedBefore: boolean): AcceptedInvitation['outcome'] {
+	if (current && roleAtLeast(current, invited)) return 'already';
+	if (usedBefore) return 'usedBefore';
+	return current ? 'promoted' : 'joined';
 }
+
+/** Whether this person already came in (or rose) through this invitation. */
+async function hasUsed(db: Db, invitationId: string, userId: string): Promise<boolean> {
+	const use = await db.workspaceInvitationUse.findUnique({ where: { invitationId_userId: { invitationId, userId } }, select: { usedAt: true } });
+	return use !== null;
+}
+
+/** What a person who used a link before is told, on its page and if they accept anyway. */
+export const INVITATION_USED_BEFORE =
+	'You have joined through this link before, and a link lets each person in once. If you need access again, ask an owner of this workspace.';
 
 /** The invitation behind a link's secret if it can still be used, else null. */
 async function usableInvitation(db: Db, token: string) {
@@ -167,13 +185,14 @@ export async function lookUpInvitation(token: string, address: string, asker: Se
 			? await db.membership.findUnique({ where: { workspaceId_userId: { workspaceId: row.workspaceId, userId: asker.id } }, select: { role: true } })
 			: null;
 		const yourRole = membership?.role ?? null;
+		const usedBefore = asker ? await hasUsed(db, row.id, asker.id) : false;
 		return {
 			workspace: row.workspace,
 			role: row.role as InvitationRole,
 			invitedBy: shownName(row.createdBy),
 			expiresAt: row.expiresAt,
 			yourRole,
-			onAccept: outcomeFor(yourRole, row.role)
+			onAccept: outcomeFor(yourRole, row.role, usedBefore)
 		};
 	});
 }
@@ -194,16 +213,20 @@ export async function acceptInvitation(user: SessionUser, token: string, address
 			if (!row) return null;
 			const where = { workspaceId_userId: { workspaceId: row.workspaceId, userId: user.id } };
 			const current = await tx.membership.findUnique({ where, select: { role: true } });
-			const outcome = outcomeFor(current?.role ?? null, row.role);
+			const outcome = outcomeFor(current?.role ?? null, row.role, await hasUsed(tx, row.id, user.id));
 			const accepted = { workspaceId: row.workspaceId, workspace: row.workspace, outcome };
+			// Refused without a change; the link still counts as a good one for the address's budget.
+			if (outcome === 'usedBefore') return { ...accepted, role: row.role };
 			if (outcome === 'already') return { ...accepted, role: current!.role };
 			if (outcome === 'promoted') await tx.membership.update({ where, data: { role: row.role } });
 			else await tx.membership.create({ data: { workspaceId: row.workspaceId, userId: user.id, role: row.role } });
 			await tx.workspaceInvitation.update({ where: { id: row.id }, data: { useCount: { increment: 1 }, lastUsedAt: new Date() } });
+			await tx.workspaceInvitationUse.create({ data: { invitationId: row.id, userId: user.id } });
 			return { ...accepted, role: row.role };
 		})
 	);
 	if (!accepted) throw new ServiceError(404, INVITATION_GONE);
+	if (accepted.outcome === 'usedBefore') throw new ServiceError(403, INVITATION_USED_BEFORE);
 	// A member's open sockets (live drafts, sessions) take the higher role at once.
 	if (accepted.outcome === 'promoted') emitEvent('membership.changed', { workspaceId: accepted.workspaceId, userId: user.id, role: accepted.role });
 	return { workspace: accepted.workspace, role: accepted.role, outcome: accepted.outcome };

@@ -4,7 +4,7 @@ import type { Role } from '$lib/schemas/workspace';
 import { clientAddress } from '$lib/server/auth';
 import { orHttpError } from '$lib/server/errors';
 import { formAction } from '$lib/server/http';
-import { INVITATION_GONE, acceptInvitation, lookUpInvitation } from '$lib/server/workspaces';
+import { INVITATION_GONE, INVITATION_USED_BEFORE, acceptInvitation, lookUpInvitation } from '$lib/server/workspaces';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 // An invitation link's page. Anyone may open it: it says where it leads, with which role and from
@@ -26,13 +26,15 @@ export const load: PageServerLoad = async (event) => {
 		signedInAs: event.locals.user?.username ?? null,
 		/** What a link that cannot be used says, whatever the reason. */
 		gone: INVITATION_GONE,
+		/** What someone who came in through this link before is told (a link lets each person in once). */
+		usedBefore: INVITATION_USED_BEFORE,
 		invitation: invitation && {
 			workspace: invitation.workspace,
 			role: invitation.role,
 			roleWords: ROLE_WORDS[invitation.role],
 			invitedBy: invitation.invitedBy,
 			expiresAt: invitation.expiresAt.toISOString(),
-			/** Accepting would add you, raise your role, or change nothing (you have this role or a higher one). */
+			/** Accepting would add you, raise your role, change nothing (you have this role or a higher one), or be refused (you used this link before). */
 			onAccept: invitation.onAccept,
 			yourRoleWords: invitation.yourRole && ROLE_WORDS[invitation.yourRole]
 		}
