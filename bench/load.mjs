@@ -51,6 +51,11 @@ const setup = execFileSync(process.execPath, [join(root, 'scripts/setup.mjs'), '
 if (setup.includes('building the studio')) console.log('load bench: the studio was built (its sources were newer than the build)');
 
 process.env.LOG_LEVEL ??= 'warn';
+// The stage makes its prompts and sessions through the services as one owner: past an account's
+// hourly budget (creation-budget.ts), which is not what this measures.
+process.env.CREATE_PROMPTS_PER_HOUR ??= '1000000';
+process.env.OPEN_SESSIONS_PER_HOUR ??= '1000000';
+process.env.CREATE_WORKSPACES_PER_HOUR ??= '1000000';
 const database = await chooseDatabase();
 if (!process.env.DATABASE_URL) {
 	// The embedded engine belongs to one process; the studios and this process all need the database.

@@ -8,6 +8,14 @@ const embedded = inject('testDatabase') === 'embedded';
 if (embedded) delete process.env.DATABASE_URL;
 Object.assign(process.env, env);
 
+// Fixtures build their teams through the services, many workspaces, prompts and sessions for one
+// owner (the authorization matrix makes a scratch workspace for each attempt): an account's hourly
+// creation budget (creation-budget.ts) is not what they test, and studios started here inherit the
+// same. creation-budget.test.ts starts its studio with small budgets of its own.
+process.env.CREATE_WORKSPACES_PER_HOUR ??= '1000000';
+process.env.CREATE_PROMPTS_PER_HOUR ??= '1000000';
+process.env.OPEN_SESSIONS_PER_HOUR ??= '1000000';
+
 // With the embedded engine every file runs in one worker and one module graph (isolate: false, see
 // vitest.config.ts), so the process-wide settings a file changes for itself (configureGeneration,
 // configureEvaluation, configureDrafts: a test model server's address, short timeouts, a gated

@@ -26,6 +26,10 @@ const schema = z.object({
 	/** Sign-up attempts allowed per client address within SIGNUP_WINDOW_SECONDS. */
 	SIGNUP_MAX_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10),
 	SIGNUP_WINDOW_SECONDS: z.coerce.number().int().min(1).max(7 * 86400).default(3600),
+	/** What one account may create in an hour (creation-budget.ts): workspaces, prompts, live sessions. */
+	CREATE_WORKSPACES_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
+	CREATE_PROMPTS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(100),
+	OPEN_SESSIONS_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
 	/** How long a draft nobody edits stays in memory before it is compacted and unloaded. */
 	DRAFT_UNLOAD_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
 	/** Log rows appended before a draft's log is folded into its snapshot. */

@@ -2,8 +2,8 @@ import { redirect } from '@sveltejs/kit';
 import { createWorkspaceSchema } from '$lib/schemas/workspace';
 import { requireUser } from '$lib/server/auth';
 import { createWorkspace, listWorkspaces } from '$lib/server/workspaces';
-import { parseForm } from '$lib/server/http';
-import type { Actions, PageServerLoad } from './$types';
+import { formAction } from '$lib/server/http';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = requireUser(locals, url);
@@ -11,11 +11,13 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	create: async ({ locals, url, request }) => {
-		const user = requireUser(locals, url);
-		const form = await parseForm(request, createWorkspaceSchema);
-		if (!form.ok) return form.failure;
-		const workspace = await createWorkspace(user.id, form.data.name);
-		redirect(303, `/w/${workspace.slug}`);
-	}
+	// A refusal (an account's hourly budget of new workspaces spent) is the form's message.
+	create: formAction({
+		guard: ({ locals, url }: RequestEvent) => requireUser(locals, url),
+		schema: createWorkspaceSchema,
+		act: async (user, data) => {
+			const workspace = await createWorkspace(user.id, data.name);
+			redirect(303, `/w/${workspace.slug}`);
+		}
+	})
 };

@@ -8,6 +8,7 @@ import { draftAccess } from '../drafts';
 import { forbidden, notFound } from '../errors';
 import { getPrompt } from '../prompts';
 import type { Member } from '../workspaces';
+import { spendCreation } from '../creation-budget';
 
 export interface SessionRef {
 	id: string;
@@ -98,6 +99,7 @@ export async function openSession(member: Member, promptSlug: string, title: str
 	const prompt = await getPrompt(member, promptSlug);
 	const access = await draftAccess(member.user.id, prompt.id);
 	if (!access?.canWrite) throw forbidden('Viewers can join sessions but not open them.');
+	await spendCreation(member.user.id, 'session');
 	const db = await prisma();
 	const row = await db.generationSession.create({
 		data: { workspaceId: member.workspace.id, promptId: prompt.id, title: sessionTitleSchema.parse(title), createdById: member.user.id },

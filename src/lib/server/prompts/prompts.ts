@@ -10,6 +10,7 @@ import { renameListing, withdrawListing } from '../listings';
 import { lockPrompt } from './library-row';
 import { roleAtLeast } from '$lib/schemas/workspace';
 import type { Member } from '../workspaces';
+import { spendCreation } from '../creation-budget';
 
 export interface PromptSummary {
 	id: string;
@@ -156,6 +157,7 @@ export async function createPrompt(member: Member, input: PromptMetaInput): Prom
 	requireEditor(member);
 	// Public means published: a new prompt has no version to publish yet.
 	if (input.visibility === 'public') throw invalid('A new prompt is private or shared with the workspace; publish a version to make it public.', 'visibility');
+	await spendCreation(member.user.id, 'prompt');
 	const db = await prisma();
 	return writeMeta(() =>
 		db.prompt.create({

@@ -7,6 +7,7 @@ import { forbidden, invalid } from '../errors';
 import { STARTER_PROMPTS, type StarterPrompt } from '../models';
 import { roleAtLeast } from '$lib/schemas/workspace';
 import type { Member } from '../workspaces';
+import { spendCreation } from '../creation-budget';
 
 export type StarterSummary = Pick<StarterPrompt, 'key' | 'name' | 'description' | 'model'> & { template: string };
 
@@ -19,6 +20,7 @@ export async function createPromptFromStarter(member: Member, key: string): Prom
 	if (!roleAtLeast(member.role, 'editor')) throw forbidden('Viewers cannot change prompts.');
 	const starter = STARTER_PROMPTS.find((s) => s.key === key);
 	if (!starter) throw invalid('Choose one of the starter prompts.', 'starter');
+	await spendCreation(member.user.id, 'prompt');
 	const db = await prisma();
 	const { content } = starter;
 	for (let n = 1; n <= 50; n++) {

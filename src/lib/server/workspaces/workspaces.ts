@@ -9,6 +9,7 @@ import { conflict, forbidden, invalid, notFound } from '../errors';
 import { usernameKey } from '../auth';
 import { emitEvent } from '../domain-events';
 import { capabilities, type Member } from './access';
+import { spendCreation } from '../creation-budget';
 
 export interface WorkspaceSummary {
 	id: string;
@@ -58,6 +59,7 @@ async function freeWorkspaceSlug(tx: Prisma.TransactionClient, name: string): Pr
 }
 
 export async function createWorkspace(ownerId: string, name: string): Promise<{ id: string; slug: string }> {
+	await spendCreation(ownerId, 'workspace');
 	const db = await prisma();
 	return db.$transaction(async (tx) => {
 		const slug = await freeWorkspaceSlug(tx, name);
