@@ -97,3 +97,19 @@ export async function expectPageFits(page: Page, where: string) {
 	expect.soft(scrollWidth, `${where}: the page scrolls sideways (${scrollWidth} px of content on a ${clientWidth} px screen)`).toBeLessThanOrEqual(clientWidth);
 	expect.soft(await page.evaluate(findFitProblems), `${where}: elements cut off`).toEqual([]);
 }
+
+/** Saves the page as it is now at each screen width and scheme, when SCREENSHOT_DIR asks for it. */
+export async function screenshots(page: Page, name: string, fullPage = true) {
+	const dir = process.env.SCREENSHOT_DIR;
+	if (!dir) return;
+	const before = page.viewportSize();
+	for (const screen of SCREENS) {
+		await page.setViewportSize({ width: screen.width, height: screen.height });
+		for (const scheme of SCHEMES) {
+			await page.emulateMedia({ colorScheme: scheme });
+			await page.screenshot({ path: `${dir}/${name}-${screen.width}-${scheme}.png`, fullPage });
+		}
+	}
+	await page.emulateMedia({ colorScheme: 'light' });
+	if (before) await page.setViewportSize(before);
+}

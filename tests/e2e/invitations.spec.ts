@@ -4,6 +4,7 @@
 // the clipboard what they say: the link, a new API token, the "Use this prompt" code.
 import { expect, test, type Page } from '@playwright/test';
 import { TEST_PASSWORD, uniqueUsername, uniqueWorkspaceName } from '../helpers/unique';
+import { screenshots } from './fit';
 import { signUp } from './team';
 
 const CLIPBOARD = ['clipboard-read', 'clipboard-write'];
@@ -77,7 +78,7 @@ test('an owner shares a link; a newcomer signs up through it and lands in the wo
 	}
 });
 
-test('a signed-in person joins a link as a viewer with one click', async ({ browser }) => {
+test('a signed-in person joins a link as a viewer with one click; removed by the owner, the same link does not let them back in', async ({ browser }) => {
 	const owner = await signUp(browser, 'invown2');
 	const person = await signUp(browser, 'invjoin');
 	try {
@@ -94,6 +95,16 @@ test('a signed-in person joins a link as a viewer with one click', async ({ brow
 		await expect(person.page.getByText('Viewer', { exact: true }).first()).toBeVisible();
 		await person.page.goto(link);
 		await expect(person.page.getByText('You are already a viewer in this workspace.')).toBeVisible();
+
+		// The owner removes them; the link (4 uses left) says why it will not let them in again.
+		await owner.page.goto(`${workspacePath}/settings`);
+		await owner.page.getByRole('button', { name: `Remove ${person.name}` }).click();
+		await owner.page.getByRole('alertdialog').getByRole('button', { name: 'Remove', exact: true }).click();
+		await expect(owner.page.getByRole('listitem', { name: person.name })).toHaveCount(0);
+		await person.page.goto(link);
+		await expect(person.page.getByText('You have joined through this link before, and a link lets each person in once.')).toBeVisible();
+		await expect(person.page.getByRole('button', { name: 'Join as a viewer' })).toHaveCount(0);
+		await screenshots(person.page, 'invitation-used-before');
 	} finally {
 		await person.context.close();
 		await owner.context.close();

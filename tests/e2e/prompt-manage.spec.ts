@@ -3,25 +3,9 @@
 // with JavaScript off); and the most tokens a run may write is called "Max new tokens" wherever it
 // is set or read: the editor, the session's run form, a version, the public page.
 // With SCREENSHOT_DIR set, each page is also saved at 1440 and 390 px, light and dark.
-import { expect, test, type Page } from '@playwright/test';
-import { SCHEMES, SCREENS } from './fit';
+import { expect, test } from '@playwright/test';
+import { screenshots } from './fit';
 import { signUp, teamWithPrompt } from './team';
-
-/** Saves the page as it is now at each screen width and scheme, when SCREENSHOT_DIR asks for it. */
-async function screenshots(page: Page, name: string, fullPage = true) {
-	const dir = process.env.SCREENSHOT_DIR;
-	if (!dir) return;
-	const before = page.viewportSize();
-	for (const screen of SCREENS) {
-		await page.setViewportSize({ width: screen.width, height: screen.height });
-		for (const scheme of SCHEMES) {
-			await page.emulateMedia({ colorScheme: scheme });
-			await page.screenshot({ path: `${dir}/${name}-${screen.width}-${scheme}.png`, fullPage });
-		}
-	}
-	await page.emulateMedia({ colorScheme: 'light' });
-	if (before) await page.setViewportSize(before);
-}
 
 test('a prompt is deleted from the bottom of Edit details, after a step that names it and what goes with it', async ({ browser }) => {
 	const owner = await signUp(browser, 'deleter');
