@@ -5,8 +5,8 @@
 // database).
 // The browser run shares nothing with the vitest runs (its studios have their own embedded databases,
 // no Redis, their own ports below the ephemeral range: playwright.config.ts) and mostly waits on
-// chromium and on its studios, as integration mostly waits on sockets and studios: so it runs beside
-// unit then integration instead of after them, its lines prefixed with `browser │`.
+// chromium and on its studios, as integration mostly waits on sockets and studios: so unit then the
+// browser run go beside integration instead of after it, the browser's lines prefixed `browser │`.
 // A runner that fails still lets the others run; the exit status is non-zero if anything failed.
 // Under CI (CI set), a skipped test fails the run too: a green run must mean every test ran.
 // `npm run pretest` (scripts/setup.mjs, scripts/ensure-test-tools.mjs) has prepared the checkout.
@@ -127,12 +127,14 @@ async function browser(built) {
 
 const began = Date.now();
 const built = await build();
+// Integration is the longest runner: it starts at once; unit (under a minute) goes before the browser
+// run, beside it.
 await Promise.all([
+	vitest('integration', built),
 	(async () => {
 		await vitest('unit', true);
-		await vitest('integration', built);
-	})(),
-	browser(built)
+		await browser(built);
+	})()
 ]);
 
 console.log('\n── test summary ──');
