@@ -17,8 +17,21 @@ import { defineConfig } from '@playwright/test';
 
 // Playwright evaluates this file in its runner and again in every worker: the port and the data
 // folder are chosen once, in the runner, and reach the workers through the environment.
+// The ports come from below the kernel's ephemeral range (where listen(0) and every outgoing
+// connection take theirs): a port chosen now is bound minutes later (the TGI server, by each spec
+// that starts it), and `npm test` runs the integration suite beside this one, whose thousands of
+// connections would otherwise take it in between now and then.
 const freePort = () => {
-	const script = `const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})`;
+	const script = `
+		const range = (() => { try { return require('fs').readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\\s+/).map(Number); } catch { return [32768]; } })();
+		const top = Math.max(2048, range[0]), bottom = Math.max(1024, top - 12000);
+		const attempt = () => {
+			const port = bottom + Math.floor(Math.random() * (top - bottom));
+			const s = require('net').createServer();
+			s.once('error', attempt);
+			s.listen(port, '127.0.0.1', () => { console.log(port); s.close(); });
+		};
+		attempt();`;
 	return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim();
 };
 if (!process.env.E2E_PORT) process.env.E2E_PORT = freePort();

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// `npm test`: a fresh production build, then every runner, one after another, and one line that
-// totals them: unit (vitest), integration (vitest, real PostgreSQL and Redis, studios started from
-// the build as `node server.js`), browser (playwright, chromium, the build started as `npm start` on
-// the embedded database).
+// `npm test`: a fresh production build, then every runner, and one line that totals them: unit
+// (vitest), integration (vitest, real PostgreSQL and Redis, studios started from the build as
+// `node server.js`), browser (playwright, chromium, the build started as `npm start` on the embedded
+// database).
+// The browser run shares nothing with the vitest runs (its studios have their own embedded databases,
+// no Redis, their own ports below the ephemeral range: playwright.config.ts) and mostly waits on
+// chromium and on its studios, as integration mostly waits on sockets and studios: so unit then the
+// browser run go beside integration instead of after it, the browser's lines prefixed `browser │`.
 // A runner that fails still lets the others run; the exit status is non-zero if anything failed.
 // Under CI (CI set), a skipped test fails the run too: a green run must mean every test ran.
 // `npm run pretest` (scripts/setup.mjs, scripts/ensure-test-tools.mjs) has prepared the checkout.
@@ -18,9 +22,25 @@ const reports = join(root, 'test-results', 'reports');
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
-function run(file, args, env = {}) {
+/** Copies a child's output to ours line by line, each line behind `prefix` (lines never interleave mid-way). */
+function prefixLines(stream, out, prefix) {
+	let rest = '';
+	stream.setEncoding('utf8');
+	stream.on('data', (chunk) => {
+		const lines = (rest + chunk).split('\n');
+		rest = lines.pop();
+		if (lines.length) out.write(lines.map((line) => prefix + line + '\n').join(''));
+	});
+	stream.on('end', () => rest && out.write(prefix + rest + '\n'));
+}
+
+function run(file, args, env = {}, prefix) {
 	return new Promise((resolve) => {
-		const child = spawn(file, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+		const child = spawn(file, args, { cwd: root, stdio: prefix ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: { ...process.env, ...env } });
+		if (prefix) {
+			prefixLines(child.stdout, process.stdout, prefix);
+			prefixLines(child.stderr, process.stderr, prefix);
+		}
 		child.on('error', (error) => {
 			console.error(`test: could not start ${file}: ${error.message}`);
 			resolve(127);
@@ -94,7 +114,7 @@ async function browser(built) {
 	}
 	const report = join(reports, 'playwright.json');
 	const started = Date.now();
-	const code = await run(bin('playwright'), ['test'], { E2E_JSON_REPORT: report });
+	const code = await run(bin('playwright'), ['test'], { E2E_JSON_REPORT: report }, 'browser │ ');
 	const json = readJson(report);
 	const stats = json?.stats;
 	const counts = stats
@@ -107,11 +127,19 @@ async function browser(built) {
 
 const began = Date.now();
 const built = await build();
-await vitest('unit', true);
-await vitest('integration', built);
-await browser(built);
+// Integration is the longest runner: it starts at once; unit (under a minute) goes before the browser
+// run, beside it.
+await Promise.all([
+	vitest('integration', built),
+	(async () => {
+		await vitest('unit', true);
+		await browser(built);
+	})()
+]);
 
 console.log('\n── test summary ──');
+const ORDER = ['build', 'unit', 'integration', 'browser'];
+results.sort((a, b) => ORDER.indexOf(a.name) - ORDER.indexOf(b.name));
 for (const r of results) {
 	const skipped = r.skipped ? `, ${r.skipped} skipped` : '';
 	console.log(`${r.name.padEnd(12)} ${r.passed} passed, ${r.failed} failed${skipped}  (${seconds(r.ms)})${r.note ? `  ${r.note}` : ''}`);
