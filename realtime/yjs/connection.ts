@@ -71,6 +71,16 @@ export class YjsConnection implements RoomMember {
 	private pending = 0;
 	private readonly messages: Allowance;
 	private readonly bytes: Allowance;
+	/**
+	 * Presence (awareness) frames sent to this socket that it has not answered yet. A y-websocket
+	 * client sends every awareness update it applies back to the server, other people's included, so
+	 * an honest editor's message count grows with the room's traffic, not its own: someone opening
+	 * and closing sockets in the room made every other editor's echoes pass the budget, and they were
+	 * all closed. Each awareness message takes one of these first and its message point only when
+	 * none is left; what a socket is owed is bounded by what the room sent it (capped at the burst),
+	 * and its bytes are counted either way.
+	 */
+	private presenceOwed = 0;
 	/** Set when the socket fell behind: nothing more is sent to it while it is being closed. */
 	private cutOff = false;
 	private stopWatching: (() => void) | null = null;
@@ -112,9 +122,19 @@ export class YjsConnection implements RoomMember {
 			queueMicrotask(() => this.close(SLOW_CONSUMER_CLOSE, 'The connection fell too far behind the draft. Reconnecting…'));
 			return;
 		}
+		if (frame[0] === YJS_MESSAGE.awareness) this.presenceOwed = Math.min(this.presenceOwed + 1, this.host.limits.messageBurst);
 		this.socket.send(frame, (error) => {
 			if (error) this.close(YJS_CLOSE.goingAway, 'send failed');
 		});
+	}
+
+	/** One message against the socket's budget: an awareness message answering one it was sent is free. */
+	private countMessage(bytes: Uint8Array): boolean {
+		if (bytes[0] === YJS_MESSAGE.awareness && this.presenceOwed > 0) {
+			this.presenceOwed--;
+			return true;
+		}
+		return this.messages.take(1);
 	}
 
 	close(code: number, reason: string): void {
@@ -150,7 +170,7 @@ export class YjsConnection implements RoomMember {
 			return this.close(YJS_CLOSE.tooLarge, `Messages may be at most ${this.host.maxMessageBytes} bytes.`);
 		}
 		const limits = this.host.limits;
-		if (!this.messages.take(1)) return this.close(YJS_CLOSE.tooManyMessages, `Too many messages: at most ${limits.messagesPerSecond} a second.`);
+		if (!this.countMessage(bytes)) return this.close(YJS_CLOSE.tooManyMessages, `Too many messages: at most ${limits.messagesPerSecond} a second.`);
 		if (!this.charge(bytes.length)) return;
 		if (this.state === 'authorising' && ++this.queued > MAX_QUEUED) {
 			return this.close(YJS_CLOSE.tooManyMessages, 'Too many messages before the connection was authorised.');

@@ -31,6 +31,9 @@ const roomy = useYjsServer({
 	limits: { messageBurst: 10_000, messagesPerSecond: 10_000, byteBurst: 1024 * 1024 * KiB, bytesPerSecond: 1024 * 1024 * KiB, maxBufferedBytes: 256 * KiB, closeGraceMs: 300 }
 });
 
+/** A small message budget that an editor's own messages fit in, and room for everyone's presence. */
+const echoing = useYjsServer({ limits: { messageBurst: 10, messagesPerSecond: 2, maxRoomPresence: 10, closeGraceMs: 300 } });
+
 const frame = (write: (encoder: encoding.Encoder) => void) => {
 	const encoder = encoding.createEncoder();
 	write(encoder);
@@ -114,6 +117,63 @@ describe('a draft socket’s budgets', () => {
 			})
 		);
 		expect(await closed).toEqual({ code: YJS_CLOSE.tooLarge, reason: 'Presence (awareness) updates may hold at most 16 entries.' });
+	});
+});
+
+describe('presence echoes', () => {
+	it('editors who send back the presence the room sends them are not closed when someone keeps joining and leaving', async () => {
+		const team = await newPromptTeam();
+		const others = await bystanders(echoing.client, team);
+		// Each visit shows a presence and takes it away: two awareness frames to each bystander, which a
+		// y-websocket client sends back, 40 messages each here against a budget of 10 and 2 a second.
+		for (let i = 0; i < 20; i++) {
+			const socket = rawSocket(echoing.server(), team.promptId, team.viewer.cookie);
+			await new Promise((resolve) => socket.once('message', resolve));
+			socket.on('message', () => undefined);
+			const shown = eventually(() => others[0].provider.awareness.getStates().has(7_000_000 + i), (has) => has);
+			socket.send(
+				frame((e) => {
+					encoding.writeVarUint(e, 1);
+					encoding.writeVarUint8Array(
+						e,
+						frame((a) => {
+							encoding.writeVarUint(a, 1);
+							encoding.writeVarUint(a, 7_000_000 + i);
+							encoding.writeVarUint(a, 1);
+							encoding.writeVarString(a, JSON.stringify({ user: { name: 'visitor' } }));
+						})
+					);
+				})
+			);
+			await shown;
+			socket.close();
+			await eventually(() => others[0].provider.awareness.getStates().has(7_000_000 + i), (has) => !has);
+		}
+		await stillEditing(others, 'after-visits');
+	});
+
+	it('a socket that sends presence on its own still has a budget: 60 awareness messages are closed with 4429', async () => {
+		const team = await newPromptTeam();
+		const socket = rawSocket(echoing.server(), team.promptId, team.editor.cookie);
+		await new Promise((resolve) => socket.once('message', resolve));
+		const closed = rawClosed(socket);
+		for (let i = 0; i < 60; i++) {
+			socket.send(
+				frame((e) => {
+					encoding.writeVarUint(e, 1);
+					encoding.writeVarUint8Array(
+						e,
+						frame((a) => {
+							encoding.writeVarUint(a, 1);
+							encoding.writeVarUint(a, 8_000_000);
+							encoding.writeVarUint(a, i + 1);
+							encoding.writeVarString(a, '{}');
+						})
+					);
+				})
+			);
+		}
+		expect(await closed).toEqual({ code: YJS_CLOSE.tooManyMessages, reason: 'Too many messages: at most 2 a second.' });
 	});
 });
 
