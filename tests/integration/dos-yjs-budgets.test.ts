@@ -39,6 +39,22 @@ const frame = (write: (encoder: encoding.Encoder) => void) => {
 	write(encoder);
 	return encoding.toUint8Array(encoder);
 };
+/** An awareness message (type 1) holding these presence entries: client id, clock, state as JSON. */
+const presenceFrame = (entries: Array<{ clientId: number; clock: number; state: string }>) =>
+	frame((e) => {
+		encoding.writeVarUint(e, 1);
+		encoding.writeVarUint8Array(
+			e,
+			frame((a) => {
+				encoding.writeVarUint(a, entries.length);
+				for (const entry of entries) {
+					encoding.writeVarUint(a, entry.clientId);
+					encoding.writeVarUint(a, entry.clock);
+					encoding.writeVarString(a, entry.state);
+				}
+			})
+		);
+	});
 const STEP1 = Uint8Array.from([0, 0, 1, 0]);
 const QUERY_AWARENESS = Uint8Array.of(3);
 
@@ -100,22 +116,7 @@ describe('a draft socket’s budgets', () => {
 		const team = await newPromptTeam();
 		const socket = await authorised(team);
 		const closed = rawClosed(socket);
-		socket.send(
-			frame((e) => {
-				encoding.writeVarUint(e, 1);
-				encoding.writeVarUint8Array(
-					e,
-					frame((a) => {
-						encoding.writeVarUint(a, 1000);
-						for (let i = 0; i < 1000; i++) {
-							encoding.writeVarUint(a, 5_000_000 + i);
-							encoding.writeVarUint(a, 1);
-							encoding.writeVarString(a, '{}');
-						}
-					})
-				);
-			})
-		);
+		socket.send(presenceFrame(Array.from({ length: 1000 }, (_, i) => ({ clientId: 5_000_000 + i, clock: 1, state: '{}' }))));
 		expect(await closed).toEqual({ code: YJS_CLOSE.tooLarge, reason: 'Presence (awareness) updates may hold at most 16 entries.' });
 	});
 });
@@ -131,20 +132,7 @@ describe('presence echoes', () => {
 			await new Promise((resolve) => socket.once('message', resolve));
 			socket.on('message', () => undefined);
 			const shown = eventually(() => others[0].provider.awareness.getStates().has(7_000_000 + i), (has) => has);
-			socket.send(
-				frame((e) => {
-					encoding.writeVarUint(e, 1);
-					encoding.writeVarUint8Array(
-						e,
-						frame((a) => {
-							encoding.writeVarUint(a, 1);
-							encoding.writeVarUint(a, 7_000_000 + i);
-							encoding.writeVarUint(a, 1);
-							encoding.writeVarString(a, JSON.stringify({ user: { name: 'visitor' } }));
-						})
-					);
-				})
-			);
+			socket.send(presenceFrame([{ clientId: 7_000_000 + i, clock: 1, state: JSON.stringify({ user: { name: 'visitor' } }) }]));
 			await shown;
 			socket.close();
 			await eventually(() => others[0].provider.awareness.getStates().has(7_000_000 + i), (has) => !has);
@@ -157,22 +145,7 @@ describe('presence echoes', () => {
 		const socket = rawSocket(echoing.server(), team.promptId, team.editor.cookie);
 		await new Promise((resolve) => socket.once('message', resolve));
 		const closed = rawClosed(socket);
-		for (let i = 0; i < 60; i++) {
-			socket.send(
-				frame((e) => {
-					encoding.writeVarUint(e, 1);
-					encoding.writeVarUint8Array(
-						e,
-						frame((a) => {
-							encoding.writeVarUint(a, 1);
-							encoding.writeVarUint(a, 8_000_000);
-							encoding.writeVarUint(a, i + 1);
-							encoding.writeVarString(a, '{}');
-						})
-					);
-				})
-			);
-		}
+		for (let i = 0; i < 60; i++) socket.send(presenceFrame([{ clientId: 8_000_000, clock: i + 1, state: '{}' }]));
 		expect(await closed).toEqual({ code: YJS_CLOSE.tooManyMessages, reason: 'Too many messages: at most 2 a second.' });
 	});
 });
