@@ -126,8 +126,12 @@ describe('streaming to a session', () => {
 	// engine has one connection, which the lock would hold for everyone).
 	it.runIf(hasPostgres())('a participant whose join is answered just after a run ended sees it ended, not still running', async () => {
 		const team = await newSessionTeam();
-		// The last event carries no text: the run ends with every token already in its log.
-		hub.tgi().script({ tokens: ['a', 'b', 'c', ''], delayMs: 500 });
+		// The last event carries no text: the run ends with every token already in its log. It is held
+		// back until the join waits on the log: a run ending before the joining socket is in the room
+		// is another case (the snapshot alone says it ended), and a busy machine made it this one.
+		let joinWaits!: () => void;
+		const joinWaiting = new Promise<void>((resolve) => (joinWaits = resolve));
+		hub.tgi().script({ tokens: ['a', 'b', 'c', ''], holdAfter: { tokens: 3, until: joinWaiting } });
 		const { socket: editor, seen: editorSaw } = await joinedClient(hub.client(team.editor.cookie), team.sessionId);
 		const { run } = await startOne(editor, team);
 		await tokensSeen(editorSaw, run.executionId, 3);
@@ -151,8 +155,18 @@ describe('streaming to a session', () => {
 		await connected(viewer);
 		const viewerSaw = new SessionWatcher(viewer);
 		const joining = request(viewer, 'session:join', { sessionId: team.sessionId });
+		// The join is in the session's room and reads the token log, which waits on the lock.
+		await vi.waitFor(
+			async () => {
+				const [{ waiting }] = await db.$queryRaw<[{ waiting: number }]>`SELECT count(*)::int AS waiting FROM pg_stat_activity
+					WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%execution_chunks%'`;
+				expect(waiting).toBeGreaterThan(0);
+			},
+			{ timeout: 15_000, interval: 20 }
+		);
 		// The run ends while the join waits (ending needs no token log: its last event had no text),
 		// and the socket, already in the session's room, is told.
+		joinWaits();
 		await viewerSaw.finishedRun(run.executionId);
 		release();
 		await holding;
